@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Thin: loads the bundle, nothing else (see scripts/build.mjs).
+import { start } from '../dist/cli.js';
+
+await start();

@@ -1,0 +1,21 @@
+// Bundles src/ into dist/ for bin/tfw.js: one file for the pass-through path,
+// lazily loaded chunks for the HCL reader, the AWS SDK, prompts and yargs
+// (module resolution of unbundled packages costs ~200 ms on a small machine).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies (prompts, proper-lockfile) call require() for node builtins.
+  banner: { js: "import { createRequire as __tfwCreateRequire } from 'node:module'; const require = __tfwCreateRequire(import.meta.url);" },
+});

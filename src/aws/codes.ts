@@ -1,0 +1,114 @@
+// Where an MFA code comes from, in the contract's order: TFW_MFA_CODE, the
+// profile's mfa_process, a prompt on the terminal. One small type per source,
+// composed by `codeSources`; none of them knows about STS or the cache.
+import { TfwError } from '../errors.ts';
+import type { MfaDevice } from './types.ts';
+
+export interface CodeRequest {
+  device: MfaDevice;
+  /** 1 for the first try; more after STS refused a code. */
+  attempt: number;
+  /** Codes already sent for this device in this run: STS refuses a reused code. */
+  sent: ReadonlySet<string>;
+}
+
+export interface CodeSource {
+  /** For messages: `TFW_MFA_CODE`, `mfa_process`, `terminal`. */
+  readonly name: string;
+  /** A code, or undefined when this source has nothing (more) to give. */
+  next(request: CodeRequest): Promise<string | undefined>;
+}
+
+export const CODE_SHAPE = /^\d{6}$/;
+
+export function deviceLabel(device: MfaDevice): string {
+  const who = device.targets.length > 0 ? ` (for ${device.targets.join(', ')})` : '';
+  return `${device.serial}${who}`;
+}
+
+/** TFW_MFA_CODE: one code, good for one GetSessionToken of one device. */
+export class EnvCodeSource implements CodeSource {
+  readonly name = 'TFW_MFA_CODE';
+  private used = false;
+  constructor(private readonly value: string | undefined) {}
+
+  async next({ device }: CodeRequest): Promise<string | undefined> {
+    if (this.value === undefined || this.value === '' || this.used) return undefined;
+    this.used = true;
+    const code = this.value.trim();
+    if (!CODE_SHAPE.test(code)) throw new TfwError(`TFW_MFA_CODE is not a 6-digit code (device ${device.serial})`);
+    return code;
+  }
+}
+
+export type ProcessRunner = (command: string) => Promise<{ exitCode: number; stdout: string }>;
+
+/** The profile's `mfa_process` (aws-vault convention): a command that prints the code. */
+export class ProcessCodeSource implements CodeSource {
+  readonly name = 'mfa_process';
+  constructor(private readonly run: ProcessRunner) {}
+
+  async next({ device, sent }: CodeRequest): Promise<string | undefined> {
+    if (device.mfaProcess === undefined || device.mfaProcess === '') return undefined;
+    const { exitCode, stdout } = await this.run(device.mfaProcess);
+    if (exitCode !== 0) throw new TfwError(`mfa_process of profile ${device.rootProfile} failed (exit ${exitCode}) for device ${device.serial}`);
+    const code = stdout.trim();
+    if (!CODE_SHAPE.test(code)) throw new TfwError(`mfa_process of profile ${device.rootProfile} did not print a 6-digit code for device ${device.serial}`);
+    // The same code again means the generator has not moved on: STS would refuse it.
+    if (sent.has(code)) return undefined;
+    return code;
+  }
+}
+
+export type AskCode = (message: string, validate: (value: string) => true | string) => Promise<string | undefined>;
+
+/** A prompt on the terminal (stderr, so `tfw output -json > file` stays clean). */
+export class PromptCodeSource implements CodeSource {
+  readonly name = 'terminal';
+  constructor(private readonly ask: AskCode | undefined) {}
+
+  async next({ device, attempt, sent }: CodeRequest): Promise<string | undefined> {
+    if (this.ask === undefined) return undefined;
+    const again = attempt > 1 ? 'STS refused that code; next ' : '';
+    const message = `${again}MFA code for ${deviceLabel(device)}`;
+    const answer = await this.ask(message, (value) => {
+      const code = value.trim();
+      if (!CODE_SHAPE.test(code)) return 'an MFA code is 6 digits';
+      if (sent.has(code)) return 'that code was already used: wait for the next one';
+      return true;
+    });
+    if (answer === undefined) throw new TfwError('MFA prompt cancelled', 130);
+    return answer.trim();
+  }
+}
+
+/** Asks each source in order; the first that has a code wins. */
+export class FirstCodeSource implements CodeSource {
+  readonly name: string;
+  constructor(private readonly sources: readonly CodeSource[]) {
+    this.name = sources.map((s) => s.name).join(', ');
+  }
+
+  async next(request: CodeRequest): Promise<string | undefined> {
+    for (const source of this.sources) {
+      const code = await source.next(request);
+      if (code !== undefined) return code;
+    }
+    return undefined;
+  }
+}
+
+/** Run prompts one at a time: two devices share one terminal, while their STS calls may overlap. */
+export class SerialCodeSource implements CodeSource {
+  readonly name: string;
+  private queue: Promise<unknown> = Promise.resolve();
+  constructor(private readonly inner: CodeSource) {
+    this.name = inner.name;
+  }
+
+  next(request: CodeRequest): Promise<string | undefined> {
+    const result = this.queue.then(() => this.inner.next(request));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,131 @@
+// MFA sessions: one sts:GetSessionToken per (long-term identity, device).
+// The STS call with its code loop is one provider; the cache wraps it as a
+// decorator, so neither knows about the other's concerns.
+import { TfwError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { SessionCache, SessionKey } from './cache.ts';
+import { deviceLabel, type CodeSource } from './codes.ts';
+import type { StsApi, StsCallError } from './sts.ts';
+import type { MfaDevice, SessionCredentials } from './types.ts';
+
+export type SessionProvider = (device: MfaDevice) => Promise<SessionCredentials>;
+
+const MAX_ATTEMPTS = 3;
+
+function isStsError(error: unknown): error is StsCallError {
+  return error instanceof Error && error.name === 'StsCallError' && typeof (error as StsCallError).kind === 'string';
+}
+
+/** STS's answer as the one line the user reads: what failed, for whom, what to do. */
+export function describeStsFailure(error: StsCallError, device: MfaDevice): string {
+  const who = `profile ${device.rootProfile}, device ${device.serial}`;
+  switch (error.kind) {
+    case 'invalid-code':
+      return `STS refused the MFA code (${who}): wrong, expired or already used`;
+    case 'access-denied':
+      return `STS denied GetSessionToken (${who}): ${error.message}`;
+    case 'invalid-key':
+      return `STS does not know the access key of profile ${device.rootProfile} (invalid or deleted long-term key): check its aws_access_key_id/aws_secret_access_key`;
+    case 'expired-token':
+      return `the credentials of profile ${device.rootProfile} have expired: GetSessionToken needs long-term keys`;
+    case 'unreachable':
+      return `cannot reach STS at ${error.endpoint || 'its default endpoint'} (${who}): ${error.message}`;
+    case 'throttled':
+      return `STS kept throttling GetSessionToken (${who}) after retries; try again in a moment`;
+    case 'validation':
+      return `STS rejected the request (${who}): ${error.message}${/duration/i.test(error.message) ? ' (see TFW_SESSION_DURATION)' : ''}`;
+    default:
+      return `GetSessionToken failed (${who}): ${error.message}`;
+  }
+}
+
+export interface MfaSessionOptions {
+  sts: () => Promise<StsApi>;
+  codes: CodeSource;
+  durationSeconds: number;
+  log: Logger;
+  /** Called once per device before its first STS call (progress line). */
+  onCall?: (device: MfaDevice) => void;
+}
+
+/** Ask for a code, call GetSessionToken; on "invalid code" ask again (never the same code twice), up to 3 times. */
+export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider {
+  return async (device) => {
+    const sent = new Set<string>();
+    for (let attempt = 1; ; attempt++) {
+      const code = await options.codes.next({ device, attempt, sent });
+      if (code === undefined) {
+        if (attempt > 1) throw new TfwError(`STS refused the MFA code for device ${device.serial} and no other code source is left (profile ${device.rootProfile})`);
+        throw new TfwError(
+          `MFA code needed for ${deviceLabel(device)} but there is no terminal to ask on: set TFW_MFA_CODE, add mfa_process to profile ${device.rootProfile}, or run \`tfw auth login\` first`,
+        );
+      }
+      sent.add(code);
+      options.onCall?.(device);
+      options.log.debug(`GetSessionToken for ${device.serial} (profile ${device.rootProfile}, attempt ${attempt})`);
+      try {
+        const sts = await options.sts();
+        return await sts.getSessionToken({
+          keys: device.keys,
+          serial: device.serial,
+          code,
+          durationSeconds: options.durationSeconds,
+          region: device.region,
+        });
+      } catch (error) {
+        if (!isStsError(error)) throw error;
+        if (error.kind === 'invalid-code' && attempt < MAX_ATTEMPTS) continue;
+        throw new TfwError(describeStsFailure(error, device));
+      }
+    }
+  };
+}
+
+export interface CacheOptions {
+  cache: SessionCache;
+  endpoint: string;
+  marginSeconds: number;
+  now: () => Date;
+  log: Logger;
+}
+
+export function sessionKeyFor(device: MfaDevice, endpoint: string): SessionKey {
+  return { serial: device.serial, keys: device.keys, endpoint, profile: device.rootProfile };
+}
+
+/** Serves a session from the cache while it has more than the margin left; else asks `inner` under the lock and stores the result. */
+export function cachedSessionProvider(inner: SessionProvider, options: CacheOptions): SessionProvider {
+  const fresh = (s: SessionCredentials): boolean =>
+    s.expiration.getTime() - options.now().getTime() > options.marginSeconds * 1000;
+  return async (device) => {
+    const key = sessionKeyFor(device, options.endpoint);
+    // Lock-free look first: the warm path takes no lock.
+    const first = await options.cache.read(key);
+    if (first.state === 'hit' && fresh(first.session.credentials)) {
+      options.log.debug(`cached session for ${device.serial} valid until ${first.session.credentials.expiration.toISOString()}`);
+      return first.session.credentials;
+    }
+    return options.cache.withLock(
+      key,
+      async () => {
+        const again = await options.cache.read(key);
+        if (again.state === 'hit' && fresh(again.session.credentials)) return again.session.credentials;
+        if (again.state === 'corrupt') {
+          options.log.warn(`ignoring unreadable session cache file ${again.file}; it will be replaced`);
+          await options.cache.remove(again.file);
+        }
+        if (again.state === 'hit') options.log.debug(`cached session for ${device.serial} expires within the margin: renewing`);
+        const session = await inner(device);
+        await options.cache.write(key, session, options.now());
+        return session;
+      },
+      () => options.log.note(`waiting for another tfw run to get the MFA session for ${device.serial}…`),
+    );
+  };
+}
+
+/** One session per device; devices are served concurrently (their prompts take turns on the terminal). */
+export async function obtainSessions(devices: readonly MfaDevice[], provider: SessionProvider): Promise<Map<string, SessionCredentials>> {
+  const entries = await Promise.all(devices.map(async (d) => [d.id, await provider(d)] as const));
+  return new Map(entries);
+}

@@ -1,0 +1,88 @@
+// Shared shapes that cross stage boundaries. The terraform reader produces
+// AuthTargets, the AWS planner consumes them: neither imports the other, both
+// import this file (types only, so nothing is loaded at run time).
+
+/** A place in the user's files, for messages: `main.tf:12`. */
+export interface SourceRef {
+  /** Path as the user would recognise it (relative to the working dir when inside it). */
+  file: string;
+  /** 1-based line. */
+  line: number;
+}
+
+/** An attribute tfw could not evaluate (a resource reference, an unsupported function…). */
+export interface UnknownSetting {
+  attribute: string;
+  source: SourceRef;
+  reason: string;
+}
+
+/** One `assume_role` hop as written in a provider block or the S3 backend. */
+export interface AssumeRoleSetting {
+  roleArn: string;
+  sessionName?: string;
+  externalId?: string;
+  /** Seconds (the provider's `duration` string is converted). */
+  durationSeconds?: number;
+  source: SourceRef;
+}
+
+/**
+ * Something terraform authenticates as: the S3 backend or one provider
+ * configuration (one per alias, per for_each key, per child module).
+ */
+export interface AuthTarget {
+  kind: 'backend' | 'provider';
+  /** For people and JSON: `backend "s3"`, `aws`, `aws.west`, `module.net: aws.west`, `aws.by_region["eu-west-1"]`. */
+  name: string;
+  source: SourceRef;
+  /** The profile attribute; undefined means terraform's default (AWS_PROFILE, else "default"). */
+  profile?: string;
+  region?: string;
+  /** When set, terraform ignores AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE for this target. */
+  sharedConfigFiles?: string[];
+  sharedCredentialsFiles?: string[];
+  /** Chained in order; the first one is assumed with the profile's credentials. */
+  assumeRoles: AssumeRoleSetting[];
+  /** access_key/secret_key written in the block: terraform uses them, tfw leaves the target alone. */
+  staticCredentials: boolean;
+  /** assume_role_with_web_identity: no MFA involved. */
+  webIdentity: boolean;
+  /** Settings that could not be evaluated; the defaults above apply in their place. */
+  unknowns: UnknownSetting[];
+}
+
+/** A file of the root module tfw could not read; terraform will say why. */
+export interface ReadProblem {
+  source: SourceRef;
+  message: string;
+}
+
+export interface ModuleAuth {
+  targets: AuthTarget[];
+  problems: ReadProblem[];
+}
+
+/** Terraform's own arguments that change what the module means (never rewritten). */
+export interface VarArg {
+  kind: 'var' | 'var-file';
+  /** `name=value` for -var, a path for -var-file. */
+  value: string;
+}
+
+export interface BackendConfigArg {
+  kind: 'file' | 'kv';
+  value: string;
+}
+
+export interface ReadModuleOptions {
+  /** The root module directory (after -chdir). */
+  dir: string;
+  /** The directory tfw was started in, to show paths relative to it. */
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  vars: VarArg[];
+  backendConfig: BackendConfigArg[];
+  /** The terraform subcommand: `init` reads backend settings from the files, later ones also from .terraform/terraform.tfstate. */
+  command: string;
+}

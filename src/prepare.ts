@@ -1,0 +1,115 @@
+// From terraform's argv to an auth plan, and from a plan to the per-run files.
+// The stages are wired here; each lives in its own module. The HCL reader and
+// the AWS modules are imported dynamically: only credentialed paths load them.
+import { isAbsolute, resolve } from 'node:path';
+import type { TerraformArgs } from './argv.ts';
+import type { Deps } from './deps.ts';
+import type { ModuleAuth } from './model.ts';
+import type { AuthPlan, AwsFiles, GeneratedFiles, SessionCredentials } from './aws/types.ts';
+import { sessionSettings, stsEndpoint } from './settings.ts';
+
+export interface RunPlan {
+  moduleDir: string;
+  module: ModuleAuth;
+  awsFiles: AwsFiles;
+  plan: AuthPlan;
+}
+
+export function moduleDirFor(args: Pick<TerraformArgs, 'chdir'>, cwd: string): string {
+  if (args.chdir === undefined) return cwd;
+  return isAbsolute(args.chdir) ? args.chdir : resolve(cwd, args.chdir);
+}
+
+/** Reads the root module and the AWS files, and plans who needs which MFA device. No network, no prompt. */
+export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan> {
+  const moduleDir = moduleDirFor(args, deps.cwd);
+  const [{ readModuleAuth }, { loadAwsFiles }, { planAuth }] = await Promise.all([
+    import('./terraform/index.ts'),
+    import('./aws/files.ts'),
+    import('./aws/plan.ts'),
+  ]);
+  const module = await readModuleAuth({
+    dir: moduleDir,
+    cwd: deps.cwd,
+    env: deps.env,
+    vars: args.vars,
+    backendConfig: args.backendConfig,
+    command: args.command ?? '',
+  });
+  for (const problem of module.problems) {
+    deps.log.warn(`could not read ${problem.source.file}:${problem.source.line}: ${problem.message} (terraform will say more)`);
+  }
+  for (const target of module.targets) {
+    for (const u of target.unknowns) {
+      deps.log.note(`${target.name}: cannot evaluate ${u.attribute} at ${u.source.file}:${u.source.line} (${u.reason}); assuming terraform's default`);
+    }
+  }
+  const awsFiles = await loadAwsFiles({ env: deps.env });
+  const plan = await planAuth(module.targets, awsFiles, { env: deps.env, loadFiles: (paths) => loadAwsFiles({ env: deps.env, ...paths }) });
+  for (const t of plan.targets) deps.log.debug(`${t.target.name}: profile ${t.profile}: ${t.action} (${t.reason})`);
+  return { moduleDir, module, awsFiles, plan };
+}
+
+/** The MFA sessions of every device in the plan: cache first, then a code and STS. */
+export async function obtainRunSessions(plan: AuthPlan, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
+  const settings = sessionSettings(deps.env, command);
+  const [sessions, codes, { SessionCache, cacheDir }] = await Promise.all([
+    import('./aws/sessions.ts'),
+    import('./aws/codes.ts'),
+    import('./aws/cache.ts'),
+  ]);
+  const source = new codes.SerialCodeSource(
+    new codes.FirstCodeSource([
+      new codes.EnvCodeSource(deps.env.TFW_MFA_CODE),
+      new codes.ProcessCodeSource(deps.runProcess),
+      new codes.PromptCodeSource(deps.ask),
+    ]),
+  );
+  let spinner: { done(): void } | undefined;
+  const mfa = sessions.mfaSessionProvider({
+    sts: deps.sts,
+    codes: source,
+    durationSeconds: settings.durationSeconds,
+    log: deps.log,
+    onCall: (device) => {
+      spinner ??= deps.progress(`getting an MFA session for ${device.serial}`);
+    },
+  });
+  const provider = settings.useCache
+    ? sessions.cachedSessionProvider(mfa, {
+        cache: new SessionCache(cacheDir(deps.env)),
+        endpoint: stsEndpoint(deps.env),
+        marginSeconds: settings.marginSeconds,
+        now: deps.now,
+        log: deps.log,
+      })
+    : mfa;
+  try {
+    return await sessions.obtainSessions(plan.devices, provider);
+  } finally {
+    spinner?.done();
+  }
+}
+
+export async function materialize(runPlan: RunPlan, sessions: Map<string, SessionCredentials>): Promise<GeneratedFiles> {
+  const { generateFiles } = await import('./aws/materialize.ts');
+  return generateFiles(runPlan.plan, runPlan.awsFiles, sessions);
+}
+
+/** The one-line note per run: which devices, how long their sessions last. */
+export function sessionNote(plan: AuthPlan, sessions: Map<string, SessionCredentials>, now: Date): string {
+  const parts = plan.devices.map((d) => {
+    const s = sessions.get(d.id);
+    const left = s ? formatLeft(s.expiration.getTime() - now.getTime()) : '?';
+    return `${d.serial} (${left} left)`;
+  });
+  return `MFA session${parts.length > 1 ? 's' : ''} ${parts.join(', ')}`;
+}
+
+export function formatLeft(ms: number): string {
+  if (ms <= 0) return 'expired';
+  const minutes = Math.floor(ms / 60000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m`;
+}

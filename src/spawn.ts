@@ -1,0 +1,167 @@
+// Finding terraform, spawning it with the terminal's stdio, relaying signals,
+// and turning its end into an exit status. Knows paths and env, no credentials.
+import { constants as osConstants } from 'node:os';
+import { accessSync, constants as fsConstants, realpathSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { TfwError } from './errors.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** How a child ended: an exit code, or the signal that killed it. */
+export interface ChildResult {
+  exitCode?: number;
+  signal?: string;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The first executable called `name` on PATH that is not tfw itself (tfw may
+ * be installed as `terraform` through a symlink or a copy of bin/, or reached
+ * through `alias terraform=tfw`: running itself would recurse forever).
+ */
+export function findOnPath(name: string, env: Env, selfPaths: readonly string[]): string | undefined {
+  const self = new Set(selfPaths.map(realpathOrSelf));
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    if (!isExecutableFile(candidate)) continue;
+    if (self.has(realpathOrSelf(candidate))) continue;
+    return candidate;
+  }
+  return undefined;
+}
+
+/** TFW_TERRAFORM (a path, or a name such as `tofu`), else `terraform` on PATH. */
+export function resolveTerraform(env: Env, cwd: string, selfPaths: readonly string[]): string {
+  const wanted = env.TFW_TERRAFORM;
+  if (wanted !== undefined && wanted !== '') {
+    if (wanted.includes('/')) {
+      const path = isAbsolute(wanted) ? wanted : resolve(cwd, wanted);
+      if (!isExecutableFile(path)) throw new TfwError(`TFW_TERRAFORM=${wanted} is not an executable file`, 127);
+      return path;
+    }
+    const found = findOnPath(wanted, env, selfPaths);
+    if (found === undefined) throw new TfwError(`TFW_TERRAFORM=${wanted}: no such command on PATH`, 127);
+    return found;
+  }
+  const found = findOnPath('terraform', env, selfPaths);
+  if (found === undefined) {
+    throw new TfwError('no terraform binary on PATH (other than tfw itself); install terraform or set TFW_TERRAFORM', 127);
+  }
+  return found;
+}
+
+/** A shell's convention: killed by signal N → 128+N. */
+export function exitStatus(result: ChildResult): number {
+  if (result.exitCode !== undefined) return result.exitCode;
+  if (result.signal !== undefined) {
+    const n = (osConstants.signals as Record<string, number>)[result.signal];
+    return 128 + (n ?? 0);
+  }
+  return 1;
+}
+
+type Killable = { kill(signal: NodeJS.Signals): boolean };
+
+/**
+ * Signal handling around the child. Ctrl-C: the terminal sends SIGINT to the
+ * whole foreground process group, terraform included, so tfw ignores it and
+ * never sends a second one (to terraform a second SIGINT means "abandon the
+ * graceful stop"). SIGTERM/SIGHUP sent to tfw alone are passed on. A signal
+ * that arrives before the child exists is remembered so the caller can clean
+ * up and stop instead of spawning.
+ */
+export class SignalRelay {
+  private child: Killable | undefined;
+  private pendingSignal: NodeJS.Signals | undefined;
+  private readonly onInt = (): void => {
+    // Remember it only before the child exists; afterwards the terminal already told terraform.
+    if (this.child === undefined) this.pendingSignal ??= 'SIGINT';
+  };
+  private readonly onTerm = (): void => this.relay('SIGTERM');
+  private readonly onHup = (): void => this.relay('SIGHUP');
+
+  start(): this {
+    process.on('SIGINT', this.onInt);
+    process.on('SIGTERM', this.onTerm);
+    process.on('SIGHUP', this.onHup);
+    return this;
+  }
+
+  stop(): void {
+    process.off('SIGINT', this.onInt);
+    process.off('SIGTERM', this.onTerm);
+    process.off('SIGHUP', this.onHup);
+  }
+
+  /** A signal received while there was no child yet. */
+  get pending(): NodeJS.Signals | undefined {
+    return this.pendingSignal;
+  }
+
+  attach(child: Killable): void {
+    this.child = child;
+  }
+
+  private relay(signal: NodeJS.Signals): void {
+    if (this.child === undefined) {
+      this.pendingSignal ??= signal;
+      return;
+    }
+    try {
+      this.child.kill(signal);
+    } catch {
+      // the child already ended: nothing to pass on
+    }
+  }
+}
+
+export interface SpawnOptions {
+  cwd: string;
+  env: Env;
+  relay: SignalRelay;
+}
+
+/** Runs `file args` with the terminal's stdio and waits for it, whatever happens to tfw meanwhile. */
+export async function runChild(file: string, args: readonly string[], { cwd, env, relay }: SpawnOptions): Promise<ChildResult> {
+  const { execa } = await import('execa');
+  const child = execa(file, [...args], {
+    cwd,
+    env: env as Record<string, string>,
+    extendEnv: false,
+    stdio: 'inherit',
+    reject: false,
+    // tfw relays signals itself: no SIGKILL after a delay (terraform's graceful
+    // stop can take minutes) and no signal-exit hooks that kill the child.
+    forceKillAfterDelay: false,
+    cleanup: false,
+    stripFinalNewline: false,
+  });
+  relay.attach(child);
+  const result = await child;
+  if (result.exitCode === undefined && result.signal === undefined) {
+    const code = (result as { code?: string }).code ?? 'failed';
+    throw new TfwError(`cannot run ${file}: ${code}`, code === 'ENOENT' ? 127 : 126);
+  }
+  return {
+    ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+    ...(result.signal !== undefined ? { signal: result.signal } : {}),
+  };
+}
