@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cacheDir, cacheFileFor, SessionCache, type SessionKey } from '../../src/aws/cache.ts';
+
+const key: SessionKey = {
+  serial: 'arn:aws:iam::111111111111:mfa/alice',
+  keys: { accessKeyId: 'AKIAEXAMPLEALICE0001', secretAccessKey: 'alice-secret' },
+  endpoint: 'http://127.0.0.1:1',
+  profile: 'source',
+};
+const creds = { accessKeyId: 'ASIAEXAMPLE000000001', secretAccessKey: 's', sessionToken: 't', expiration: new Date('2030-01-01T00:00:00Z') };
+
+async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tfw-cache-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return join(dir, 'tfw');
+}
+
+test('cache location: TFW_CACHE_DIR, else XDG_CACHE_HOME/tfw, else ~/.cache/tfw', () => {
+  assert.equal(cacheDir({ TFW_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' }), '/c');
+  assert.equal(cacheDir({ XDG_CACHE_HOME: '/x', HOME: '/h' }), '/x/tfw');
+  assert.equal(cacheDir({ HOME: '/h' }), '/h/.cache/tfw');
+});
+
+test('a written session reads back; dir 0700, file 0600, no temp file left', async (t) => {
+  const dir = await tempDir(t);
+  const cache = new SessionCache(dir);
+  assert.deepEqual(await cache.read(key), { state: 'missing' });
+  const obtained = new Date('2029-12-31T12:00:00Z');
+  await cache.write(key, creds, obtained);
+  const r = await cache.read(key);
+  assert.equal(r.state, 'hit');
+  assert.deepEqual(r.state === 'hit' && r.session.credentials, creds);
+  assert.equal((await stat(dir)).mode & 0o777, 0o700);
+  const file = cacheFileFor(dir, key);
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  assert.deepEqual(await readdir(dir), [file.slice(dir.length + 1)]);
+  // the long-term secret is never stored
+  assert.doesNotMatch(await readFile(file, 'utf8'), /alice-secret/);
+});
+
+test('a changed long-term key, device or endpoint is a miss', async (t) => {
+  const cache = new SessionCache(await tempDir(t));
+  await cache.write(key, creds, new Date());
+  for (const other of [
+    { ...key, keys: { ...key.keys, secretAccessKey: 'rotated' } },
+    { ...key, keys: { ...key.keys, accessKeyId: 'AKIAEXAMPLEALICE0002' } },
+    { ...key, serial: 'arn:aws:iam::111111111111:mfa/other' },
+    { ...key, endpoint: '' },
+  ]) {
+    assert.deepEqual(await cache.read(other), { state: 'missing' });
+  }
+});
+
+test('a corrupt or foreign file is reported as corrupt, not trusted', async (t) => {
+  const dir = await tempDir(t);
+  const cache = new SessionCache(dir);
+  await cache.write(key, creds, new Date());
+  const file = cacheFileFor(dir, key);
+  for (const text of ['{not json', '{"format":"other"}', JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), fingerprint: 'x' })]) {
+    await writeFile(file, text);
+    assert.deepEqual(await cache.read(key), { state: 'corrupt', file });
+  }
+});
+
+test('list shows nothing secret; clear removes only tfw session files, optionally one device', async (t) => {
+  const dir = await tempDir(t);
+  const cache = new SessionCache(dir);
+  const bob: SessionKey = { ...key, serial: 'arn:aws:iam::111111111111:mfa/bob' };
+  await cache.write(key, creds, new Date());
+  await cache.write(bob, creds, new Date());
+  await writeFile(join(dir, 'notes.txt'), 'mine');
+  const list = await cache.list();
+  assert.deepEqual(list.map((e) => e.serial).sort(), [bob.serial, key.serial].sort());
+  assert.doesNotMatch(JSON.stringify(list), /ASIA|"s"|sessionToken/);
+  assert.deepEqual((await cache.clear(bob.serial)).map((e) => e.serial), [bob.serial]);
+  assert.deepEqual((await cache.clear()).map((e) => e.serial), [key.serial]);
+  assert.deepEqual(await readdir(dir), ['notes.txt']);
+});
+
+test('the lock serialises holders: the second waits for the first', async (t) => {
+  const cache = new SessionCache(await tempDir(t));
+  const order: string[] = [];
+  let waited = false;
+  const first = cache.withLock(key, async () => {
+    order.push('first-in');
+    await new Promise((r) => setTimeout(r, 200));
+    order.push('first-out');
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  const second = cache.withLock(key, async () => { order.push('second'); }, () => { waited = true; });
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ['first-in', 'first-out', 'second']);
+  assert.equal(waited, true);
+});
