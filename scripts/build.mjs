@@ -1,9 +1,11 @@
 // Bundles src/ into dist/ for bin/tfw.js: one file for the pass-through path,
 // lazily loaded chunks for the HCL reader, the AWS SDK, prompts and yargs
 // (module resolution of unbundled packages costs ~200 ms on a small machine).
+import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
+const result = await build({
+  metafile: true,
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
@@ -19,3 +21,6 @@ await build({
   // CommonJS dependencies (prompts, proper-lockfile) call require() for node builtins.
   banner: { js: "import { createRequire as __tfwCreateRequire } from 'node:module'; const require = __tfwCreateRequire(import.meta.url);" },
 });
+
+// Which sources went into which chunk: tests use it to prove what a path loads.
+writeFileSync('dist/meta.json', JSON.stringify(result.metafile));

@@ -1,0 +1,131 @@
+// Shared test plumbing: a private HOME with its own ~/.aws, running the built
+// tfw (bin/tfw.js) as a user would, and finding the external tools.
+import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const TFW_BIN = join(ROOT, 'bin', 'tfw.js');
+export const FAKE_TERRAFORM_DIR = join(ROOT, 'fixtures', 'bin');
+export const FIXTURES = join(ROOT, 'fixtures');
+
+type After = { after(fn: () => Promise<void> | void): void };
+
+/** The first executable `name` on the machine's PATH, or undefined. */
+export function which(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, name);
+    if (dir && existsSync(p)) {
+      const r = spawnSync(p, ['--version'], { stdio: 'ignore', timeout: 20_000 });
+      if (r.error === undefined) return p;
+    }
+  }
+  return undefined;
+}
+
+export interface Sandbox {
+  root: string;
+  home: string;
+  aws: string;
+  cache: string;
+  runtime: string;
+  /** A clean environment for a child: private HOME, no AWS_* or TF_* from the machine. */
+  env(extra?: Record<string, string | undefined>): Record<string, string>;
+  writeAws(config: string, credentials: string): Promise<void>;
+}
+
+/** A throw-away HOME with ~/.aws, cache and runtime dirs; removed after the test. */
+export async function sandbox(t: After): Promise<Sandbox> {
+  const root = await mkdtemp(join(tmpdir(), 'tfw-e2e-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const home = join(root, 'home');
+  const aws = join(home, '.aws');
+  const cache = join(root, 'cache');
+  const runtime = join(root, 'runtime');
+  await mkdir(aws, { recursive: true });
+  await mkdir(runtime, { mode: 0o700 });
+  return {
+    root,
+    home,
+    aws,
+    cache,
+    runtime,
+    env(extra = {}) {
+      const base: Record<string, string> = {};
+      for (const [k, v] of Object.entries(process.env)) {
+        if (v === undefined) continue;
+        if (/^(AWS_|TF_|TFW_|XDG_)/.test(k) || k === 'HOME' || k === 'CHECKPOINT_DISABLE') continue;
+        base[k] = v;
+      }
+      const env: Record<string, string | undefined> = {
+        ...base,
+        HOME: home,
+        XDG_RUNTIME_DIR: runtime,
+        XDG_CACHE_HOME: cache,
+        CHECKPOINT_DISABLE: '1',
+        ...extra,
+      };
+      return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+    },
+    async writeAws(config, credentials) {
+      await writeFile(join(aws, 'config'), config);
+      await writeFile(join(aws, 'credentials'), credentials);
+      await chmod(join(aws, 'credentials'), 0o600);
+    },
+  };
+}
+
+export interface Ran {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs bin/tfw.js (no terminal: stdin is empty) and collects its output. */
+export function runTfw(args: string[], options: SpawnOptions & { input?: string; timeoutMs?: number }): Promise<Ran> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [TFW_BIN, ...args], { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+    child.stdin!.end(options.input ?? '');
+  });
+}
+
+/** JSON lines the fake terraform recorded. */
+export async function readRecord(file: string): Promise<Array<Record<string, any>>> {
+  if (!existsSync(file)) return [];
+  return (await readFile(file, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** Lists every file under dir (for "no credential left on disk"). */
+export async function listTree(dir: string): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const out: string[] = [];
+  async function walk(d: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      out.push(p);
+      if (e.isDirectory()) await walk(p);
+    }
+  }
+  await walk(dir);
+  return out;
+}
