@@ -23,7 +23,7 @@ export function moduleDirFor(args: Pick<TerraformArgs, 'chdir'>, cwd: string): s
 /** Reads the root module and the AWS files, and plans who needs which MFA device. No network, no prompt. */
 export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan> {
   const moduleDir = moduleDirFor(args, deps.cwd);
-  const [{ readModuleAuth }, { loadAwsFiles }, { planAuth }] = await Promise.all([
+  const [{ readModuleAuth }, { loadFilesForTargets }, { planAuth }] = await Promise.all([
     import('./terraform/index.ts'),
     import('./aws/files.ts'),
     import('./aws/plan.ts'),
@@ -44,8 +44,8 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
       deps.log.note(`${target.name}: cannot evaluate ${u.attribute} at ${u.source.file}:${u.source.line} (${u.reason}); assuming terraform's default`);
     }
   }
-  const awsFiles = await loadAwsFiles({ env: deps.env });
-  const plan = await planAuth(module.targets, awsFiles, { env: deps.env, loadFiles: (paths) => loadAwsFiles({ env: deps.env, ...paths }) });
+  const { defaults: awsFiles, filesFor } = await loadFilesForTargets(module.targets, deps.env);
+  const plan = planAuth(module.targets, filesFor, deps.env);
   for (const t of plan.targets) deps.log.debug(`${t.target.name}: profile ${t.profile}: ${t.action} (${t.reason})`);
   return { moduleDir, module, awsFiles, plan };
 }

@@ -63,6 +63,8 @@ export interface TargetPlan {
    */
   action: 'mfa' | 'none' | 'unmanaged';
   deviceId?: string;
+  /** The MFA device this target's chain needs, also when tfw cannot serve it (unmanaged: own shared files). */
+  mfaSerial?: string;
   /** Why, in a few words, for explain and debug. */
   reason: string;
 }

@@ -63,7 +63,7 @@ function scriptedAsk(answers: string[]): AskCode & { messages: string[] } {
   return ask;
 }
 
-const sources = (env: string | undefined, ask: AskCode | undefined, run = async () => ({ exitCode: 0, stdout: '' })): CodeSource =>
+const sources = (env: string | undefined, ask: AskCode | undefined, run = async (_command: string) => ({ exitCode: 0, stdout: '' })): CodeSource =>
   new SerialCodeSource(new FirstCodeSource([new EnvCodeSource(env), new ProcessCodeSource(run), new PromptCodeSource(ask)]));
 
 test('TFW_MFA_CODE first, then mfa_process, then the prompt', async () => {

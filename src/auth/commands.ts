@@ -1,0 +1,246 @@
+// What each `tfw auth` command does, given its parsed options. yargs wiring
+// lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
+import { analyzeArgs } from '../argv.ts';
+import { cacheDir, SessionCache } from '../aws/cache.ts';
+import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
+import type { Deps } from '../deps.ts';
+import { TfwError } from '../errors.ts';
+import type { AuthTarget } from '../model.ts';
+import { formatLeft, materialize, obtainRunSessions, planRun, type RunPlan } from '../prepare.ts';
+import { runWithFiles, passThrough } from '../run.ts';
+import { sessionSettings, stsEndpoint } from '../settings.ts';
+import { explainJson, explainText, type CacheState, type Style } from './explain.ts';
+
+/** Terraform-style arguments given to an auth command, read as `terraform plan ARGS` would be. */
+function asPlanArgs(terraformArgs: readonly string[]) {
+  // Global options (-chdir) go before the command, the rest after it.
+  const globals = terraformArgs.filter((a) => a.startsWith('-chdir=') || a.startsWith('--chdir='));
+  const rest = terraformArgs.filter((a) => !globals.includes(a));
+  return analyzeArgs([...globals, 'plan', ...rest]);
+}
+
+async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, CacheState>> {
+  const settings = sessionSettings(deps.env, 'plan');
+  const states = new Map<string, CacheState>();
+  if (!settings.useCache) {
+    for (const d of plan.devices) states.set(d.id, { state: 'disabled' });
+    return states;
+  }
+  const { sessionKeyFor } = await import('../aws/sessions.ts');
+  const cache = new SessionCache(cacheDir(deps.env));
+  const now = deps.now().getTime();
+  for (const d of plan.devices) {
+    const r = await cache.read(sessionKeyFor(d, stsEndpoint(deps.env)));
+    if (r.state !== 'hit') {
+      states.set(d.id, { state: 'missing' });
+      continue;
+    }
+    const expiresAt = r.session.credentials.expiration;
+    const left = expiresAt.getTime() - now;
+    states.set(d.id, { state: left <= 0 ? 'expired' : left <= settings.marginSeconds * 1000 ? 'expiring' : 'valid', expiresAt });
+  }
+  return states;
+}
+
+export async function explain(terraformArgs: readonly string[], json: boolean, style: Style, deps: Deps): Promise<number> {
+  const runPlan = await planRun(asPlanArgs(terraformArgs), deps);
+  const shape = explainJson({
+    moduleDir: runPlan.moduleDir,
+    module: runPlan.module,
+    plan: runPlan.plan,
+    cache: await cacheStates(runPlan.plan, deps),
+    envCode: Boolean(deps.env.TFW_MFA_CODE),
+  });
+  deps.out(json ? `${JSON.stringify(shape, null, 2)}\n` : explainText(shape, deps.now(), style));
+  return 0;
+}
+
+/** A target standing for "whatever uses profile P", for commands run without a module. */
+function profileTarget(profile: string | undefined): AuthTarget {
+  return {
+    kind: 'provider',
+    name: profile ? `profile ${profile}` : 'default profile',
+    source: { file: '(command line)', line: 0 },
+    ...(profile ? { profile } : {}),
+    assumeRoles: [],
+    staticCredentials: false,
+    webIdentity: false,
+    unknowns: [],
+  };
+}
+
+async function planForProfiles(profiles: Array<string | undefined>, deps: Deps): Promise<RunPlan> {
+  const [{ loadFilesForTargets }, { planAuth }] = await Promise.all([import('../aws/files.ts'), import('../aws/plan.ts')]);
+  const targets = profiles.map(profileTarget);
+  const { defaults, filesFor } = await loadFilesForTargets(targets, deps.env);
+  return {
+    moduleDir: deps.cwd,
+    module: { targets, problems: [] },
+    awsFiles: defaults,
+    plan: planAuth(targets, filesFor, deps.env),
+  };
+}
+
+/** Every profile of the user's config that needs MFA, each planned on its own (one bad profile does not stop the others). */
+async function planAllDevices(deps: Deps): Promise<MfaDevice[]> {
+  const { loadAwsFiles, profileNames } = await import('../aws/files.ts');
+  const files = await loadAwsFiles({ env: deps.env });
+  const devices = new Map<string, MfaDevice>();
+  for (const name of profileNames(files)) {
+    try {
+      for (const d of (await planForProfiles([name], deps)).plan.devices) {
+        const known = devices.get(d.id);
+        if (known) known.targets.push(...d.targets);
+        else devices.set(d.id, { ...d, targets: [...d.targets] });
+      }
+    } catch (error) {
+      deps.log.debug(`profile ${name}: ${(error as Error).message}`);
+    }
+  }
+  return [...devices.values()];
+}
+
+export interface LoginOptions {
+  terraformArgs: readonly string[];
+  profile?: string;
+  allDevices: boolean;
+  force: boolean;
+}
+
+export async function login(options: LoginOptions, deps: Deps): Promise<number> {
+  let devices: MfaDevice[];
+  if (options.allDevices) devices = await planAllDevices(deps);
+  else if (options.profile !== undefined) devices = (await planForProfiles([options.profile], deps)).plan.devices;
+  else {
+    const runPlan = await planRun(asPlanArgs(options.terraformArgs), deps);
+    devices = runPlan.plan.devices;
+    // No module here (or none needing MFA): the devices of AWS_PROFILE / default.
+    if (runPlan.module.targets.length === 0) devices = (await planForProfiles([undefined], deps)).plan.devices;
+  }
+  if (devices.length === 0) {
+    deps.out('No MFA device needed: nothing to log in to.\n');
+    return 0;
+  }
+  if (options.force) {
+    const cache = new SessionCache(cacheDir(deps.env));
+    for (const d of devices) await cache.clear(d.serial);
+  }
+  const sessions = await obtainRunSessions({ targets: [], devices }, 'login', deps);
+  const now = deps.now();
+  for (const d of devices) {
+    const s = sessions.get(d.id)!;
+    deps.out(`${d.serial} (profile ${d.rootProfile}): session valid until ${s.expiration.toISOString()} (${formatLeft(s.expiration.getTime() - now.getTime())} left)\n`);
+  }
+  return 0;
+}
+
+export async function clear(device: string | undefined, deps: Deps): Promise<number> {
+  const cache = new SessionCache(cacheDir(deps.env));
+  const removed = await cache.clear(device);
+  if (removed.length === 0) deps.out(device ? `No cached session for ${device}.\n` : 'No cached sessions.\n');
+  for (const e of removed) deps.out(`Removed the session of ${e.serial} (profile ${e.profile}${e.endpoint ? `, ${e.endpoint}` : ''}).\n`);
+  return 0;
+}
+
+export async function status(json: boolean, deps: Deps): Promise<number> {
+  const entries = await new SessionCache(cacheDir(deps.env)).list();
+  const now = deps.now().getTime();
+  if (json) {
+    deps.out(
+      `${JSON.stringify(
+        {
+          version: 1,
+          cacheDir: cacheDir(deps.env),
+          sessions: entries.map((e) => ({
+            device: e.serial,
+            profile: e.profile,
+            endpoint: e.endpoint || null,
+            obtainedAt: e.obtainedAt.toISOString(),
+            expiresAt: e.expiration.toISOString(),
+            valid: e.expiration.getTime() > now,
+          })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return 0;
+  }
+  if (entries.length === 0) {
+    deps.out(`No cached sessions in ${cacheDir(deps.env)}.\n`);
+    return 0;
+  }
+  for (const e of entries) {
+    const left = e.expiration.getTime() - now;
+    const account = /^arn:aws[\w-]*:iam::(\d+):mfa\/(.+)$/.exec(e.serial);
+    const who = account ? `account ${account[1]}, ${account[2]}` : e.serial;
+    deps.out(`${e.serial}  (${who}; profile ${e.profile}${e.endpoint ? `; ${e.endpoint}` : ''})  ${left > 0 ? `valid until ${e.expiration.toISOString()}, ${formatLeft(left)} left` : 'expired'}\n`);
+  }
+  return 0;
+}
+
+/** `tfw auth exec [-chdir=DIR] -- CMD ARGS…`: any command with the run's per-run files. */
+export async function exec(terraformArgs: readonly string[], command: readonly string[], deps: Deps): Promise<number> {
+  const [file, ...args] = command;
+  if (file === undefined) throw new TfwError('auth exec: no command given (tfw auth exec [-chdir=DIR] -- CMD ARGS…)', 2);
+  const planArgs = asPlanArgs(terraformArgs);
+  const runPlan = await planRun(planArgs, deps);
+  if (runPlan.plan.devices.length === 0) return passThrough(file, args, deps);
+  const sessions = await obtainRunSessions(runPlan.plan, 'exec', deps);
+  const generated = await materialize(runPlan, sessions);
+  return runWithFiles(file, args, generated, deps);
+}
+
+/** The AWS credential_process JSON (Version 1) for one set of credentials. */
+export function credentialProcessJson(c: SessionCredentials): string {
+  return `${JSON.stringify({ Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() })}\n`;
+}
+
+/**
+ * `tfw auth credential-process --profile P`: P's credentials from the cached
+ * MFA session (assuming P's roles, root first), for any AWS SDK tool. Prompts
+ * only where there is a terminal; otherwise a missing session is one line
+ * telling the user to log in.
+ */
+export async function credentialProcess(profile: string, deps: Deps): Promise<number> {
+  const runPlan = await planForProfiles([profile], deps);
+  const target = runPlan.plan.targets[0]!;
+  const device = runPlan.plan.devices[0];
+  if (target.action !== 'mfa' || device === undefined) {
+    throw new TfwError(`profile ${profile} needs no MFA session from tfw (${target.reason}); use it directly`);
+  }
+  let session: SessionCredentials;
+  if (deps.ask === undefined && !deps.env.TFW_MFA_CODE) {
+    const { sessionKeyFor } = await import('../aws/sessions.ts');
+    const r = await new SessionCache(cacheDir(deps.env)).read(sessionKeyFor(device, stsEndpoint(deps.env)));
+    if (r.state !== 'hit' || r.session.credentials.expiration.getTime() <= deps.now().getTime() + 60_000) {
+      throw new TfwError(`no valid MFA session for ${device.serial} (profile ${profile}): run \`tfw auth login --profile ${profile}\``);
+    }
+    session = r.session.credentials;
+  } else {
+    session = (await obtainRunSessions(runPlan.plan, 'credential-process', deps)).get(device.id)!;
+  }
+  // Roles from the root outward: each is assumed with the previous credentials.
+  const roles = target.chain.filter((h) => h.kind === 'role' && h.roleArn).reverse();
+  let credentials = session;
+  const sts = roles.length > 0 ? await deps.sts() : undefined;
+  const { profileSection } = await import('../aws/files.ts');
+  for (const hop of roles) {
+    const section = profileSection(runPlan.awsFiles, hop.profile) ?? {};
+    const duration = Number(section.duration_seconds);
+    try {
+      credentials = await sts!.assumeRole({
+        credentials,
+        roleArn: hop.roleArn!,
+        sessionName: section.role_session_name || `tfw-${Date.now()}`,
+        ...(section.external_id ? { externalId: section.external_id } : {}),
+        ...(Number.isFinite(duration) && duration > 0 ? { durationSeconds: duration } : {}),
+        region: device.region,
+      });
+    } catch (error) {
+      throw new TfwError(`cannot assume ${hop.roleArn} for profile ${hop.profile} with the MFA session of ${device.serial}: ${(error as Error).message}`);
+    }
+  }
+  deps.out(credentialProcessJson(credentials));
+  return 0;
+}

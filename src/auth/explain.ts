@@ -1,0 +1,152 @@
+// `tfw auth explain`: the auth plan of a root module, as a stable JSON shape
+// for scripts and as text for people. Pure: the plan and cache states in,
+// a value or text out.
+import type { AuthPlan, TargetPlan } from '../aws/types.ts';
+import type { ModuleAuth } from '../model.ts';
+import { formatLeft } from '../prepare.ts';
+
+export type CacheState =
+  | { state: 'valid'; expiresAt: Date }
+  | { state: 'expiring'; expiresAt: Date }
+  | { state: 'expired'; expiresAt: Date }
+  | { state: 'missing' }
+  | { state: 'disabled' };
+
+/** The documented JSON shape (docs/explain-json.md); `version` changes on any incompatible change. */
+export interface ExplainJson {
+  version: 1;
+  module: string;
+  /** pass-through: terraform runs untouched; materialize: per-run files, sessions from the cache or a prompt. */
+  action: 'pass-through' | 'materialize';
+  /** Devices whose code tfw would ask for (no valid cached session). */
+  prompts: string[];
+  targets: Array<{
+    name: string;
+    kind: 'backend' | 'provider';
+    source: string;
+    profile: string;
+    chain: Array<{ profile: string; kind: string; roleArn?: string; mfaSerial?: string }>;
+    assumeRoles: string[];
+    action: TargetPlan['action'];
+    device: string | null;
+    reason: string;
+    unknowns: Array<{ attribute: string; source: string; reason: string }>;
+  }>;
+  devices: Array<{
+    serial: string;
+    profile: string;
+    region: string;
+    codeSource: 'TFW_MFA_CODE' | 'mfa_process' | 'prompt';
+    targets: string[];
+    cache: { state: CacheState['state']; expiresAt: string | null };
+  }>;
+  problems: Array<{ source: string; message: string }>;
+}
+
+export interface ExplainInput {
+  moduleDir: string;
+  module: ModuleAuth;
+  plan: AuthPlan;
+  cache: Map<string, CacheState>;
+  /** TFW_MFA_CODE is set. */
+  envCode: boolean;
+}
+
+export function explainJson({ moduleDir, module, plan, cache, envCode }: ExplainInput): ExplainJson {
+  const serialOf = new Map(plan.devices.map((d) => [d.id, d.serial]));
+  const devices = plan.devices.map((d) => {
+    const c = cache.get(d.id) ?? { state: 'missing' as const };
+    return {
+      serial: d.serial,
+      profile: d.rootProfile,
+      region: d.region,
+      codeSource: envCode ? ('TFW_MFA_CODE' as const) : d.mfaProcess ? ('mfa_process' as const) : ('prompt' as const),
+      targets: [...d.targets],
+      cache: { state: c.state, expiresAt: 'expiresAt' in c ? c.expiresAt.toISOString() : null },
+    };
+  });
+  return {
+    version: 1,
+    module: moduleDir,
+    action: plan.devices.length > 0 ? 'materialize' : 'pass-through',
+    prompts: devices.filter((d) => d.cache.state !== 'valid').map((d) => d.serial),
+    targets: plan.targets.map((t) => ({
+      name: t.target.name,
+      kind: t.target.kind,
+      source: `${t.target.source.file}:${t.target.source.line}`,
+      profile: t.profile,
+      chain: t.chain.map((h) => ({
+        profile: h.profile,
+        kind: h.kind,
+        ...(h.roleArn ? { roleArn: h.roleArn } : {}),
+        ...(h.mfaSerial ? { mfaSerial: h.mfaSerial } : {}),
+      })),
+      assumeRoles: t.target.assumeRoles.map((r) => r.roleArn),
+      action: t.action,
+      device: t.deviceId ? (serialOf.get(t.deviceId) ?? null) : null,
+      reason: t.reason,
+      unknowns: t.target.unknowns.map((u) => ({ attribute: u.attribute, source: `${u.source.file}:${u.source.line}`, reason: u.reason })),
+    })),
+    devices,
+    problems: module.problems.map((p) => ({ source: `${p.source.file}:${p.source.line}`, message: p.message })),
+  };
+}
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  warn(s: string): string;
+}
+
+export const plainStyle: Style = { bold: (s) => s, dim: (s) => s, warn: (s) => s };
+
+function cacheText(c: ExplainJson['devices'][number]['cache'], now: Date): string {
+  const at = c.expiresAt ? new Date(c.expiresAt) : undefined;
+  const left = at ? formatLeft(at.getTime() - now.getTime()) : '';
+  switch (c.state) {
+    case 'valid':
+      return `cached session valid until ${at!.toISOString()} (${left} left)`;
+    case 'expiring':
+      return `cached session expires soon (${left} left): would be renewed before the run`;
+    case 'expired':
+      return 'cached session expired';
+    case 'missing':
+      return 'no cached session';
+    case 'disabled':
+      return 'cache disabled (TFW_NO_CACHE)';
+  }
+}
+
+export function explainText(json: ExplainJson, now: Date, style: Style = plainStyle): string {
+  const lines: string[] = [];
+  lines.push(`${style.bold('Root module')} ${json.module}`);
+  if (json.targets.length === 0) lines.push('  no provider "aws" block and no backend "s3"');
+  for (const t of json.targets) {
+    lines.push('');
+    lines.push(`  ${style.bold(t.name)}  ${style.dim(t.source)}`);
+    lines.push(`    profile   ${t.chain.map((h) => h.profile).join(' → ') || t.profile}`);
+    const roles = [...t.chain.filter((h) => h.roleArn).map((h) => h.roleArn!).reverse(), ...t.assumeRoles];
+    if (roles.length > 0) lines.push(`    role${roles.length > 1 ? 's ' : '  '}    ${roles.join(' → ')}`);
+    if (t.device) lines.push(`    MFA       ${t.device}`);
+    lines.push(`    ${t.action === 'mfa' ? 'tfw       MFA session' : t.action === 'unmanaged' ? style.warn('tfw       cannot help') : 'tfw       nothing to do'}: ${t.reason}`);
+    for (const u of t.unknowns) lines.push(`    ${style.warn('unknown')}   ${u.attribute} at ${u.source}: ${u.reason}`);
+  }
+  if (json.devices.length > 0) {
+    lines.push('');
+    lines.push(style.bold('MFA devices'));
+    for (const d of json.devices) {
+      lines.push(`  ${d.serial}  via profile ${d.profile}, for ${d.targets.join(', ')}`);
+      lines.push(`    ${cacheText(d.cache, now)}; code from ${d.codeSource}`);
+    }
+  }
+  for (const p of json.problems) lines.push(style.warn(`  could not read ${p.source}: ${p.message}`));
+  lines.push('');
+  if (json.action === 'pass-through') {
+    lines.push('Run: terraform runs untouched (nothing needs MFA).');
+  } else if (json.prompts.length === 0) {
+    lines.push('Run: per-run AWS files from the cached session(s); no code needed.');
+  } else {
+    lines.push(`Run: asks for a code for ${json.prompts.join(', ')}, then runs terraform with per-run AWS files.`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,229 @@
+// The auth plan: for each provider/backend, the profile terraform will use,
+// its chain, and whether tfw must get an MFA session for it; and the MFA
+// devices that makes (one per long-term profile and serial). Pure: the files
+// are loaded first (files.ts: loadFilesForTargets), planned after.
+import { ConfigError } from '../errors.ts';
+import type { AuthTarget } from '../model.ts';
+import { chainRoot, chainSerials, resolveChain, type ResolvedHop } from './chains.ts';
+import { hasOwnSharedFiles, profileFromEnv, profileSection, type Env } from './files.ts';
+import type { AuthPlan, AwsFiles, MfaDevice, TargetPlan } from './types.ts';
+
+export const deviceId = (rootProfile: string, serial: string): string => `${rootProfile}|${serial}`;
+
+const arrow = (chain: ResolvedHop[]): string => {
+  // `x → x` (a profile that is its own source) reads better as one name.
+  const names = chain.map((h) => h.profile).filter((p, i, all) => i === 0 || all[i - 1] !== p);
+  return names.join(' → ');
+};
+
+const where = (t: AuthTarget): string => `${t.name} (${t.source.file}:${t.source.line})`;
+
+/** Why a root cannot call sts:GetSessionToken, in the user's terms; undefined when it can. */
+function whyNoLongTermKeys(root: ResolvedHop, files: AwsFiles): string | undefined {
+  switch (root.kind) {
+    case 'static':
+      return root.temporaryKeys ? 'holds temporary keys (aws_session_token)' : undefined;
+    case 'sso':
+      return 'uses AWS SSO (IAM Identity Center)';
+    case 'credential-process':
+      return 'gets its credentials from credential_process';
+    case 'credential-source':
+      return `takes its credentials from credential_source = ${root.credentialSource}`;
+    case 'web-identity':
+      return 'uses a web identity token';
+    case 'missing':
+      return root.missingReason === 'not found'
+        ? `is not in ${[...files.configPaths, ...files.credentialsPaths].join(', ') || 'any AWS config or credentials file'}`
+        : `has no usable credentials (${root.missingReason})`;
+    case 'role':
+      return 'is a role';
+  }
+}
+
+function regionFor(root: ResolvedHop, chain: ResolvedHop[], t: AuthTarget, env: Env): string {
+  return (
+    root.region ??
+    chain.find((h) => h.region)?.region ??
+    t.region ??
+    (env.AWS_REGION || undefined) ??
+    (env.AWS_DEFAULT_REGION || undefined) ??
+    'us-east-1'
+  );
+}
+
+function noMfaReason(t: AuthTarget, profile: string, chain: ResolvedHop[], files: AwsFiles): string {
+  const root = chainRoot(chain);
+  if (t.assumeRoles.length > 0) {
+    return `assume_role ${t.assumeRoles[0]!.roleArn} on profile "${profile}": no mfa_serial in ${arrow(chain)}, so tfw has no MFA device to use`;
+  }
+  if (root.kind === 'missing') {
+    return root.missingReason === 'not found'
+      ? `profile "${root.profile}" ${whyNoLongTermKeys(root, files)}: terraform will report it`
+      : `profile "${root.profile}" has no credentials of its own (${root.missingReason}): terraform looks elsewhere`;
+  }
+  const what: Record<ResolvedHop['kind'], string> = {
+    static: 'static keys',
+    role: 'a role',
+    sso: 'AWS SSO',
+    'credential-process': 'credential_process',
+    'credential-source': `credential_source ${root.credentialSource ?? ''}`.trim(),
+    'web-identity': 'web identity',
+    missing: 'nothing',
+  };
+  return `${arrow(chain)}: ${what[root.kind]}, no MFA needed`;
+}
+
+interface Planned {
+  plan: TargetPlan;
+  /** Set for targets that need a session and that tfw can serve. */
+  need?: { root: ResolvedHop; serial: string; mfaProcess?: string; region: string };
+}
+
+/**
+ * A target with its own shared files: terraform ignores AWS_CONFIG_FILE for
+ * it, so the per-run files cannot reach it. Its chain is still resolved (from
+ * its own files) so explain can say what it would need; a problem in those
+ * files is terraform's to report, not a reason to stop the run.
+ */
+function planOwnFiles(
+  t: AuthTarget,
+  profile: string,
+  files: AwsFiles,
+  plan: (p: Omit<TargetPlan, 'target' | 'profile'>) => TargetPlan,
+): Planned {
+  const own = 'own shared_config_files/shared_credentials_files';
+  let chain: ResolvedHop[];
+  try {
+    chain = resolveChain(files, profile);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return { plan: plan({ chain: [], action: 'unmanaged', reason: `${own}: ${e.message}` }) };
+  }
+  const serials = chainSerials(chain);
+  if (serials.length === 0) {
+    return { plan: plan({ chain, action: 'unmanaged', reason: `${own}: left to terraform; ${noMfaReason(t, profile, chain, files)}` }) };
+  }
+  return {
+    plan: plan({
+      chain,
+      action: 'unmanaged',
+      mfaSerial: serials[0]!,
+      reason: `${own}: tfw cannot hand it the MFA session it needs (${serials.join(', ')} for profile "${chainRoot(chain).profile}")`,
+    }),
+  };
+}
+
+function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
+  const profile = t.profile ?? profileFromEnv(env);
+  const unknownProfile = t.unknowns.find((u) => u.attribute === 'profile');
+  const note = unknownProfile ? ` (profile could not be evaluated: ${unknownProfile.reason}; default used)` : '';
+  const plan = (p: Omit<TargetPlan, 'target' | 'profile'>): TargetPlan => ({
+    target: t,
+    profile,
+    ...p,
+    reason: p.reason + note,
+  });
+
+  if (t.staticCredentials) {
+    return { plan: plan({ chain: [], action: 'unmanaged', reason: 'access_key/secret_key in the block: terraform uses them' }) };
+  }
+  if (t.webIdentity) {
+    return { plan: plan({ chain: [], action: 'unmanaged', reason: 'assume_role_with_web_identity: no MFA involved' }) };
+  }
+
+  if (hasOwnSharedFiles(t)) return planOwnFiles(t, profile, files, plan);
+
+  let chain: ResolvedHop[];
+  try {
+    chain = resolveChain(files, profile);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      const paths = [...files.configPaths, ...files.credentialsPaths].join(', ');
+      throw new ConfigError(`${where(t)}: ${e.message}${paths ? ` (${paths})` : ''}`);
+    }
+    throw e;
+  }
+  const serials = chainSerials(chain);
+  if (serials.length > 1) {
+    throw new ConfigError(
+      `${where(t)}: profile "${profile}" (${arrow(chain)}) names two MFA devices (${serials.join(', ')}); tfw can answer one per chain`,
+    );
+  }
+  const serial = serials[0];
+  if (serial === undefined) {
+    return { plan: plan({ chain, action: 'none', reason: noMfaReason(t, profile, chain, files) }) };
+  }
+
+  const root = chainRoot(chain);
+  const why = whyNoLongTermKeys(root, files);
+  if (why !== undefined) {
+    throw new ConfigError(
+      `${where(t)}: profile "${profile}" needs MFA (${serial}) but its chain ${arrow(chain)} ends in profile "${root.profile}", which ${why}; tfw needs long-term keys there to call sts:GetSessionToken`,
+    );
+  }
+  const withSerial = chain.filter((h) => h.mfaSerial === serial);
+  const mfaProcess = withSerial.find((h) => h.mfaProcess)?.mfaProcess ?? root.mfaProcess;
+  const on = withSerial.map((h) => `"${h.profile}"`).join(', ');
+  const reason =
+    t.assumeRoles.length > 0
+      ? `assume_role ${t.assumeRoles[0]!.roleArn} on profile "${profile}": MFA session for "${root.profile}" (mfa_serial on ${on}) so terraform's AssumeRole carries MFA`
+      : `${arrow(chain)}: MFA session for "${root.profile}" (mfa_serial on ${on})`;
+  return {
+    plan: plan({ chain, action: 'mfa', deviceId: deviceId(root.profile, serial), mfaSerial: serial, reason }),
+    need: { root, serial, region: regionFor(root, chain, t, env), ...(mfaProcess ? { mfaProcess } : {}) },
+  };
+}
+
+/**
+ * Plans every target. `filesFor` gives the files terraform reads for a target
+ * (the defaults, or its own shared files). Throws ConfigError for a chain
+ * that needs MFA tfw cannot give (a loop, two devices, no long-term root).
+ */
+export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => AwsFiles, env: Env): AuthPlan {
+  const planned = targets.map((t) => planTarget(t, filesFor(t), env));
+  const devices = new Map<string, MfaDevice>();
+  const byRoot = new Map<string, MfaDevice>();
+  for (const { plan, need } of planned) {
+    if (!need) continue;
+    const id = deviceId(need.root.profile, need.serial);
+    let device = devices.get(id);
+    if (!device) {
+      const other = byRoot.get(need.root.profile);
+      if (other) {
+        // The per-run files hold one session per profile.
+        throw new ConfigError(
+          `profile "${need.root.profile}" is used with two MFA devices (${other.serial} by ${other.targets.join(', ')}; ${need.serial} by ${plan.target.name}); tfw can hold one session per profile: use one mfa_serial`,
+        );
+      }
+      const section = profileSection(filesFor(plan.target), need.root.profile) ?? {};
+      device = {
+        id,
+        serial: need.serial,
+        rootProfile: need.root.profile,
+        keys: { accessKeyId: section.aws_access_key_id ?? '', secretAccessKey: section.aws_secret_access_key ?? '' },
+        region: need.region,
+        ...(need.mfaProcess ? { mfaProcess: need.mfaProcess } : {}),
+        targets: [],
+      };
+      devices.set(id, device);
+      byRoot.set(need.root.profile, device);
+    }
+    device.targets.push(plan.target.name);
+  }
+  // A target that needs no MFA but whose chain ends in the same long-term
+  // keys gets the session too (the per-run files replace those keys): say so.
+  const targetPlans = planned.map(({ plan }) => {
+    if (plan.action !== 'none' || plan.chain.length === 0 || hasOwnSharedFiles(plan.target)) return plan;
+    const root = chainRoot(plan.chain);
+    const device = root.kind === 'static' ? byRoot.get(root.profile) : undefined;
+    if (!device) return plan;
+    device.targets.push(plan.target.name);
+    return {
+      ...plan,
+      action: 'mfa' as const,
+      deviceId: device.id,
+      reason: `${arrow(plan.chain as ResolvedHop[])}: uses the keys of "${root.profile}", which this run replaces with its MFA session`,
+    };
+  });
+  return { targets: targetPlans, devices: [...devices.values()] };
+}

@@ -1,0 +1,288 @@
+// tfw's STS client: GetSessionToken (with the MFA code), AssumeRole and
+// GetCallerIdentity, each failure mapped to one StsCallError kind.
+//
+// The AWS SDK is loaded only when a call is made (a pass-through terraform
+// command never pays for it): this module imports nothing but types from it.
+// Only the env object it is given is honoured: credentials, region and endpoint
+// are passed explicitly, and the SDK is told not to look for endpoints, retry
+// settings or regions in process.env or ~/.aws/config.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
+import { redact } from '../redact.ts';
+import type { LongTermKeys, SessionCredentials } from './types.ts';
+
+export type StsFailureKind =
+  | 'invalid-code'
+  | 'access-denied'
+  | 'invalid-key'
+  | 'expired-token'
+  | 'unreachable'
+  | 'throttled'
+  | 'validation'
+  | 'other';
+
+/** An STS call that failed. The message is AWS's (or says which endpoint could not be reached); it never holds a secret. */
+export class StsCallError extends Error {
+  readonly kind: StsFailureKind;
+  readonly endpoint: string;
+  readonly awsCode?: string;
+  constructor(kind: StsFailureKind, message: string, endpoint: string, awsCode?: string) {
+    super(redact(message));
+    this.name = 'StsCallError';
+    this.kind = kind;
+    this.endpoint = endpoint;
+    if (awsCode !== undefined) this.awsCode = awsCode;
+  }
+}
+
+export interface StsApi {
+  getSessionToken(input: { keys: LongTermKeys; serial: string; code: string; durationSeconds: number; region: string }): Promise<SessionCredentials>;
+  assumeRole(input: {
+    credentials: LongTermKeys | SessionCredentials;
+    roleArn: string;
+    sessionName: string;
+    externalId?: string;
+    durationSeconds?: number;
+    region: string;
+    serial?: string;
+    code?: string;
+  }): Promise<SessionCredentials>;
+  getCallerIdentity(input: { credentials: LongTermKeys | SessionCredentials; region: string }): Promise<{ account: string; arn: string; userId: string }>;
+}
+
+export interface StsApiOptions {
+  /** ms to establish a connection (default 3000). */
+  connectionTimeoutMs?: number;
+  /** ms a request may sit without a response (default 10000). */
+  requestTimeoutMs?: number;
+}
+
+const MAX_ATTEMPTS = 3;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled']);
+const INVALID_KEY_CODES = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidAccessKeyId', 'MissingAuthenticationToken']);
+const EXPIRED_CODES = new Set(['ExpiredToken', 'ExpiredTokenException']);
+
+/** What one call carries through the shared client: whose credentials, and whether it spends an MFA code. */
+interface CallContext {
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  spendsCode: boolean;
+}
+
+type RetryStrategy = Extract<NonNullable<STSClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
+type RetryToken = Awaited<ReturnType<RetryStrategy['acquireInitialRetryToken']>>;
+type RetryErrorType = Parameters<RetryStrategy['refreshRetryTokenForRetry']>[1]['errorType'];
+
+const retryToken = (count: number, delay: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay });
+
+/**
+ * The SDK classifies each failure (throttling, transient, server error); this
+ * decides: up to 3 attempts with exponential backoff and full jitter, like the
+ * SDK's standard mode, except that a call spending an MFA code is retried only
+ * when STS throttled it. A timed-out or reset call may have reached STS and
+ * used the code; sending it again would fail as a "reused code" and hide the
+ * real error.
+ */
+function codeAwareRetry(current: () => CallContext | undefined): RetryStrategy {
+  const retryable = (type: RetryErrorType, spendsCode: boolean): boolean =>
+    type === 'THROTTLING' || (!spendsCode && (type === 'TRANSIENT' || type === 'SERVER_ERROR'));
+  return {
+    acquireInitialRetryToken: async () => retryToken(0, 0),
+    async refreshRetryTokenForRetry(token, info) {
+      const attempt = token.getRetryCount() + 1;
+      if (attempt >= MAX_ATTEMPTS || !retryable(info.errorType, current()?.spendsCode ?? true)) {
+        throw new Error('no retry');
+      }
+      const base = info.errorType === 'THROTTLING' ? 500 : 100;
+      const delay = Math.floor(Math.random() * Math.min(20_000, base * 2 ** attempt));
+      return retryToken(attempt, delay);
+    },
+    recordSuccess: () => {},
+  };
+}
+
+const SDK_NODE_WARNING = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * Builds a client without the SDK's one-time "NodeVersionSupportWarning" on
+ * Node < 22, which would land in the middle of terraform's output. The SDK
+ * reads the opt-out from process.env, synchronously, in the constructor; it is
+ * set for that moment only, so it never reaches terraform's environment.
+ */
+function quietly<T>(build: () => T): T {
+  const before = process.env[SDK_NODE_WARNING];
+  process.env[SDK_NODE_WARNING] = 'true';
+  try {
+    return build();
+  } finally {
+    if (before === undefined) delete process.env[SDK_NODE_WARNING];
+    else process.env[SDK_NODE_WARNING] = before;
+  }
+}
+
+function endpointFrom(env: Readonly<Record<string, string | undefined>>): { url?: string; source?: string } {
+  for (const name of ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL'] as const) {
+    const v = env[name]?.trim();
+    if (v) return { url: v, source: name };
+  }
+  return {};
+}
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  $fault?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function toStsCallError(e: unknown, endpoint: string): StsCallError {
+  if (e instanceof StsCallError) return e;
+  const err = (typeof e === 'object' && e !== null ? e : { message: String(e) }) as SdkErrorShape;
+  const message = err.message || err.name || 'unknown error';
+  if (err.$fault !== undefined && err.name) {
+    const code = err.name;
+    const kind: StsFailureKind =
+      code === 'AccessDenied' && /MultiFactorAuthentication failed/i.test(message)
+        ? 'invalid-code'
+        : code === 'AccessDenied'
+          ? 'access-denied'
+          : INVALID_KEY_CODES.has(code)
+            ? 'invalid-key'
+            : EXPIRED_CODES.has(code)
+              ? 'expired-token'
+              : THROTTLING_CODES.has(code)
+                ? 'throttled'
+                : code === 'ValidationError'
+                  ? /'tokenCode'/.test(message)
+                    ? 'invalid-code'
+                    : 'validation'
+                  : 'other';
+    // A reply that is not STS's (an HTML page from a proxy, say) has no AWS code worth showing.
+    if (kind === 'other' && (code === 'Unknown' || code === 'UnknownError' || /^\d{3}$/.test(code))) {
+      return new StsCallError('other', `unexpected answer from STS at ${endpoint} (HTTP ${err.$metadata?.httpStatusCode ?? '?'}): ${message}`, endpoint);
+    }
+    return new StsCallError(kind, message, endpoint, code);
+  }
+  if ((err.code && NETWORK_CODES.has(err.code)) || err.name === 'TimeoutError' || err.name === 'RequestTimeout') {
+    return new StsCallError('unreachable', `cannot reach STS at ${endpoint}: ${message}`, endpoint);
+  }
+  return new StsCallError('other', `STS call to ${endpoint} failed: ${message}`, endpoint);
+}
+
+function toSession(c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined, endpoint: string): SessionCredentials {
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date)) {
+    throw new StsCallError('other', `STS at ${endpoint} answered without complete credentials`, endpoint);
+  }
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
+function plainCredentials(c: LongTermKeys | SessionCredentials): CallContext['credentials'] {
+  return 'sessionToken' in c && c.sessionToken
+    ? { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken }
+    : { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
+}
+
+export function createStsApi(env: Readonly<Record<string, string | undefined>>, options: StsApiOptions = {}): StsApi {
+  const configured = endpointFrom(env);
+  const context = new AsyncLocalStorage<CallContext>();
+  const clients = new Map<string, STSClient>();
+  let sdk: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
+
+  const endpointFor = (region: string): string => configured.url ?? `https://sts.${region}.amazonaws.com`;
+
+  async function client(region: string): Promise<{ sdk: typeof import('@aws-sdk/client-sts'); client: STSClient }> {
+    const loaded = await (sdk ??= import('@aws-sdk/client-sts'));
+    const key = `${region}\n${configured.url ?? ''}`;
+    let c = clients.get(key);
+    if (!c) {
+      // One client per (region, endpoint); each call's credentials come from its async context.
+      // `memoized: true` tells the SDK not to cache the first identity it sees.
+      const credentials = Object.assign(
+        async () => {
+          const call = context.getStore();
+          if (!call) throw new Error('tfw: STS call made outside its context');
+          return call.credentials;
+        },
+        { memoized: true },
+      );
+      c = quietly(() => new loaded.STSClient({
+        region,
+        credentials,
+        ...(configured.url ? { endpoint: configured.url } : {}),
+        ignoreConfiguredEndpointUrls: true,
+        useFipsEndpoint: false,
+        useDualstackEndpoint: false,
+        useGlobalEndpoint: false,
+        defaultsMode: 'standard',
+        maxAttempts: MAX_ATTEMPTS,
+        retryMode: 'standard',
+        retryStrategy: codeAwareRetry(() => context.getStore()),
+        authSchemePreference: ['sigv4'],
+        userAgentAppId: 'tfw',
+        requestHandler: {
+          connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+          requestTimeout: options.requestTimeoutMs ?? 10_000,
+          // without it, recent @smithy/node-http-handler only logs a warning and keeps waiting
+          throwOnRequestTimeout: true,
+        },
+      }));
+      clients.set(key, c);
+    }
+    return { sdk: loaded, client: c };
+  }
+
+  async function call<T>(region: string, ctx: CallContext, run: (sdk: typeof import('@aws-sdk/client-sts'), client: STSClient) => Promise<T>): Promise<T> {
+    const endpoint = endpointFor(region);
+    if (configured.url) {
+      let ok = false;
+      try {
+        ok = /^https?:$/.test(new URL(configured.url).protocol);
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw new StsCallError('other', `${configured.source} is not an http(s) URL: ${configured.url}`, configured.url);
+    }
+    try {
+      const { sdk: loaded, client: c } = await client(region);
+      return await context.run(ctx, () => run(loaded, c));
+    } catch (e) {
+      throw toStsCallError(e, endpoint);
+    }
+  }
+
+  return {
+    getSessionToken({ keys, serial, code, durationSeconds, region }) {
+      return call(region, { credentials: plainCredentials(keys), spendsCode: true }, async (s, c) => {
+        const out = await c.send(new s.GetSessionTokenCommand({ DurationSeconds: durationSeconds, SerialNumber: serial, TokenCode: code }));
+        return toSession(out.Credentials, endpointFor(region));
+      });
+    },
+
+    assumeRole({ credentials, roleArn, sessionName, externalId, durationSeconds, region, serial, code }) {
+      return call(region, { credentials: plainCredentials(credentials), spendsCode: code !== undefined }, async (s, c) => {
+        const out = await c.send(
+          new s.AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: sessionName,
+            ...(externalId !== undefined ? { ExternalId: externalId } : {}),
+            ...(durationSeconds !== undefined ? { DurationSeconds: durationSeconds } : {}),
+            ...(serial !== undefined ? { SerialNumber: serial } : {}),
+            ...(code !== undefined ? { TokenCode: code } : {}),
+          }),
+        );
+        return toSession(out.Credentials, endpointFor(region));
+      });
+    },
+
+    getCallerIdentity({ credentials, region }) {
+      return call(region, { credentials: plainCredentials(credentials), spendsCode: false }, async (s, c) => {
+        const out = await c.send(new s.GetCallerIdentityCommand({}));
+        if (!out.Account || !out.Arn || !out.UserId) {
+          throw new StsCallError('other', `STS at ${endpointFor(region)} answered GetCallerIdentity without an identity`, endpointFor(region));
+        }
+        return { account: out.Account, arn: out.Arn, userId: out.UserId };
+      });
+    },
+  };
+}

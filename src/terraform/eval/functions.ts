@@ -1,0 +1,166 @@
+// The built-in functions tfw evaluates (the ones seen in provider and backend
+// settings). Any other function makes the value Unknown: terraform knows it,
+// tfw does not pretend to. `try` and `can` live in the evaluator (they need
+// the unevaluated arguments).
+import {
+  EvalError, Unknown, checkItems, checkString, equal, findUnknown, formatNumber, hasKey, isObject,
+  makeObject, toBool, toNum, toStr, typeName, type ObjectValue, type Value,
+} from './value.ts';
+
+type Fn = (args: Value[]) => Value;
+
+const str = (v: Value | undefined, what: string): string => toStr(v ?? null, what);
+const list = (v: Value | undefined, what: string): Value[] => {
+  if (Array.isArray(v)) return v;
+  throw new EvalError(`${what} must be a list, not ${v === undefined ? 'missing' : typeName(v)}`);
+};
+const map = (v: Value | undefined, what: string): ObjectValue => {
+  if (v !== undefined && isObject(v)) return v;
+  throw new EvalError(`${what} must be a map, not ${v === undefined ? 'missing' : typeName(v)}`);
+};
+function arity(name: string, args: Value[], min: number, max = min): void {
+  if (args.length < min || args.length > max) throw new EvalError(`wrong number of arguments to ${name}()`);
+}
+
+function distinct(items: Value[]): Value[] {
+  const out: Value[] = [];
+  for (const v of items) if (!out.some((o) => equal(o, v))) out.push(v);
+  return out;
+}
+
+const FUNCTIONS: Record<string, Fn> = {
+  lower: (a) => { arity('lower', a, 1); return str(a[0], 'lower() argument').toLowerCase(); },
+  upper: (a) => { arity('upper', a, 1); return str(a[0], 'upper() argument').toUpperCase(); },
+  trimspace: (a) => { arity('trimspace', a, 1); return str(a[0], 'trimspace() argument').trim(); },
+  trimprefix: (a) => {
+    arity('trimprefix', a, 2);
+    const s = str(a[0], 'string'); const p = str(a[1], 'prefix');
+    return s.startsWith(p) ? s.slice(p.length) : s;
+  },
+  trimsuffix: (a) => {
+    arity('trimsuffix', a, 2);
+    const s = str(a[0], 'string'); const p = str(a[1], 'suffix');
+    return p && s.endsWith(p) ? s.slice(0, -p.length) : s;
+  },
+  startswith: (a) => { arity('startswith', a, 2); return str(a[0], 'string').startsWith(str(a[1], 'prefix')); },
+  endswith: (a) => { arity('endswith', a, 2); return str(a[0], 'string').endsWith(str(a[1], 'suffix')); },
+  tostring: (a) => { arity('tostring', a, 1); return a[0] === null ? null : str(a[0], 'tostring() argument'); },
+  tonumber: (a) => { arity('tonumber', a, 1); return a[0] === null ? null : toNum(a[0]!, 'tonumber() argument'); },
+  tobool: (a) => { arity('tobool', a, 1); return a[0] === null ? null : toBool(a[0]!, 'tobool() argument'); },
+  tolist: (a) => { arity('tolist', a, 1); return list(a[0], 'tolist() argument'); },
+  toset: (a) => { arity('toset', a, 1); return distinct(list(a[0], 'toset() argument')); },
+  tomap: (a) => { arity('tomap', a, 1); return map(a[0], 'tomap() argument'); },
+  length: (a) => {
+    arity('length', a, 1);
+    const v = a[0]!;
+    if (typeof v === 'string') return [...v].length;
+    if (Array.isArray(v)) return v.length;
+    if (isObject(v)) return Object.keys(v).length;
+    throw new EvalError(`length() of a ${typeName(v)}`);
+  },
+  keys: (a) => { arity('keys', a, 1); return Object.keys(map(a[0], 'keys() argument')).sort(); },
+  values: (a) => {
+    arity('values', a, 1);
+    const m = map(a[0], 'values() argument');
+    return Object.keys(m).sort().map((k) => m[k]!);
+  },
+  contains: (a) => { arity('contains', a, 2); return list(a[0], 'contains() list').some((v) => equal(v, a[1]!)); },
+  split: (a) => {
+    arity('split', a, 2);
+    const sep = str(a[0], 'separator');
+    return checkItems(str(a[1], 'string').split(sep));
+  },
+  join: (a) => {
+    if (a.length < 2) throw new EvalError('join() needs a separator and at least one list');
+    const sep = str(a[0], 'separator');
+    const items = a.slice(1).flatMap((l, i) => list(l, `join() list ${i + 1}`)).map((v) => str(v, 'join() element'));
+    return checkString(items.join(sep));
+  },
+  concat: (a) => checkItems(a.flatMap((l, i) => list(l, `concat() argument ${i + 1}`))),
+  element: (a) => {
+    arity('element', a, 2);
+    const l = list(a[0], 'element() list');
+    if (l.length === 0) throw new EvalError('element() of an empty list');
+    const i = toNum(a[1]!, 'element() index');
+    if (!Number.isInteger(i) || i < 0) throw new EvalError('element() index must be a non-negative integer');
+    return l[i % l.length]!;
+  },
+  lookup: (a) => {
+    arity('lookup', a, 2, 3);
+    const m = map(a[0], 'lookup() map');
+    const k = str(a[1], 'lookup() key');
+    if (hasKey(m, k)) return m[k]!;
+    if (a.length === 3) return a[2]!;
+    throw new EvalError(`lookup() found no key "${k}" and has no default`);
+  },
+  merge: (a) => {
+    const out = makeObject();
+    for (const [i, m] of a.entries()) {
+      if (m === null) continue;
+      const o = map(m, `merge() argument ${i + 1}`);
+      for (const k of Object.keys(o)) out[k] = o[k]!;
+    }
+    return out;
+  },
+  coalesce: (a) => {
+    for (const v of a) if (v !== null && v !== '') return v;
+    throw new EvalError('no non-null, non-empty argument to coalesce()');
+  },
+  coalescelist: (a) => {
+    for (const v of a) if (Array.isArray(v) && v.length > 0) return v;
+    throw new EvalError('no non-empty list argument to coalescelist()');
+  },
+  replace: (a) => {
+    arity('replace', a, 3);
+    const s = str(a[0], 'string');
+    const search = str(a[1], 'substring');
+    const repl = str(a[2], 'replacement');
+    if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) {
+      let re: RegExp;
+      try { re = new RegExp(search.slice(1, -1), 'g'); } catch { throw new EvalError(`invalid regular expression ${search}`); }
+      return checkString(s.replace(re, repl.replace(/\$\{(\d+)\}/g, '$$$1')));
+    }
+    return checkString(search === '' ? s : s.split(search).join(repl));
+  },
+  format: (a) => {
+    if (a.length < 1) throw new EvalError('format() needs a format string');
+    return checkString(format(str(a[0], 'format string'), a.slice(1)));
+  },
+};
+
+/** Go-style verbs as terraform's format(): %s %d %v %q %t %f %%, with width and precision. */
+function format(spec: string, args: Value[]): string {
+  let next = 0;
+  return spec.replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g, (_m, flags: string, width?: string, prec?: string, verb?: string) => {
+    if (verb === '%') return '%';
+    if (next >= args.length) throw new EvalError('too few arguments for format()');
+    const v = args[next++]!;
+    let s: string;
+    switch (verb) {
+      case 's': s = toStr(v, 'format() argument'); break;
+      case 'd': {
+        const n = toNum(v, 'format() argument');
+        if (!Number.isInteger(n)) throw new EvalError('%d needs an integer');
+        s = formatNumber(n);
+        break;
+      }
+      case 'f': s = toNum(v, 'format() argument').toFixed(prec === undefined ? 6 : Number(prec)); break;
+      case 't': s = toBool(v, 'format() argument') ? 'true' : 'false'; break;
+      case 'q': s = JSON.stringify(toStr(v, 'format() argument')); break;
+      case 'v': s = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? toStr(v) : JSON.stringify(v); break;
+      default: throw new EvalError(`unsupported format verb %${verb}`);
+    }
+    const w = width === undefined ? 0 : Number(width);
+    if (w > 4096) throw new EvalError('format width too large');
+    if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : s.padStart(w, flags.includes('0') && verb !== 's' ? '0' : ' ');
+    return s;
+  });
+}
+
+export function callFunction(name: string, args: Value[]): Value {
+  const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+  if (!fn) return new Unknown(`function ${name}() is not evaluated by tfw`);
+  const u = findUnknown(args);
+  if (u) return u;
+  return fn(args);
+}

@@ -1,0 +1,28 @@
+// What an expression can refer to. The module reader implements it (lazily,
+// so only the variables and locals a setting needs are ever evaluated).
+import { EvalError, type Value } from './value.ts';
+
+export interface Scope {
+  /** `var.NAME`; throws EvalError for an undeclared variable. */
+  variable(name: string): Value;
+  /** `local.NAME`; throws EvalError for an undefined or cyclic local. */
+  local(name: string): Value;
+  readonly workspace: string;
+  /** `path.module`, `path.root`, `path.cwd`. */
+  readonly path: { module: string; root: string; cwd: string };
+  /** `each.key` / `each.value` in a provider with for_each. */
+  readonly each?: { key: Value; value: Value };
+  /** Shared by every scope of one read, so chains of locals across modules cannot overflow the stack. */
+  readonly guard: { depth: number };
+}
+
+/** Recursion budget for nested evaluation (expressions within locals within locals…). */
+export const MAX_EVAL_DEPTH = 400;
+
+/** A scope with nothing in it: tfvars files and -var values are evaluated here. */
+export function emptyScope(guard = { depth: 0 }): Scope {
+  const none = (kind: string) => (name: string): never => {
+    throw new EvalError(`${kind}.${name} cannot be used here`);
+  };
+  return { variable: none('var'), local: none('local'), workspace: 'default', path: { module: '.', root: '.', cwd: '.' }, guard };
+}

@@ -1,0 +1,118 @@
+// Values of evaluated expressions: plain JS data, plus Unknown for what tfw
+// cannot know (a resource attribute, an unsupported function) and EvalError
+// for what terraform itself would reject.
+
+export class Unknown {
+  constructor(readonly reason: string) {}
+}
+
+export type Value = null | string | number | boolean | Value[] | ObjectValue | Unknown;
+export interface ObjectValue {
+  [key: string]: Value;
+}
+
+/** An expression terraform would also reject (wrong type, missing key…). */
+export class EvalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EvalError';
+  }
+}
+
+/** Keeps hostile configurations (a local that doubles itself 60 times) from exhausting memory. */
+export const MAX_STRING = 1 << 20;
+export const MAX_ITEMS = 100_000;
+
+export const isUnknown = (v: Value): v is Unknown => v instanceof Unknown;
+export const isObject = (v: Value): v is ObjectValue =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
+
+/** Objects without a prototype, so keys such as `__proto__` are plain keys. */
+export function makeObject(entries: Iterable<[string, Value]> = []): ObjectValue {
+  const o = Object.create(null) as ObjectValue;
+  for (const [k, v] of entries) o[k] = v;
+  return o;
+}
+
+export const hasKey = (o: ObjectValue, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** The first Unknown anywhere inside a value, if any. */
+export function findUnknown(v: Value): Unknown | undefined {
+  if (v instanceof Unknown) return v;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const u = findUnknown(x);
+      if (u) return u;
+    }
+  } else if (isObject(v)) {
+    for (const k of Object.keys(v)) {
+      const u = findUnknown(v[k]!);
+      if (u) return u;
+    }
+  }
+  return undefined;
+}
+
+export function typeName(v: Value): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof Unknown) return 'unknown';
+  if (typeof v === 'object') return 'object';
+  return typeof v;
+}
+
+export function formatNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
+  return String(n);
+}
+
+/** Terraform's automatic conversion to string (numbers and bools convert, null and collections do not). */
+export function toStr(v: Value, what = 'value'): string {
+  if (typeof v === 'string') return checkString(v);
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v === null) throw new EvalError(`${what} is null`);
+  throw new EvalError(`${what} must be a string, not a ${typeName(v)}`);
+}
+
+export function toNum(v: Value, what = 'value'): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\s*-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) return Number(v);
+  throw new EvalError(`${what} must be a number, not ${v === null ? 'null' : typeName(v)}`);
+}
+
+export function toBool(v: Value, what = 'value'): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new EvalError(`${what} must be a bool, not ${v === null ? 'null' : typeName(v)}`);
+}
+
+export function checkString(s: string): string {
+  if (s.length > MAX_STRING) throw new EvalError('string value too large');
+  return s;
+}
+
+export function checkItems<T>(a: T[]): T[] {
+  if (a.length > MAX_ITEMS) throw new EvalError('collection too large');
+  return a;
+}
+
+export function equal(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i]!));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => hasKey(b, k) && equal(a[k]!, b[k]!));
+  }
+  return false;
+}
+
+/** Converts parsed JSON (tfstate, tfvars.json) into Values. */
+export function fromJson(j: unknown): Value {
+  if (j === null || typeof j === 'string' || typeof j === 'number' || typeof j === 'boolean') return j;
+  if (Array.isArray(j)) return j.map(fromJson);
+  if (typeof j === 'object') return makeObject(Object.entries(j as Record<string, unknown>).map(([k, v]) => [k, fromJson(v)]));
+  return null;
+}

@@ -1,0 +1,80 @@
+// The only file-system access of the reader: listing a module directory and
+// reading a text file defensively (no FIFOs, no huge or binary files), with
+// failures returned as values.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+
+/** Bigger than any hand-written or generated .tf file seen in practice. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
+
+const decoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true });
+
+export function readTextFile(path: string): ReadResult {
+  let size: number;
+  try {
+    const st = statSync(path);
+    // Only regular files: reading a FIFO named x.tf would block forever.
+    if (!st.isFile()) return { ok: false, message: 'not a regular file' };
+    size = st.size;
+  } catch (e) {
+    return { ok: false, message: `cannot read: ${errorCode(e)}` };
+  }
+  if (size > MAX_FILE_BYTES) return { ok: false, message: `file too large to read (${size} bytes)` };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    return { ok: false, message: `cannot read: ${errorCode(e)}` };
+  }
+  if (bytes.length > MAX_FILE_BYTES) return { ok: false, message: `file too large to read (${bytes.length} bytes)` };
+  if (bytes.includes(0)) return { ok: false, message: 'binary file (contains NUL bytes), not HCL text' };
+  let text: string;
+  try {
+    text = decoder().decode(bytes);
+  } catch {
+    return { ok: false, message: 'not UTF-8 text' };
+  }
+  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+export type ListResult = { ok: true; files: string[] } | { ok: false; message: string };
+
+/** Configuration files of a module directory, sorted by name (terraform's order). */
+export function listConfigFiles(dir: string): ListResult {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    return { ok: false, message: `cannot read the module directory: ${errorCode(e)}` };
+  }
+  const files = names
+    .filter((n) => (n.endsWith('.tf') || n.endsWith('.tf.json')) && !n.startsWith('.'))
+    .sort(compareNames)
+    .map((n) => join(dir, n));
+  return { ok: true, files };
+}
+
+/** Byte-wise order, as Go's sort.Strings (terraform and tofu read files in this order). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether a file is an override file (`override.tf`, `x_override.tf`, and `.tf.json`). */
+export function isOverrideFile(name: string): boolean {
+  const base = name.replace(/\.tf(\.json)?$/, '');
+  return base === 'override' || base.endsWith('_override');
+}
+
+/** A path as the user would recognise it: relative to cwd when inside it, else absolute. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  if (rel === '') return '.';
+  if (rel.startsWith('..') || isAbsolute(rel)) return path;
+  return rel;
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException)?.code ?? String(e);
+}

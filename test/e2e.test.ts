@@ -1,0 +1,168 @@
+// The user path of DESIGN.md with the real terraform binary: an S3 backend
+// whose profile is an MFA-only role, against the project's STS stand-in and
+// moto_server's S3 API on loopback. Skips, saying why, where either is absent.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listTree, runTfw, sandbox, TFW_BIN, which, type Sandbox } from './support/harness.ts';
+import { startMoto, type S3Server } from './support/moto.ts';
+import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+
+const terraform = which('terraform');
+const moto = which('moto_server');
+const script = which('script');
+const skip = !terraform ? 'terraform is not on PATH' : !moto ? 'moto_server is not on PATH' : undefined;
+if (skip) console.log(`# skipping end-to-end tests with real terraform: ${skip}`);
+
+const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0001', secretAccessKey: 'alice/long/term/secret/EXAMPLEKEY000000', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const SWITCH_ROLE = 'arn:aws:iam::222222222222:role/switch';
+
+let sts: StsStandIn;
+let s3: S3Server;
+
+before(async () => {
+  if (skip) return;
+  sts = await startStsStandIn({ users: [ALICE], roles: [{ arn: SWITCH_ROLE, requireMfa: true }] });
+  s3 = await startMoto(moto!);
+  await s3.createBucket('tfstate');
+});
+after(async () => {
+  await sts?.stop();
+  await s3?.stop();
+});
+
+const AWS_CONFIG = `[profile source]
+region = us-east-1
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile switch]
+source_profile = source
+role_arn = ${SWITCH_ROLE}
+mfa_serial = ${ALICE.mfaSerial}
+region = us-east-1
+`;
+const AWS_CREDENTIALS = `[source]
+aws_access_key_id = ${ALICE.accessKeyId}
+aws_secret_access_key = ${ALICE.secretAccessKey}
+`;
+
+function moduleText(key: string): string {
+  return `terraform {
+  backend "s3" {
+    bucket         = "tfstate"
+    key            = "${key}/terraform.tfstate"
+    region         = "us-east-1"
+    profile        = "switch"
+    use_path_style = true
+  }
+}
+
+variable "n" {
+  default = "1"
+}
+
+resource "terraform_data" "thing" {
+  input = var.n
+}
+`;
+}
+
+async function project(t: Parameters<typeof sandbox>[0], key: string): Promise<{ box: Sandbox; dir: string; env: Record<string, string> }> {
+  const box = await sandbox(t);
+  await box.writeAws(AWS_CONFIG, AWS_CREDENTIALS);
+  const dir = join(box.root, 'module');
+  await mkdir(dir);
+  await writeFile(join(dir, 'main.tf'), moduleText(key));
+  const env = box.env({
+    AWS_ENDPOINT_URL_STS: sts.url,
+    AWS_ENDPOINT_URL_S3: s3.url,
+    TF_IN_AUTOMATION: '1',
+  });
+  return { box, dir, env };
+}
+
+async function noCredentialsLeft(box: Sandbox): Promise<void> {
+  assert.deepEqual(await readdir(box.runtime), [], 'per-run files removed');
+  const leaked = (await listTree(box.root)).filter((p) => /credentials$|tfw-run-/.test(p) && !p.startsWith(box.aws));
+  assert.deepEqual(leaked, []);
+}
+
+test('plain terraform cannot init this module: the problem tfw exists for', { skip }, async (t) => {
+  const { dir, env } = await project(t, 'plain');
+  const r = spawnSync(terraform!, ['init', '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stdout + r.stderr, /AssumeRoleTokenProvider session option not set|MFA/);
+});
+
+test('init asks for one code, then plan/apply reuse the cached session; -detailed-exitcode passes 2 and 0 through', { skip, timeout: 300_000 }, async (t) => {
+  const { box, dir, env } = await project(t, 'path');
+  const before = sts.calls.GetSessionToken;
+
+  const init = await runTfw(['init', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '123456' } });
+  assert.equal(init.code, 0, init.stderr + init.stdout);
+  assert.match(init.stdout, /Successfully configured the backend "s3"/);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+  await noCredentialsLeft(box);
+
+  // No code source at all from here on: the cache must serve.
+  const plan = await runTfw(['plan', '-input=false', '-no-color', '-detailed-exitcode'], { cwd: dir, env });
+  assert.equal(plan.code, 2, plan.stderr);
+  assert.match(plan.stdout, /1 to add/);
+
+  const apply = await runTfw(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env });
+  assert.equal(apply.code, 0, apply.stderr);
+  assert.match(apply.stdout, /Apply complete! Resources: 1 added/);
+
+  const again = await runTfw(['plan', '-input=false', '-no-color', '-detailed-exitcode'], { cwd: dir, env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(sts.calls.GetSessionToken - before, 1, 'one GetSessionToken for the whole sequence');
+  // The state really is in the S3 bucket, written with the role's credentials.
+  const listing = await (await fetch(`${s3.url}/tfstate?list-type=2`)).text();
+  assert.match(listing, /path\/terraform\.tfstate/);
+  await noCredentialsLeft(box);
+  // The secret never reached terraform's output.
+  for (const r of [init, plan, apply, again]) assert.doesNotMatch(r.stdout + r.stderr, /alice\/long\/term|ASIA/);
+});
+
+test('fmt and version with real terraform: untouched, no MFA asked', { skip }, async (t) => {
+  const { dir, env } = await project(t, 'fmt');
+  const before = sts.calls.GetSessionToken;
+  const r = await runTfw(['fmt', '-check'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  const v = await runTfw(['version'], { cwd: dir, env });
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^Terraform v/);
+  assert.equal(sts.calls.GetSessionToken, before);
+});
+
+test('no terminal and no code source: fails at once with one tfw line, nothing left on disk', { skip }, async (t) => {
+  const { box, dir, env } = await project(t, 'noterm');
+  const r = await runTfw(['init', '-input=false'], { cwd: dir, env });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /^tfw: MFA code needed for arn:aws:iam::111111111111:mfa\/alice \(for backend "s3"\) but there is no terminal/m);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  await noCredentialsLeft(box);
+});
+
+test('the code typed at a terminal prompt (on stderr, naming the device)', { skip: skip ?? (!script ? 'script(1) is not on PATH' : undefined), timeout: 180_000 }, async (t) => {
+  const { dir, env } = await project(t, 'tty');
+  const before = sts.calls.GetSessionToken;
+  // script(1) gives tfw a terminal; we type into it when the prompt shows.
+  const child = spawn(script!, ['-qfec', `${process.execPath} ${TFW_BIN} init -input=false -no-color`, '/dev/null'], { cwd: dir, env: { ...env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  let typed = false;
+  child.stdout.on('data', (d) => {
+    screen += d;
+    if (!typed && /MFA code for arn:aws:iam::111111111111:mfa\/alice/.test(screen)) {
+      typed = true;
+      child.stdin.write('654321\r');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(typed, true, screen);
+  assert.equal(code, 0, screen);
+  assert.match(screen, /Successfully configured the backend "s3"/);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+});
