@@ -12,6 +12,8 @@ const result = await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // Prefer packages' ES builds: smaller chunks, and no CommonJS interop between the AWS SDK's parts.
+  mainFields: ['module', 'main'],
   target: 'node20',
   sourcemap: false,
   minify: false,
