@@ -158,8 +158,7 @@ export class SessionCache {
   async withLock<T>(key: SessionKey, fn: () => Promise<T>, onWait?: () => void): Promise<T> {
     await ensureDir(this.dir);
     // A CommonJS module: its functions are on the default export once bundled.
-    const imported = await import('proper-lockfile');
-    const lockfile = (imported as { default?: typeof imported }).default ?? imported;
+    const { default: lockfile } = await import('proper-lockfile');
     const file = cacheFileFor(this.dir, key);
     const options = { realpath: false, lockfilePath: `${file}.lock`, stale: 15_000, update: 5_000 };
     if (onWait && (await lockfile.check(file, options))) onWait();
