@@ -60,7 +60,7 @@ export async function obtainRunSessions(plan: AuthPlan, command: string | undefi
   ]);
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([
-      new codes.EnvCodeSource(deps.env.TFW_MFA_CODE),
+      new codes.EnvCodeSource(deps.env.TFW_MFA_CODE, plan.devices[0]?.id),
       new codes.ProcessCodeSource(deps.runProcess),
       new codes.PromptCodeSource(deps.ask),
     ]),

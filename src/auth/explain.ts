@@ -54,13 +54,14 @@ export interface ExplainInput {
 
 export function explainJson({ moduleDir, module, plan, cache, envCode }: ExplainInput): ExplainJson {
   const serialOf = new Map(plan.devices.map((d) => [d.id, d.serial]));
-  const devices = plan.devices.map((d) => {
+  const devices = plan.devices.map((d, index) => {
     const c = cache.get(d.id) ?? { state: 'missing' as const };
     return {
       serial: d.serial,
       profile: d.rootProfile,
       region: d.region,
-      codeSource: envCode ? ('TFW_MFA_CODE' as const) : d.mfaProcess ? ('mfa_process' as const) : ('prompt' as const),
+      // TFW_MFA_CODE belongs to the plan's first device (codes.ts: EnvCodeSource).
+      codeSource: envCode && index === 0 ? ('TFW_MFA_CODE' as const) : d.mfaProcess ? ('mfa_process' as const) : ('prompt' as const),
       targets: [...d.targets],
       cache: { state: c.state, expiresAt: 'expiresAt' in c ? c.expiresAt.toISOString() : null },
     };

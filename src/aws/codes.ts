@@ -26,14 +26,22 @@ export function deviceLabel(device: MfaDevice): string {
   return `${device.serial}${who}`;
 }
 
-/** TFW_MFA_CODE: one code, good for one GetSessionToken of one device. */
+/**
+ * TFW_MFA_CODE: one code, good for one GetSessionToken of one device. With
+ * several devices it belongs to the first one of the plan (`forDevice`), so
+ * which device gets it never depends on timing.
+ */
 export class EnvCodeSource implements CodeSource {
   readonly name = 'TFW_MFA_CODE';
   private used = false;
-  constructor(private readonly value: string | undefined) {}
+  constructor(
+    private readonly value: string | undefined,
+    private readonly forDevice?: string,
+  ) {}
 
   async next({ device }: CodeRequest): Promise<string | undefined> {
     if (this.value === undefined || this.value === '' || this.used) return undefined;
+    if (this.forDevice !== undefined && device.id !== this.forDevice) return undefined;
     this.used = true;
     const code = this.value.trim();
     if (!CODE_SHAPE.test(code)) throw new TfwError(`TFW_MFA_CODE is not a 6-digit code (device ${device.serial})`);

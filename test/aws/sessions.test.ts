@@ -232,3 +232,10 @@ test('two devices: two prompts in turn, STS calls overlap', async () => {
   assert.equal(maxAsking, 1);
   assert.equal(maxInFlight, 2);
 });
+
+test('with several devices, TFW_MFA_CODE belongs to the first device of the plan, whatever the timing', async () => {
+  const source = new EnvCodeSource('123456', alice.id);
+  assert.equal(await source.next({ device: bob, attempt: 1, sent: new Set() }), undefined);
+  assert.equal(await source.next({ device: alice, attempt: 1, sent: new Set() }), '123456');
+  assert.equal(await source.next({ device: alice, attempt: 2, sent: new Set(['123456']) }), undefined, 'used once');
+});

@@ -1,0 +1,336 @@
+// Credentialed runs through the built tfw, the fake terraform (which records
+// the per-run files it was handed) and the STS stand-in; the recorded files
+// are then read by the AWS SDK's own credential chain, so they are known to
+// work without tfw.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { FAKE_TERRAFORM_DIR, readRecord, runTfw, sandbox, type Sandbox } from './support/harness.ts';
+import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+
+const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0002', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000002', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const BOB = { userName: 'bob', account: '444444444444', accessKeyId: 'AKIABOBEXAMPLE000002', secretAccessKey: 'bob/secret/EXAMPLEKEY00000000000002', mfaSerial: 'arn:aws:iam::444444444444:mfa/bob' };
+const ROLES = {
+  network: 'arn:aws:iam::222222222222:role/network',
+  apps: 'arn:aws:iam::333333333333:role/apps',
+  state: 'arn:aws:iam::555555555555:role/state',
+  short: 'arn:aws:iam::666666666666:role/short-lived',
+  bobs: 'arn:aws:iam::777777777777:role/bobs',
+};
+
+let sts: StsStandIn;
+// STS refuses a code it has accepted before: every run gets a fresh one.
+let codeCounter = 300000;
+const freshCode = (): string => String(codeCounter++);
+
+before(async () => {
+  sts = await startStsStandIn({
+    users: [ALICE, BOB],
+    roles: [
+      { arn: ROLES.network, requireMfa: true },
+      { arn: ROLES.apps, requireMfa: true },
+      { arn: ROLES.state, requireMfa: true },
+      { arn: ROLES.short, requireMfa: true, credentialSeconds: 2 },
+      { arn: ROLES.bobs, requireMfa: true },
+    ],
+  });
+});
+after(() => sts?.stop());
+
+const CONFIG = `[default]
+region = us-east-1
+
+[profile source]
+region = us-east-1
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile network]
+source_profile = source
+role_arn = ${ROLES.network}
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile apps]
+source_profile = source
+role_arn = ${ROLES.apps}
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile state]
+source_profile = source
+role_arn = ${ROLES.state}
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile short]
+source_profile = source
+role_arn = ${ROLES.short}
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile bob]
+mfa_serial = ${BOB.mfaSerial}
+mfa_process = echo 246810
+
+[profile bobs]
+source_profile = bob
+role_arn = ${ROLES.bobs}
+
+[profile plain]
+region = us-east-1
+`;
+const CREDENTIALS = `[source]
+aws_access_key_id = ${ALICE.accessKeyId}
+aws_secret_access_key = ${ALICE.secretAccessKey}
+
+[bob]
+aws_access_key_id = ${BOB.accessKeyId}
+aws_secret_access_key = ${BOB.secretAccessKey}
+
+[plain]
+aws_access_key_id = AKIAPLAINEXAMPLE0001
+aws_secret_access_key = plain/secret/EXAMPLE
+`;
+
+async function setup(t: Parameters<typeof sandbox>[0], mainTf: string, extra: Record<string, string | undefined> = {}) {
+  const box = await sandbox(t);
+  await box.writeAws(CONFIG, CREDENTIALS);
+  const dir = join(box.root, 'module');
+  await mkdir(dir);
+  await writeFile(join(dir, 'main.tf'), mainTf);
+  const record = join(box.root, 'record.jsonl');
+  const env = box.env({ PATH: `${FAKE_TERRAFORM_DIR}:${process.env.PATH}`, FAKE_TF_RECORD: record, AWS_ENDPOINT_URL_STS: sts.url, ...extra });
+  return { box, dir, record, env };
+}
+
+/** Resolves `profile` from the recorded per-run files with the AWS SDK alone, and asks STS who that is. */
+async function whoAmI(start: Record<string, any>, profile: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tfw-reader-'));
+  try {
+    await writeFile(join(dir, 'config'), start.config.text);
+    await writeFile(join(dir, 'credentials'), start.credentials.text);
+    const client = new STSClient({
+      region: 'us-east-1',
+      endpoint: sts.url,
+      credentials: fromIni({ profile, configFilepath: join(dir, 'config'), filepath: join(dir, 'credentials'), ignoreCache: true, clientConfig: { endpoint: sts.url, region: 'us-east-1' } }),
+    });
+    const id = await client.send(new GetCallerIdentityCommand({}));
+    return id.Arn!;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runFilesGone(box: Sandbox): Promise<void> {
+  assert.deepEqual(await readdir(box.runtime), []);
+}
+
+const THREE_ALIASES = `
+provider "aws" {
+  alias   = "network"
+  profile = "network"
+}
+provider "aws" {
+  alias   = "apps"
+  profile = "apps"
+}
+terraform {
+  backend "s3" {
+    bucket  = "b"
+    key     = "k"
+    region  = "us-east-1"
+    profile = "state"
+  }
+}
+`;
+
+test('three MFA roles behind one device (backend + two aliases): one code, one GetSessionToken, every profile works from the per-run files', async (t) => {
+  const { box, dir, record, env } = await setup(t, THREE_ALIASES, {
+    AWS_ACCESS_KEY_ID: 'AKIASHADOWEXAMPLE001',
+    AWS_SECRET_ACCESS_KEY: 'shadow',
+    AWS_SESSION_TOKEN: 'shadow',
+    TFW_MFA_CODE: '135790',
+  });
+  const before = { ...sts.calls };
+  const r = await runTfw(['plan', '-input=false'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sts.calls.GetSessionToken - before.GetSessionToken, 1);
+  assert.equal(sts.calls.AssumeRole, before.AssumeRole, 'tfw itself assumes no role: terraform does');
+  const [start] = await readRecord(record);
+  // Private files, pointed at by the environment, nothing shadowing them.
+  assert.equal(start!.config.mode, 0o600);
+  assert.equal(start!.credentials.mode, 0o600);
+  assert.equal(start!.config.dirMode, 0o700);
+  assert.equal(start!.env.AWS_CONFIG_FILE, start!.config.path);
+  assert.equal(start!.env.AWS_SHARED_CREDENTIALS_FILE, start!.credentials.path);
+  for (const v of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'TFW_MFA_CODE']) assert.equal(start!.env[v], undefined, v);
+  assert.ok(start!.config.path.startsWith(box.runtime));
+  // Roles stay roles; no mfa_serial to trip terraform; the long-term secret is not copied.
+  assert.doesNotMatch(start!.config.text, /mfa_serial/);
+  assert.match(start!.config.text, /role_arn = arn:aws:iam::222222222222:role\/network/);
+  assert.doesNotMatch(start!.credentials.text, new RegExp(ALICE.secretAccessKey.replace(/\//g, '\\/')));
+  assert.match(start!.credentials.text, /aws_session_token/);
+  // The SDK, reading only those files, gets each role through the MFA session.
+  assert.match(await whoAmI(start!, 'network'), /^arn:aws:sts::222222222222:assumed-role\/network\//);
+  assert.match(await whoAmI(start!, 'apps'), /^arn:aws:sts::333333333333:assumed-role\/apps\//);
+  assert.match(await whoAmI(start!, 'state'), /^arn:aws:sts::555555555555:assumed-role\/state\//);
+  await runFilesGone(box);
+  // The run's note names the device, on stderr; stdout is terraform's alone.
+  assert.match(r.stderr, /^tfw: MFA session arn:aws:iam::111111111111:mfa\/alice \(\d+h\d+m left\)\n$/);
+  assert.equal(r.stdout, '');
+});
+
+test('the generated role profiles re-assume when role credentials expire, without tfw (long applies)', async (t) => {
+  const { dir, record, env } = await setup(t, 'provider "aws" {\n  profile = "short"\n}\n', { TFW_MFA_CODE: '102938' });
+  const r = await runTfw(['apply', '-auto-approve'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  const [start] = await readRecord(record);
+  const dirFiles = await mkdtemp(join(tmpdir(), 'tfw-reader-'));
+  t.after(() => rm(dirFiles, { recursive: true, force: true }));
+  await writeFile(join(dirFiles, 'config'), start!.config.text);
+  await writeFile(join(dirFiles, 'credentials'), start!.credentials.text);
+  // One long-lived client, as terraform keeps during an apply.
+  const client = new STSClient({
+    region: 'us-east-1',
+    endpoint: sts.url,
+    credentials: fromIni({ profile: 'short', configFilepath: join(dirFiles, 'config'), filepath: join(dirFiles, 'credentials'), ignoreCache: true, clientConfig: { endpoint: sts.url, region: 'us-east-1' } }),
+  });
+  const assumedBefore = sts.calls.AssumeRole;
+  const first = await client.send(new GetCallerIdentityCommand({}));
+  await new Promise((resolve) => setTimeout(resolve, 2500)); // the role's credentials (2 s) have expired
+  const second = await client.send(new GetCallerIdentityCommand({}));
+  assert.match(first.Arn!, /assumed-role\/short-lived\//);
+  assert.match(second.Arn!, /assumed-role\/short-lived\//);
+  assert.ok(sts.calls.AssumeRole - assumedBefore >= 2, 'the role was assumed again from the MFA session');
+});
+
+test('two devices: two codes (TFW_MFA_CODE for one, mfa_process for the other), each session in its own root', async (t) => {
+  const main = `provider "aws" {\n  alias = "a"\n  profile = "network"\n}\nprovider "aws" {\n  alias = "b"\n  profile = "bobs"\n}\n`;
+  const { box, dir, record, env } = await setup(t, main, { TFW_MFA_CODE: '111222' });
+  const before = sts.calls.GetSessionToken;
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sts.calls.GetSessionToken - before, 2);
+  const codes = sts.requests.filter((q) => q.action === 'GetSessionToken').slice(-2).map((q) => q.params.TokenCode).sort();
+  assert.deepEqual(codes, ['111222', '246810']);
+  const [start] = await readRecord(record);
+  assert.match(await whoAmI(start!, 'network'), /222222222222:assumed-role\/network/);
+  assert.match(await whoAmI(start!, 'bobs'), /777777777777:assumed-role\/bobs/);
+  assert.doesNotMatch(start!.config.text, /mfa_process|mfa_serial/);
+  await runFilesGone(box);
+});
+
+test('inline assume_role on an MFA-only role: the base profile becomes the MFA session, so terraform\'s own AssumeRole is made with MFA', async (t) => {
+  const main = `provider "aws" {\n  profile = "source"\n  assume_role {\n    role_arn = "${ROLES.apps}"\n  }\n}\n`;
+  const { dir, record, env } = await setup(t, main, { TFW_MFA_CODE: '564738' });
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  const [start] = await readRecord(record);
+  const base = await whoAmI(start!, 'source');
+  assert.equal(base, 'arn:aws:iam::111111111111:user/alice');
+  // What terraform does with the block: AssumeRole with the base profile's credentials.
+  const dirFiles = await mkdtemp(join(tmpdir(), 'tfw-reader-'));
+  t.after(() => rm(dirFiles, { recursive: true, force: true }));
+  await writeFile(join(dirFiles, 'config'), `${start!.config.text}\n[profile inline]\nsource_profile = source\nrole_arn = ${ROLES.apps}\n`);
+  await writeFile(join(dirFiles, 'credentials'), start!.credentials.text);
+  const creds = await fromIni({ profile: 'inline', configFilepath: join(dirFiles, 'config'), filepath: join(dirFiles, 'credentials'), ignoreCache: true, clientConfig: { endpoint: sts.url, region: 'us-east-1' } })();
+  assert.match(creds.accessKeyId, /^ASIA/);
+});
+
+test('nothing needs MFA: terraform runs with the environment untouched, no files, no STS call', async (t) => {
+  const { box, dir, record, env } = await setup(t, 'provider "aws" {\n  profile = "plain"\n}\n', { AWS_ACCESS_KEY_ID: 'AKIAKEEPEXAMPLE00001', AWS_SECRET_ACCESS_KEY: 'keep' });
+  const before = sts.calls.GetSessionToken;
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  const [start] = await readRecord(record);
+  assert.deepEqual(start!.env, env);
+  assert.equal(sts.calls.GetSessionToken, before);
+  assert.equal(r.stderr, '');
+  await runFilesGone(box);
+});
+
+for (const [name, extra, expectCode] of [
+  ['terraform fails', { FAKE_TF_EXIT: '1' }, 1],
+  ['terraform dies of a signal', { FAKE_TF_KILL_SELF: 'SIGTERM' }, 143],
+] as const) {
+  test(`per-run files are removed when ${name}`, async (t) => {
+    const { box, dir, record, env } = await setup(t, THREE_ALIASES, { TFW_MFA_CODE: freshCode(), ...extra });
+    const r = await runTfw(['plan'], { cwd: dir, env });
+    assert.equal(r.code, expectCode);
+    const [start] = await readRecord(record);
+    assert.ok(start!.config.text.length > 0, 'files existed during the run');
+    await runFilesGone(box);
+  });
+}
+
+test('per-run files are removed when tfw is stopped with SIGTERM, after terraform has finished its graceful stop', async (t) => {
+  const { box, dir, record, env } = await setup(t, THREE_ALIASES, { TFW_MFA_CODE: '192837', FAKE_TF_WAIT: '1' });
+  const { spawn } = await import('node:child_process');
+  const { TFW_BIN } = await import('./support/harness.ts');
+  const child = spawn(process.execPath, [TFW_BIN, 'apply'], { cwd: dir, env, stdio: 'ignore' });
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  for (let i = 0; i < 200 && !(await readRecord(record)).some((e) => e.event === 'waiting'); i++) await new Promise((r) => setTimeout(r, 25));
+  child.kill('SIGTERM');
+  assert.equal(await done, 3);
+  const events = await readRecord(record);
+  const signal = events.find((e) => e.event === 'signal');
+  assert.equal(signal?.signal, 'SIGTERM');
+  assert.equal(signal?.configStillThere, true, 'files stay while terraform stops');
+  await runFilesGone(box);
+});
+
+test('a second run within the session\'s life asks for nothing', async (t) => {
+  const { dir, env } = await setup(t, THREE_ALIASES);
+  const before = sts.calls.GetSessionToken;
+  assert.equal((await runTfw(['init'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '564321' } })).code, 0);
+  const again = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+});
+
+test('TFW_NO_CACHE=1: a code every run', async (t) => {
+  const { dir, env } = await setup(t, THREE_ALIASES, { TFW_NO_CACHE: '1' });
+  assert.equal((await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '100001' } })).code, 0);
+  const again = await runTfw(['plan'], { cwd: dir, env });
+  assert.notEqual(again.code, 0);
+  assert.match(again.stderr, /no terminal/);
+});
+
+test('a wrong TFW_MFA_CODE: one tfw line naming profile and device, non-zero, no file left', async (t) => {
+  const wrong = await startStsStandIn({ users: [ALICE], roles: [], acceptCode: () => false });
+  t.after(() => wrong.stop());
+  const { box, dir, env } = await setup(t, THREE_ALIASES, { TFW_MFA_CODE: '000000', AWS_ENDPOINT_URL_STS: wrong.url });
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /^tfw: STS refused the MFA code.*arn:aws:iam::111111111111:mfa\/alice.*profile source/);
+  await runFilesGone(box);
+});
+
+test('STS unreachable: one tfw line naming the endpoint', async (t) => {
+  const { box, dir, env } = await setup(t, THREE_ALIASES, { TFW_MFA_CODE: '123123', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^tfw: cannot reach STS at http:\/\/127\.0\.0\.1:9/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  await runFilesGone(box);
+});
+
+test('a profile loop is one tfw line naming the loop, and terraform is not run', async (t) => {
+  const { box, dir, record, env } = await setup(t, 'provider "aws" {\n  profile = "loop-a"\n}\n');
+  await writeFile(join(box.aws, 'config'), `${CONFIG}\n[profile loop-a]\nsource_profile = loop-b\nrole_arn = arn:aws:iam::1:role/a\nmfa_serial = ${ALICE.mfaSerial}\n\n[profile loop-b]\nsource_profile = loop-a\nrole_arn = arn:aws:iam::1:role/b\n`);
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^tfw: .*loop-a.*loop-b/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.deepEqual(await readRecord(record), []);
+});
+
+test('a syntax error in a .tf file: one tfw line with file:line, then terraform speaks for itself', async (t) => {
+  const { dir, record, env } = await setup(t, THREE_ALIASES);
+  await writeFile(join(dir, 'broken.tf'), 'resource "x" "y" {\n  a = \n');
+  const r = await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '777777' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^tfw: warning: could not read broken\.tf:\d+: /m);
+  assert.equal((await readRecord(record)).length, 1, 'terraform ran');
+});
