@@ -8,6 +8,8 @@ import type { ModuleAuth } from './model.ts';
 import type { AuthPlan, AwsFiles, GeneratedFiles, SessionCredentials } from './aws/types.ts';
 import { sessionSettings, stsEndpoint } from './settings.ts';
 
+const AUTH_ATTRIBUTE = /^(profile|assume_role|role_arn|shared_(config|credentials)_files?|access_key|secret_key|for_each)/;
+
 export interface RunPlan {
   moduleDir: string;
   module: ModuleAuth;
@@ -41,7 +43,10 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
   }
   for (const target of module.targets) {
     for (const u of target.unknowns) {
-      deps.log.note(`${target.name}: cannot evaluate ${u.attribute} at ${u.source.file}:${u.source.line} (${u.reason}); assuming terraform's default`);
+      const line = `${target.name}: cannot evaluate ${u.attribute} at ${u.source.file}:${u.source.line} (${u.reason}); assuming terraform's default`;
+      // Only what decides the credentials deserves the user's attention.
+      if (AUTH_ATTRIBUTE.test(u.attribute)) deps.log.note(line);
+      else deps.log.debug(line);
     }
   }
   const { defaults: awsFiles, filesFor } = await loadFilesForTargets(module.targets, deps.env);

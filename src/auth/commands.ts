@@ -43,7 +43,8 @@ async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, Cach
 }
 
 export async function explain(terraformArgs: readonly string[], json: boolean, style: Style, deps: Deps): Promise<number> {
-  const runPlan = await planRun(asPlanArgs(terraformArgs), deps);
+  // explain shows unknown settings itself: no note lines on top.
+  const runPlan = await planRun(asPlanArgs(terraformArgs), { ...deps, log: { ...deps.log, note: () => {} } });
   const shape = explainJson({
     moduleDir: runPlan.moduleDir,
     module: runPlan.module,

@@ -129,7 +129,7 @@ export function explainText(json: ExplainJson, now: Date, style: Style = plainSt
     const roles = [...t.chain.filter((h) => h.roleArn).map((h) => h.roleArn!).reverse(), ...t.assumeRoles];
     if (roles.length > 0) lines.push(`    role${roles.length > 1 ? 's ' : '  '}    ${roles.join(' → ')}`);
     if (t.device) lines.push(`    MFA       ${t.device}`);
-    lines.push(`    ${t.action === 'mfa' ? 'tfw       MFA session' : t.action === 'unmanaged' ? style.warn('tfw       cannot help') : 'tfw       nothing to do'}: ${t.reason}`);
+    lines.push(`    tfw       ${t.action === 'unmanaged' ? style.warn(`cannot help: ${t.reason}`) : t.reason}`);
     for (const u of t.unknowns) lines.push(`    ${style.warn('unknown')}   ${u.attribute} at ${u.source}: ${u.reason}`);
   }
   if (json.devices.length > 0) {
@@ -147,7 +147,10 @@ export function explainText(json: ExplainJson, now: Date, style: Style = plainSt
   } else if (json.prompts.length === 0) {
     lines.push('Run: per-run AWS files from the cached session(s); no code needed.');
   } else {
-    lines.push(`Run: asks for a code for ${json.prompts.join(', ')}, then runs terraform with per-run AWS files.`);
+    const how = json.devices
+      .filter((d) => json.prompts.includes(d.serial))
+      .map((d) => `${d.serial} (code from ${d.codeSource === 'prompt' ? 'a prompt' : d.codeSource})`);
+    lines.push(`Run: gets an MFA session for ${how.join(', ')}, then runs terraform with per-run AWS files.`);
   }
   return `${lines.join('\n')}\n`;
 }
