@@ -1,8 +1,11 @@
 // Bundles src/ into dist/ for bin/tfw.js: one file for the pass-through path,
 // lazily loaded chunks for the HCL reader, the AWS SDK, prompts and yargs
 // (module resolution of unbundled packages costs ~200 ms on a small machine).
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Stale chunks of earlier builds would ship and confuse the load-trace test.
+rmSync('dist', { recursive: true, force: true });
 
 const result = await build({
   metafile: true,

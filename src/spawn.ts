@@ -1,5 +1,6 @@
 // Finding terraform, spawning it with the terminal's stdio, relaying signals,
 // and turning its end into an exit status. Knows paths and env, no credentials.
+import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { accessSync, constants as fsConstants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
@@ -139,29 +140,22 @@ export interface SpawnOptions {
   relay: SignalRelay;
 }
 
-/** Runs `file args` with the terminal's stdio and waits for it, whatever happens to tfw meanwhile. */
-export async function runChild(file: string, args: readonly string[], { cwd, env, relay }: SpawnOptions): Promise<ChildResult> {
-  const { execa } = await import('execa');
-  const child = execa(file, [...args], {
-    cwd,
-    env: env as Record<string, string>,
-    extendEnv: false,
-    stdio: 'inherit',
-    reject: false,
-    // tfw relays signals itself: no SIGKILL after a delay (terraform's graceful
-    // stop can take minutes) and no signal-exit hooks that kill the child.
-    forceKillAfterDelay: false,
-    cleanup: false,
-    stripFinalNewline: false,
+/**
+ * Runs `file args` with the terminal's stdio and waits for it, whatever
+ * happens to tfw meanwhile. Node's own spawn, not execa: this is the path of
+ * every terraform command, and importing execa costs ~35 ms here for nothing
+ * this call uses (docs/startup.md has the numbers).
+ */
+export function runChild(file: string, args: readonly string[], { cwd, env, relay }: SpawnOptions): Promise<ChildResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(file, [...args], { cwd, env: env as NodeJS.ProcessEnv, stdio: 'inherit' });
+    relay.attach(child);
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'failed';
+      reject(new TfwError(`cannot run ${file}: ${code}`, code === 'ENOENT' ? 127 : 126));
+    });
+    child.once('exit', (exitCode, signal) => {
+      resolvePromise(exitCode !== null ? { exitCode } : { signal: signal ?? 'SIGKILL' });
+    });
   });
-  relay.attach(child);
-  const result = await child;
-  if (result.exitCode === undefined && result.signal === undefined) {
-    const code = (result as { code?: string }).code ?? 'failed';
-    throw new TfwError(`cannot run ${file}: ${code}`, code === 'ENOENT' ? 127 : 126);
-  }
-  return {
-    ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-    ...(result.signal !== undefined ? { signal: result.signal } : {}),
-  };
 }
