@@ -1,0 +1,85 @@
+// What people see: the note per run (TFW_QUIET), debug lines (TFW_DEBUG)
+// with secrets redacted, colours that follow the terminal and NO_COLOR.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FAKE_TERRAFORM_DIR, runTfw, sandbox, TFW_BIN, which } from './support/harness.ts';
+import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+
+const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0004', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000004', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const ROLE = 'arn:aws:iam::222222222222:role/switch';
+let sts: StsStandIn;
+let code = 500000;
+before(async () => {
+  sts = await startStsStandIn({ users: [ALICE], roles: [{ arn: ROLE, requireMfa: true }] });
+});
+after(() => sts?.stop());
+
+async function setup(t: Parameters<typeof sandbox>[0]) {
+  const box = await sandbox(t);
+  await box.writeAws(
+    `[profile source]\nmfa_serial = ${ALICE.mfaSerial}\n\n[profile switch]\nsource_profile = source\nrole_arn = ${ROLE}\nmfa_serial = ${ALICE.mfaSerial}\n`,
+    `[source]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`,
+  );
+  const dir = join(box.root, 'm');
+  await mkdir(dir);
+  await writeFile(join(dir, 'main.tf'), 'provider "aws" {\n  profile = "switch"\n}\n');
+  const env = box.env({ AWS_ENDPOINT_URL_STS: sts.url, PATH: `${FAKE_TERRAFORM_DIR}:${process.env.PATH}` });
+  return { box, dir, env };
+}
+
+async function sessionSecrets(cacheRoot: string): Promise<string[]> {
+  const dir = join(cacheRoot, 'tfw');
+  const file = (await readdir(dir)).find((f) => f.endsWith('.json'))!;
+  const c = JSON.parse(await readFile(join(dir, file), 'utf8')).credentials;
+  return [c.accessKeyId, c.secretAccessKey, c.sessionToken];
+}
+
+test('TFW_DEBUG=1 prints every decision, and no secret: not the long-term key, not the session, not the code', async (t) => {
+  const { box, dir, env } = await setup(t);
+  const mfa = String(code++);
+  const r = await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_DEBUG: '1', TFW_MFA_CODE: mfa } });
+  assert.equal(r.code, 0, r.stderr);
+  for (const want of [/tfw: debug: terraform: .*fixtures\/bin\/terraform; command: plan; needs credentials: true/, /tfw: debug: aws: profile switch: mfa/, /tfw: debug: GetSessionToken for arn:aws:iam::111111111111:mfa\/alice/, /tfw: debug: per-run files in /]) {
+    assert.match(r.stderr, want);
+  }
+  for (const secret of [ALICE.secretAccessKey, ALICE.accessKeyId, mfa, ...(await sessionSecrets(box.cache))]) {
+    assert.ok(!r.stderr.includes(secret), `secret in debug output: ${secret.slice(0, 4)}…`);
+  }
+  // a warm run explains the cache decision
+  const warm = await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_DEBUG: '1' } });
+  assert.match(warm.stderr, /tfw: debug: cached session for arn:aws:iam::111111111111:mfa\/alice valid until/);
+});
+
+test('one note per credentialed run, silenced by TFW_QUIET=1', async (t) => {
+  const { dir, env } = await setup(t);
+  const loud = await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_MFA_CODE: String(code++) } });
+  assert.match(loud.stderr, /^tfw: MFA session arn:aws:iam::111111111111:mfa\/alice \(\d+h\d+m left\)\n$/);
+  const quiet = await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_QUIET: '1' } });
+  assert.equal(quiet.code, 0);
+  assert.equal(quiet.stderr, '');
+});
+
+const script = which('script');
+/** Runs tfw on a pseudo-terminal (script(1)) and returns what the terminal showed. */
+function onTerminal(args: string[], cwd: string, env: Record<string, string>): Promise<string> {
+  return new Promise((resolve) => {
+    const cmd = [process.execPath, TFW_BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const child = spawn(script!, ['-qfec', cmd, '/dev/null'], { cwd, env: { ...env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', () => resolve(out));
+    child.stdin.end();
+  });
+}
+
+test('explain uses colour on a terminal, and none with NO_COLOR or -no-color', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
+  const { dir, env } = await setup(t);
+  // eslint-disable-next-line no-control-regex
+  const ansi = /\x1b\[[0-9;]*m/;
+  assert.match(await onTerminal(['auth', 'explain'], dir, env), ansi);
+  assert.doesNotMatch(await onTerminal(['auth', 'explain'], dir, { ...env, NO_COLOR: '1' }), ansi);
+  assert.doesNotMatch(await onTerminal(['auth', 'explain', '-no-color'], dir, env), ansi);
+});
