@@ -4,13 +4,15 @@
 //
 //   npm run bench                      # build, then everything (~2–3 min)
 //   node --import tsx bench/run.ts --runs=5 --no-write   # quicker, stdout only
+//   … --warmup=N, --full-config-reader (let bench/config-reader.ts time hcl2-parser too)
 //
 // Not a test: nothing here runs in `npm test`, and a missed target does not
 // fail the run (a failing command does).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { FAKE_TERRAFORM_DIR, ROOT, TFW_BIN, which } from '../test/support/harness.ts';
 import { box, interleave, machine, median, ms, ratio, timeOnce, type Cmd, type Variant } from './lib.ts';
 import { ALICE, mfaSetup, roleArn, script } from './scenarios.ts';
@@ -20,6 +22,7 @@ const flag = (name: string): string | undefined => argv.find((a) => a.startsWith
 const RUNS = Number(flag('runs') ?? 15);
 const WARMUP = Number(flag('warmup') ?? 3);
 const WRITE = !argv.includes('--no-write');
+const FULL_CONFIG_READER = argv.includes('--full-config-reader');
 const COLD_ROLES = 10;
 const WARM_ROLES = 4;
 const STS_LATENCY_MS = 100;
@@ -297,33 +300,87 @@ async function floorRss(): Promise<number[]> {
 }
 
 // ─── configuration reading ──────────────────────────────────────────────────
+/**
+ * Runs bench/config-reader.ts and reads its two `tfw reader` lines. The rest of
+ * that script times the parsers tfw replaced (hcl2-parser alone takes ~2 min
+ * here), so it is stopped once both lines are out, unless --full-config-reader.
+ */
+function runConfigReader(full: boolean): Promise<{ code: number | null; stdout: string; stderr: string; stopped: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, ['--import', 'tsx', join(ROOT, 'bench', 'config-reader.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let stopped = false;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!full && !stopped && /in 5 files: median .*\n/.test(stdout)) {
+        stopped = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, stopped }));
+  });
+}
+
 async function configReading(): Promise<void> {
   log('configuration reading: bench/config-reader.ts…');
-  const r = await timeOnce({ file: NODE, args: ['--import', 'tsx', join(ROOT, 'bench', 'config-reader.ts')], cwd: ROOT, env: { ...process.env } as Record<string, string> });
-  if (r.code !== 0) {
-    rows.push({ path: 'configuration reading', measured: `bench/config-reader.ts failed (exit ${r.code})`, floor: '—', ratio: '—', target: '≤ 300 ms / ≤ 20 ms', met: false });
-    notes.push(`config-reader failed: ${r.stderr.trim().split('\n').slice(0, 5).join(' | ')}`);
-    return;
-  }
+  const r = await runConfigReader(FULL_CONFIG_READER);
   const big = /tfw reader, (\d+) lines in 500 files: first run ([\d.]+) ms, median ([\d.]+) ms/.exec(r.stdout);
   const small = /tfw reader, (\d+) lines in 5 files: median ([\d.]+) ms/.exec(r.stdout);
-  if (big) {
-    const t = Number(big[3]);
-    rows.push({
-      path: `configuration reading, 500 files / ${big[1]} lines (in-process)`,
-      measured: `${ms(t)} (first run ${ms(Number(big[2]))})`,
-      floor: '—',
-      ratio: '—',
-      target: '≤ 300 ms',
-      met: t <= 300,
-    });
+  if ((r.code !== 0 && !r.stopped) || !big || !small) {
+    rows.push({ path: 'configuration reading', measured: `bench/config-reader.ts failed (exit ${r.code})`, floor: '—', ratio: '—', target: '≤ 300 ms / ≤ 20 ms', met: false });
+    notes.push(`config-reader failed: ${(r.stdout + r.stderr).trim().split('\n').slice(0, 8).join(' | ')}`);
+    return;
   }
-  if (small) {
-    const t = Number(small[2]);
-    rows.push({ path: `configuration reading, typical 5-file module (${small[1]} lines)`, measured: `${t.toFixed(1)} ms`, floor: '—', ratio: '—', target: '≤ 20 ms', met: t <= 20 });
-  }
-  notes.push(`bench/config-reader.ts said:\n${r.stdout.trim().split('\n').map((l) => `    ${l}`).join('\n')}`);
+  const t = Number(big[3]);
+  rows.push({
+    path: `configuration reading, 500 files / ${big[1]} lines (in-process)`,
+    measured: `${ms(t)} (first run ${ms(Number(big[2]))})`,
+    floor: '—',
+    ratio: '—',
+    target: '≤ 300 ms',
+    met: t <= 300,
+  });
+  const t5 = Number(small[2]);
+  rows.push({ path: `configuration reading, typical 5-file module (${small[1]} lines)`, measured: `${t5.toFixed(1)} ms`, floor: '—', ratio: '—', target: '≤ 20 ms', met: t5 <= 20 });
+  notes.push(
+    `bench/config-reader.ts (\`readModuleAuth\` in-process, median of 9 after 3 warm-up) said` +
+      `${r.stopped ? ' (stopped after its tfw lines; `--full-config-reader` also times the parsers tfw replaced, see docs/hcl-parser.md)' : ''}:\n` +
+      r.stdout.trim().split('\n').map((l) => `    ${l}`).join('\n'),
+  );
 }
+
+// ─── where pass-through time goes ───────────────────────────────────────────
+async function breakdown(): Promise<void> {
+  const b = await box();
+  try {
+    const env = b.env();
+    const cli = pathToFileURL(join(ROOT, 'dist', 'cli.js')).href;
+    log(`start-up breakdown: ${RUNS} runs…`);
+    const times = await interleave(
+      [
+        { name: "node -e ''", cmd: () => floorCmd(env) },
+        { name: 'node: import dist/cli.js only', cmd: () => ({ file: NODE, args: ['--input-type=module', '-e', `await import(${JSON.stringify(cli)})`], env }) },
+        { name: 'node: spawn /bin/true and wait', cmd: () => ({ file: NODE, args: ['-e', SPAWN_TRUE], env }) },
+        { name: 'tfw version, terraform = /bin/true', cmd: () => tfwCmd(['version'], b.root, { ...env, TFW_TERRAFORM: '/bin/true' }) },
+        { name: '/bin/true', cmd: () => ({ file: '/bin/true', args: [], env }) },
+      ],
+      { runs: RUNS, warmup: WARMUP },
+    );
+    const m = medians(times);
+    const floor = m["node -e ''"]!;
+    notes.push(
+      `start-up breakdown of the pass-through path (medians, interleaved; + is over \`node -e ''\`): ` +
+        Object.entries(m).map(([k, v]) => `${k} ${ms(v)}${k === "node -e ''" || k === '/bin/true' ? '' : ` (+${ms(v - floor)})`}`).join('; '),
+    );
+  } finally {
+    await b.cleanup();
+  }
+}
+
+const SPAWN_TRUE = "require('node:child_process').spawn('/bin/true',{stdio:'inherit'}).on('exit',(c)=>process.exit(c))";
 
 // ─── output ─────────────────────────────────────────────────────────────────
 const verdict = (met: boolean | undefined): string => (met === undefined ? '' : met ? 'met' : 'MISSED');
@@ -355,6 +412,7 @@ async function main(): Promise<void> {
   try {
     const shTerraform = await script(join(tmp.root, 'bin'), 'terraform', '#!/bin/sh\nexit 0\n');
     await passThrough();
+    await breakdown();
     const warmRss = await warmCache(shTerraform);
     const coldRss = await coldCache(shTerraform);
     if (warmRss.length) {
@@ -425,6 +483,7 @@ ${notes.map((n) => `- ${n}`).join('\n')}
 npm ci
 npm run bench          # builds dist/, runs bench/run.ts (~${Math.ceil(elapsed / 30) / 2} min here), rewrites docs/performance.md
 node --import tsx bench/run.ts --runs=5 --no-write   # quicker, stdout only
+node --import tsx bench/run.ts --full-config-reader   # also times the parsers tfw replaced (~2 min more)
 node --import tsx bench/config-reader.ts              # the configuration reader alone
 \`\`\`
 
@@ -441,6 +500,8 @@ What each row runs:
 - **peak RSS**: GNU \`/usr/bin/time -f %M\` of \`node bin/tfw.js plan\` on both credentialed paths, terraform being a
   \`/bin/sh\` script so that only tfw's node process counts.
 - **configuration reading**: bench/config-reader.ts (\`readModuleAuth\` in-process on generated modules).
+- **start-up breakdown** (a note): the pass-through path with terraform replaced by \`/bin/true\`, beside
+  loading dist/cli.js alone and node spawning \`/bin/true\`: what tfw's share is made of.
 - **for comparison**: bash wrappers calling the aws CLI against the same stand-in, exporting the keys, then
   running the fake terraform — what people use instead of tfw.
 `;
