@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FAKE_TERRAFORM_DIR, readRecord, ROOT, runTfw, sandbox } from './support/harness.ts';
+import { spawn } from 'node:child_process';
+import { FAKE_TERRAFORM_DIR, readRecord, ROOT, runTfw, sandbox, which } from './support/harness.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
 
 const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0003', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000003', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
@@ -211,4 +212,22 @@ test('an unknown auth command is one line and exit 2', async (t) => {
   const r = await runTfw(['auth', 'frobnicate'], { cwd: box.root, env });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^tfw: auth: Unknown command: frobnicate/);
+});
+
+test('the aws CLI uses tfw\'s session through a credential_process profile', { skip: which('aws') ? undefined : 'the aws CLI is not on PATH' }, async (t) => {
+  const { box, env } = await setup(t);
+  const config = join(box.aws, 'config');
+  await writeFile(config, `${await readFile(config, 'utf8')}\n[profile via-tfw]\ncredential_process = ${process.execPath} ${join(ROOT, 'bin', 'tfw.js')} auth credential-process --profile switch\nregion = us-east-1\n`);
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
+  // Not spawnSync: the STS stand-in lives in this process's event loop.
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(which('aws')!, ['sts', 'get-caller-identity', '--profile', 'via-tfw', '--output', 'json'], { cwd: box.root, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(JSON.parse(r.stdout).Arn, /^arn:aws:sts::222222222222:assumed-role\/switch\//);
 });
