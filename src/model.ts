@@ -56,6 +56,11 @@ export interface AuthTarget {
 export interface ReadProblem {
   source: SourceRef;
   message: string;
+  /**
+   * Terraform itself will refuse the configuration for this reason (a syntax
+   * error, a binary .tf file): tfw then asks for no code and lets terraform say why.
+   */
+  terraformRejects?: boolean;
 }
 
 export interface ModuleAuth {

@@ -52,6 +52,11 @@ export async function runTerraform(argv: readonly string[], deps: Deps): Promise
 
   const { planRun, obtainRunSessions, materialize, sessionNote } = await import('./prepare.ts');
   const runPlan = await planRun(args, deps);
+  if (runPlan.module.problems.some((p) => p.terraformRejects)) {
+    // terraform will stop at the configuration before it needs credentials: no code to ask for.
+    deps.log.debug('terraform will refuse this configuration: running it untouched so it can say why');
+    return passThrough(terraform, argv, deps);
+  }
   if (runPlan.plan.devices.length === 0) {
     deps.log.debug('no AWS provider or backend needs MFA: running terraform untouched');
     return passThrough(terraform, argv, deps);

@@ -26,11 +26,8 @@ export interface ModuleConfig {
   awsNames: Set<string>;
 }
 
-/** Bodies tfw never evaluates; skipping them at token level is most of the speed on big modules. */
-const SKIPPED = new Set(['resource', 'data', 'output', 'moved', 'import', 'removed', 'check', 'ephemeral']);
-
 export function parseConfigFile(name: string, label: string, text: string): ParseResult<Body> {
-  return name.endsWith('.json') ? parseTfJson(text, label) : parseHcl(text, label, { skipBlockTypes: SKIPPED });
+  return name.endsWith('.json') ? parseTfJson(text, label) : parseHcl(text, label);
 }
 
 export function assembleModule(files: ConfigFile[]): { config: ModuleConfig; problems: ReadProblem[] } {
@@ -52,7 +49,8 @@ export function assembleModule(files: ConfigFile[]): { config: ModuleConfig; pro
 function parse(f: ConfigFile, problems: ReadProblem[]): Body | undefined {
   const r = parseConfigFile(f.name, f.label, f.text);
   if (r.ok) return r.value;
-  problems.push({ source: { file: f.label, line: r.error.line }, message: r.error.message });
+  // tfw's own nesting cap is not a terraform error; any other parse error is.
+  problems.push({ source: { file: f.label, line: r.error.line }, message: r.error.message, ...(/nesting/.test(r.error.message) ? {} : { terraformRejects: true }) });
   return undefined;
 }
 

@@ -40,7 +40,7 @@ export function rootAssignments(input: RootVariablesInput): { assignments: Map<s
     }
     const parsed = path.endsWith('.json') ? parseTfvarsJson(r.text, label) : parseHcl(r.text, label);
     if (!parsed.ok) {
-      problems.push({ source: { file: label, line: parsed.error.line }, message: parsed.error.message });
+      problems.push({ source: { file: label, line: parsed.error.line }, message: parsed.error.message, terraformRejects: !/nesting/.test(parsed.error.message) });
       return;
     }
     for (const a of parsed.value.attributes) assignments.set(a.name, { kind: 'expr', expr: a.expr });
@@ -56,7 +56,7 @@ export function rootAssignments(input: RootVariablesInput): { assignments: Map<s
     }
     const eq = v.value.indexOf('=');
     if (eq <= 0) {
-      problems.push({ source: { file: '-var', line: 1 }, message: `-var "${v.value}" is not NAME=VALUE` });
+      problems.push({ source: { file: '-var', line: 1 }, message: `-var "${v.value}" is not NAME=VALUE`, terraformRejects: true });
       continue;
     }
     assignments.set(v.value.slice(0, eq).trim(), { kind: 'raw', raw: v.value.slice(eq + 1) });

@@ -90,10 +90,10 @@ test('template strip markers trim the neighbouring whitespace', () => {
   assert.equal(ev('"a   ${~ "b" ~}   c"'), 'abc');
 });
 
-test('blocks carry labels and the line of their header; skipped bodies still tokenize strings', () => {
-  const p = parseHcl('# c\nresource "x" "y" {\n  a = "}"\n}\nprovider "aws" {\n  region = "r"\n}\n', 'main.tf', { skipBlockTypes: new Set(['resource']) });
+test('blocks carry labels and the line of their header; a brace in a string is text', () => {
+  const p = parseHcl('# c\nresource "x" "y" {\n  a = "}"\n}\nprovider "aws" {\n  region = "r"\n}\n', 'main.tf');
   assert.ok(p.ok);
-  assert.deepEqual(p.value.blocks.map((b) => [b.type, b.labels, b.line, !!b.skipped]), [['resource', ['x', 'y'], 2, true], ['provider', ['aws'], 5, false]]);
+  assert.deepEqual(p.value.blocks.map((b) => [b.type, b.labels, b.line, b.body.attributes.map((a) => a.name)]), [['resource', ['x', 'y'], 2, ['a']], ['provider', ['aws'], 5, ['region']]]);
   assert.equal(p.value.blocks[1]!.body.attributes[0]!.line, 6);
 });
 

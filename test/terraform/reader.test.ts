@@ -192,7 +192,7 @@ test('provider for_each: one target per key; unknown keys give one target with t
 
 test('a syntax error is a problem with file:line and the other files are still read', async () => {
   const r = await read('syntax-error');
-  assert.deepEqual(r.problems.map((p) => `${p.source.file}:${p.source.line}`), ['syntax-error/bad.tf:8']);
+  assert.deepEqual(r.problems.map((p) => `${p.source.file}:${p.source.line}`), ['syntax-error/bad.tf:6']);
   assert.deepEqual(r.targets.map((t) => t.name), ['aws.good']);
 });
 

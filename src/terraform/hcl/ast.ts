@@ -47,8 +47,6 @@ export interface Block {
   body: Body;
   line: number;
   file: string;
-  /** True when the parser skipped the body at token level (resource, data…): its body is empty. */
-  skipped?: boolean;
 }
 
 export interface Body {

@@ -15,18 +15,10 @@ export interface SyntaxProblem {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: SyntaxProblem };
 
-export interface ParseOptions {
-  /**
-   * Top-level block types whose bodies are skipped at token level (tfw never
-   * evaluates them). Tokenizing still happens, so braces in strings are safe.
-   */
-  skipBlockTypes?: ReadonlySet<string>;
-}
-
 /** A whole file (`main.tf`, a tfvars file, a -backend-config file). `file` only labels the nodes. */
-export function parseHcl(text: string, file: string, options: ParseOptions = {}): ParseResult<Body> {
+export function parseHcl(text: string, file: string): ParseResult<Body> {
   return guard(() => {
-    const p = new Parser(tokenize(text), file, options.skipBlockTypes);
+    const p = new Parser(tokenize(text), file);
     return p.file();
   });
 }
@@ -65,7 +57,6 @@ class Parser {
   constructor(
     private readonly toks: Token[],
     private readonly fileLabel: string,
-    private readonly skip: ReadonlySet<string> = new Set(),
   ) {}
 
   // ---- token helpers ----
@@ -151,30 +142,11 @@ class Parser {
       this.fail(`expected a block label or "{", found ${describe(t)}`, t.line);
     }
     this.i++; // {
-    if (level === 0 && this.skip.has(typeTok.value)) {
-      this.skipBraces(typeTok.line);
-      return { type: typeTok.value, labels, body: { attributes: [], blocks: [] }, line: typeTok.line, file: this.fileLabel, skipped: true };
-    }
     this.enter(typeTok.line);
     const body = this.body(true, level + 1, typeTok.line);
     this.depth--;
     this.i++; // }
     return { type: typeTok.value, labels, body, line: typeTok.line, file: this.fileLabel };
-  }
-
-  /** Skips to the brace that closes the block just opened; string braces are separate token kinds. */
-  private skipBraces(line: number): void {
-    let depth = 1;
-    const toks = this.toks;
-    for (;;) {
-      const t = toks[this.i]!;
-      if (t.kind === 'eof') this.fail('missing "}" to close the block', line);
-      this.i++;
-      if (t.kind === 'punct') {
-        if (t.value === '{') depth++;
-        else if (t.value === '}' && --depth === 0) return;
-      }
-    }
   }
 
   /** A label: a quoted string without template sequences. */
