@@ -338,3 +338,13 @@ test('a syntax error in a .tf file: one tfw line with file:line, no code asked, 
   assert.deepEqual(events[0]!.env, env, 'untouched');
   assert.equal(sts.calls.GetSessionToken, before);
 });
+
+test('-chdir: the module is read from DIR, terraform gets the argv verbatim and tfw\'s working directory', async (t) => {
+  const { box, record, env } = await setup(t, THREE_ALIASES, { TFW_MFA_CODE: freshCode() });
+  const r = await runTfw(['-chdir=module', 'plan', '-var=x=1'], { cwd: box.root, env });
+  assert.equal(r.code, 0, r.stderr);
+  const [start] = await readRecord(record);
+  assert.deepEqual(start!.argv, ['-chdir=module', 'plan', '-var=x=1']);
+  assert.equal(start!.cwd, box.root);
+  assert.match(await whoAmI(start!, 'network'), /222222222222:assumed-role\/network/);
+});
