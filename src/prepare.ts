@@ -51,7 +51,11 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
   }
   const { defaults: awsFiles, filesFor } = await loadFilesForTargets(module.targets, deps.env);
   const plan = planAuth(module.targets, filesFor, deps.env);
-  for (const t of plan.targets) deps.log.debug(`${t.target.name}: profile ${t.profile}: ${t.action} (${t.reason})`);
+  for (const t of plan.targets) {
+    deps.log.debug(`${t.target.name}: profile ${t.profile}: ${t.action} (${t.reason})`);
+    // It will fail with terraform's MFA error: say why before it does.
+    if (t.action === 'unmanaged' && t.mfaSerial) deps.log.warn(`${t.target.name} (${t.target.source.file}:${t.target.source.line}): ${t.reason}`);
+  }
   return { moduleDir, module, awsFiles, plan };
 }
 

@@ -348,3 +348,12 @@ test('-chdir: the module is read from DIR, terraform gets the argv verbatim and 
   assert.equal(start!.cwd, box.root);
   assert.match(await whoAmI(start!, 'network'), /222222222222:assumed-role\/network/);
 });
+
+test('a provider with its own shared_config_files needs MFA tfw cannot inject: one warning naming it, the rest still served', async (t) => {
+  const main = `${THREE_ALIASES}\nprovider "aws" {\n  alias = "own"\n  profile = "network"\n  shared_config_files = ["~/.aws/config"]\n}\n`;
+  const { dir, env } = await setup(t, main, { TFW_MFA_CODE: freshCode() });
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^tfw: warning: aws\.own \(main\.tf:\d+\): .*shared_config_files.*cannot hand it the MFA session/m);
+  assert.match(r.stderr, /^tfw: MFA session arn:aws:iam::111111111111:mfa\/alice/m);
+});
