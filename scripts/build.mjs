@@ -1,31 +1,46 @@
-// Bundles src/ into dist/ for bin/tfw.js: one file for the pass-through path,
-// lazily loaded chunks for the HCL reader, the AWS SDK, prompts and yargs
-// (module resolution of unbundled packages costs ~200 ms on a small machine).
+// Bundles src/ into dist/ for bin/tfw.js, in two builds:
+//  - dist/cli.js: the whole pass-through path in one file (every terraform
+//    command pays for what it loads; each extra chunk costs a few ms);
+//  - dist/lazy/: everything else (src/lazy.ts), split so the HCL reader, the
+//    AWS SDK, prompts and yargs load only on the paths that need them.
+// cli.ts reaches the second through `import('./lazy.ts')`, rewritten here.
 import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// Stale chunks of earlier builds would ship and confuse the load-trace test.
-rmSync('dist', { recursive: true, force: true });
-
-const result = await build({
-  metafile: true,
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
+  target: 'node20',
   // Prefer packages' ES builds: smaller chunks, and no CommonJS interop between the AWS SDK's parts.
   mainFields: ['module', 'main'],
-  target: 'node20',
   sourcemap: false,
   minify: false,
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
+};
+
+const lazyEntry = {
+  name: 'lazy-entry',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lazy\.ts$/ }, () => ({ path: './lazy/lazy.js', external: true }));
+  },
+};
+
+// Stale chunks of earlier builds would ship and confuse the load-trace test.
+rmSync('dist', { recursive: true, force: true });
+
+const cli = await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyEntry] });
+const lazy = await build({
+  ...common,
+  entryPoints: { lazy: 'src/lazy.ts' },
+  outdir: 'dist/lazy',
+  splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies (prompts, proper-lockfile) call require() for node builtins.
   banner: { js: "import { createRequire as __tfwCreateRequire } from 'node:module'; const require = __tfwCreateRequire(import.meta.url);" },
 });
 
-// Which sources went into which chunk: tests use it to prove what a path loads.
-writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+// Which sources went into which file: tests use it to prove what a path loads.
+writeFileSync('dist/meta.json', JSON.stringify({ outputs: { ...cli.metafile.outputs, ...lazy.metafile.outputs } }));

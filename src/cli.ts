@@ -1,11 +1,21 @@
 // The one exit point: tfw's own commands (`tfw auth …`) or a terraform run.
 // Only this module prints a final error and decides the exit status.
+//
+// Start-up is paid by every terraform command: this file holds the whole
+// pass-through path (argv, terraform lookup, spawn) and reaches everything
+// else through one dynamic import of ./lazy.ts, a separate bundle.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { analyzeArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
-import { TfwError } from './errors.ts';
+import { isTfwError } from './errors.ts';
 import { createLogger, truthy } from './log.ts';
 import { redact } from './redact.ts';
+import { resolveTerraform, runUntouched } from './spawn.ts';
+
+type Lazy = typeof import('./lazy.ts');
+let lazyModule: Promise<Lazy> | undefined;
+const lazy = (): Promise<Lazy> => (lazyModule ??= import('./lazy.ts'));
 
 function selfPaths(): string[] {
   const paths = [fileURLToPath(import.meta.url)];
@@ -40,17 +50,16 @@ function progress(message: string): { done(): void } {
 
 export function realDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   const noColor = process.argv.includes('-no-color') || env.NO_COLOR !== undefined;
-  let stsApi: Promise<import('./aws/sts.ts').StsApi> | undefined;
+  let stsApi: ReturnType<Deps['sts']> | undefined;
   return {
     env,
     cwd: process.cwd(),
     log: createLogger({ env, write: writeErr }),
     now: () => new Date(),
-    get ask() {
-      return askOnTerminal();
-    },
-    runProcess: async (command) => (await import('./aws/terminal.ts')).shellProcessRunner(command),
-    sts: () => (stsApi ??= import('./aws/sts.ts').then((m) => m.createStsApi(env))),
+    // The prompt needs a terminal on stdin; its module (and `prompts`) loads on first use.
+    ask: process.stdin.isTTY ? async (message, validate) => (await lazy()).askOnTerminal(message, validate) : undefined,
+    runProcess: async (command) => (await lazy()).runMfaProcess(command),
+    sts: () => (stsApi ??= lazy().then((m) => m.createStsApi(env))),
     selfPaths: selfPaths(),
     progress,
     out: (text) => {
@@ -60,26 +69,16 @@ export function realDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   };
 }
 
-// The prompt needs a terminal on stdin; its module (and `prompts`) loads on first use.
-function askOnTerminal(): Deps['ask'] {
-  if (!process.stdin.isTTY) return undefined;
-  return async (message, validate) => {
-    const { terminalAsk } = await import('./aws/terminal.ts');
-    const ask = terminalAsk();
-    return ask ? ask(message, validate) : undefined;
-  };
-}
-
 export async function main(argv: readonly string[], deps: Deps = realDeps()): Promise<number> {
   try {
-    if (argv[0] === 'auth') {
-      const { authMain } = await import('./auth/main.ts');
-      return await authMain(argv.slice(1), deps);
-    }
-    const { runTerraform } = await import('./run.ts');
-    return await runTerraform(argv, deps);
+    if (argv[0] === 'auth') return await (await lazy()).authMain(argv.slice(1), deps);
+    const args = analyzeArgs(argv);
+    const terraform = resolveTerraform(deps.env, deps.cwd, deps.selfPaths);
+    deps.log.debug(`terraform: ${terraform}; command: ${args.command ?? '(none)'}; needs credentials: ${args.needsCredentials}`);
+    if (!args.needsCredentials) return await runUntouched(terraform, argv, { cwd: deps.cwd, env: deps.env });
+    return await (await lazy()).runCredentialed(args, terraform, deps);
   } catch (error) {
-    if (error instanceof TfwError) {
+    if (isTfwError(error)) {
       writeErr(redact(`tfw: ${error.message}`));
       return error.exitCode;
     }

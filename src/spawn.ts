@@ -159,3 +159,13 @@ export function runChild(file: string, args: readonly string[], { cwd, env, rela
     });
   });
 }
+
+/** Runs `file args` untouched: same environment, same arguments, terraform's exit status. */
+export async function runUntouched(file: string, args: readonly string[], options: { cwd: string; env: Env }): Promise<number> {
+  const relay = new SignalRelay().start();
+  try {
+    return exitStatus(await runChild(file, args, { ...options, relay }));
+  } finally {
+    relay.stop();
+  }
+}
