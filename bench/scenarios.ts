@@ -9,7 +9,7 @@ import { box } from './lib.ts';
 export const ALICE = {
   userName: 'alice',
   account: '111111111111',
-  accessKeyId: 'AKIAALICEBENCH000001',
+  accessKeyId: 'AKIABENCHEXAMPLE0001',
   secretAccessKey: 'alice/bench/secret/not/real/000000000001',
   mfaSerial: 'arn:aws:iam::111111111111:mfa/alice',
 };
