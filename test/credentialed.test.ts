@@ -4,7 +4,7 @@
 // work without tfw.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromIni } from '@aws-sdk/credential-providers';
@@ -356,4 +356,17 @@ test('a provider with its own shared_config_files needs MFA tfw cannot inject: o
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^tfw: warning: aws\.own \(main\.tf:\d+\): .*shared_config_files.*cannot hand it the MFA session/m);
   assert.match(r.stderr, /^tfw: MFA session arn:aws:iam::111111111111:mfa\/alice/m);
+});
+
+test('five concurrent tfw runs on a cold cache ask for one code: one mfa_process run, one GetSessionToken', async (t) => {
+  const { box, dir, record, env } = await setup(t, THREE_ALIASES);
+  const counter = join(box.root, 'asked');
+  // The code source is slow, like a person: the other runs must wait on the lock, then use the cache.
+  await writeFile(join(box.aws, 'config'), CONFIG.replace(`[profile source]\n`, `[profile source]\nmfa_process = echo asked >> ${counter}; sleep 0.5; echo ${freshCode()}\n`));
+  const before = sts.calls.GetSessionToken;
+  const runs = await Promise.all(Array.from({ length: 5 }, () => runTfw(['plan'], { cwd: dir, env })));
+  for (const r of runs) assert.equal(r.code, 0, r.stderr);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+  assert.equal((await readFile(counter, 'utf8')).trim().split('\n').length, 1);
+  assert.equal((await readRecord(record)).length, 5);
 });
