@@ -1,12 +1,22 @@
 // From terraform's argv to an auth plan, and from a plan to the per-run files.
-// The stages are wired here; each lives in its own module. The HCL reader and
-// the AWS modules are imported dynamically: only credentialed paths load them.
+// The stages are wired here; each lives in its own module. This whole module
+// is only reached on credentialed paths (cli.ts → lazy.ts), so the stages are
+// imported statically: one chunk to load, not a waterfall of small ones. What
+// only a cache miss needs (the AWS SDK, prompts, the lock) stays lazy inside
+// the stages.
 import { isAbsolute, resolve } from 'node:path';
 import type { TerraformArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import type { ModuleAuth } from './model.ts';
 import type { AuthPlan, AwsFiles, GeneratedFiles, SessionCredentials } from './aws/types.ts';
 import { sessionSettings, stsEndpoint } from './settings.ts';
+import { readModuleAuth } from './terraform/index.ts';
+import { loadFilesForTargets } from './aws/files.ts';
+import { planAuth } from './aws/plan.ts';
+import * as sessions from './aws/sessions.ts';
+import * as codes from './aws/codes.ts';
+import { SessionCache, cacheDir } from './aws/cache.ts';
+import { generateFiles } from './aws/materialize.ts';
 
 const AUTH_ATTRIBUTE = /^(profile|assume_role|role_arn|shared_(config|credentials)_files?|access_key|secret_key|for_each)/;
 
@@ -25,11 +35,6 @@ export function moduleDirFor(args: Pick<TerraformArgs, 'chdir'>, cwd: string): s
 /** Reads the root module and the AWS files, and plans who needs which MFA device. No network, no prompt. */
 export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan> {
   const moduleDir = moduleDirFor(args, deps.cwd);
-  const [{ readModuleAuth }, { loadFilesForTargets }, { planAuth }] = await Promise.all([
-    import('./terraform/index.ts'),
-    import('./aws/files.ts'),
-    import('./aws/plan.ts'),
-  ]);
   const module = await readModuleAuth({
     dir: moduleDir,
     cwd: deps.cwd,
@@ -62,11 +67,6 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
 export async function obtainRunSessions(plan: AuthPlan, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
-  const [sessions, codes, { SessionCache, cacheDir }] = await Promise.all([
-    import('./aws/sessions.ts'),
-    import('./aws/codes.ts'),
-    import('./aws/cache.ts'),
-  ]);
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([
       new codes.EnvCodeSource(deps.env.TFW_MFA_CODE, plan.devices[0]?.id),
@@ -101,7 +101,6 @@ export async function obtainRunSessions(plan: AuthPlan, command: string | undefi
 }
 
 export async function materialize(runPlan: RunPlan, sessions: Map<string, SessionCredentials>): Promise<GeneratedFiles> {
-  const { generateFiles } = await import('./aws/materialize.ts');
   return generateFiles(runPlan.plan, runPlan.awsFiles, sessions);
 }
 

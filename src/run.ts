@@ -3,6 +3,7 @@
 import type { TerraformArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
+import { materialize, obtainRunSessions, planRun, sessionNote } from './prepare.ts';
 import { buildChildEnv, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
@@ -40,7 +41,6 @@ export async function runWithFiles(file: string, args: readonly string[], genera
 
 /** A credentialed `tfw ARGS…`: MFA sessions when the module needs them, terraform with exactly ARGS. */
 export async function runCredentialed(args: TerraformArgs, terraform: string, deps: Deps): Promise<number> {
-  const { planRun, obtainRunSessions, materialize, sessionNote } = await import('./prepare.ts');
   const runPlan = await planRun(args, deps);
   if (runPlan.module.problems.some((p) => p.terraformRejects)) {
     // terraform will stop at the configuration before it needs credentials: no code to ask for.

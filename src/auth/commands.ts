@@ -2,6 +2,9 @@
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
 import { analyzeArgs } from '../argv.ts';
 import { cacheDir, SessionCache } from '../aws/cache.ts';
+import { loadAwsFiles, loadFilesForTargets, profileNames, profileSection } from '../aws/files.ts';
+import { planAuth } from '../aws/plan.ts';
+import { sessionKeyFor } from '../aws/sessions.ts';
 import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
 import type { Deps } from '../deps.ts';
 import { TfwError } from '../errors.ts';
@@ -26,7 +29,6 @@ async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, Cach
     for (const d of plan.devices) states.set(d.id, { state: 'disabled' });
     return states;
   }
-  const { sessionKeyFor } = await import('../aws/sessions.ts');
   const cache = new SessionCache(cacheDir(deps.env));
   const now = deps.now().getTime();
   for (const d of plan.devices) {
@@ -71,7 +73,6 @@ function profileTarget(profile: string | undefined): AuthTarget {
 }
 
 async function planForProfiles(profiles: Array<string | undefined>, deps: Deps): Promise<RunPlan> {
-  const [{ loadFilesForTargets }, { planAuth }] = await Promise.all([import('../aws/files.ts'), import('../aws/plan.ts')]);
   const targets = profiles.map(profileTarget);
   const { defaults, filesFor } = await loadFilesForTargets(targets, deps.env);
   return {
@@ -84,7 +85,6 @@ async function planForProfiles(profiles: Array<string | undefined>, deps: Deps):
 
 /** Every profile of the user's config that needs MFA, each planned on its own (one bad profile does not stop the others). */
 async function planAllDevices(deps: Deps): Promise<MfaDevice[]> {
-  const { loadAwsFiles, profileNames } = await import('../aws/files.ts');
   const files = await loadAwsFiles({ env: deps.env });
   const devices = new Map<string, MfaDevice>();
   for (const name of profileNames(files)) {
@@ -212,8 +212,7 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
   }
   let session: SessionCredentials;
   if (deps.ask === undefined && !deps.env.TFW_MFA_CODE) {
-    const { sessionKeyFor } = await import('../aws/sessions.ts');
-    const r = await new SessionCache(cacheDir(deps.env)).read(sessionKeyFor(device, stsEndpoint(deps.env)));
+      const r = await new SessionCache(cacheDir(deps.env)).read(sessionKeyFor(device, stsEndpoint(deps.env)));
     if (r.state !== 'hit' || r.session.credentials.expiration.getTime() <= deps.now().getTime() + 60_000) {
       throw new TfwError(`no valid MFA session for ${device.serial} (profile ${profile}): run \`tfw auth login --profile ${profile}\``);
     }
@@ -225,7 +224,6 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
   const roles = target.chain.filter((h) => h.kind === 'role' && h.roleArn).reverse();
   let credentials = session;
   const sts = roles.length > 0 ? await deps.sts() : undefined;
-  const { profileSection } = await import('../aws/files.ts');
   for (const hop of roles) {
     const section = profileSection(runPlan.awsFiles, hop.profile) ?? {};
     const duration = Number(section.duration_seconds);

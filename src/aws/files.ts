@@ -5,6 +5,7 @@
 // mean to every JS SDK. What tfw computes itself is *which* files: the SDK
 // resolves `~` and the default paths from process.env, tfw from the env it is
 // given (the run's env, or a test's).
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { access, constants } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -101,8 +102,6 @@ export function splitConfig(parsed: Sections): Pick<AwsFiles, 'config' | 'ssoSes
  * only the files that could be read.
  */
 export async function loadAwsFiles(opts: LoadAwsFilesOptions): Promise<AwsFiles> {
-  // Loaded here, not at import: a pass-through terraform command never pays for it.
-  const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
   const configPaths = (opts.configPaths ?? defaultConfigPaths(opts.env)).map((p) => expandHome(p, opts.env));
   const credentialsPaths = (opts.credentialsPaths ?? defaultCredentialsPaths(opts.env)).map((p) =>
     expandHome(p, opts.env),

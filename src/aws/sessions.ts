@@ -29,7 +29,8 @@ export function describeStsFailure(error: StsCallError, device: MfaDevice): stri
     case 'expired-token':
       return `the credentials of profile ${device.rootProfile} have expired: GetSessionToken needs long-term keys`;
     case 'unreachable':
-      return `cannot reach STS at ${error.endpoint || 'its default endpoint'} (${who}): ${error.message}`;
+      // error.message already names the endpoint and the reason.
+      return `${error.message} (${who})`;
     case 'throttled':
       return `STS kept throttling GetSessionToken (${who}) after retries; try again in a moment`;
     case 'validation':

@@ -165,7 +165,9 @@ function toStsCallError(e: unknown, endpoint: string): StsCallError {
     return new StsCallError(kind, message, endpoint, code);
   }
   if ((err.code && NETWORK_CODES.has(err.code)) || err.name === 'TimeoutError' || err.name === 'RequestTimeout') {
-    return new StsCallError('unreachable', `cannot reach STS at ${endpoint}: ${message}`, endpoint);
+    // The SDK's timeout message names its own package; what the user needs is the endpoint and the reason.
+    const reason = message.replace(/^@smithy\/[\w-]+ - \[ERROR\] /, '');
+    return new StsCallError('unreachable', `cannot reach STS at ${endpoint}: ${reason}`, endpoint);
   }
   return new StsCallError('other', `STS call to ${endpoint} failed: ${message}`, endpoint);
 }

@@ -132,7 +132,7 @@ for (const [kind, pattern] of [
   ['throttled', /throttling/],
 ] as const) {
   test(`STS failure "${kind}" becomes one actionable line`, async () => {
-    const sts = fakeSts(() => stsError(kind));
+    const sts = fakeSts(() => stsError(kind, kind === 'unreachable' ? 'cannot reach STS at http://127.0.0.1:9: connect ECONNREFUSED' : kind));
     await assert.rejects(
       mfaSessionProvider({ sts: async () => sts.api, codes: sources('123456', undefined), durationSeconds: 3600, log: silentLogger })(alice),
       (e: unknown) => e instanceof TfwError && pattern.test(e.message) && !e.message.includes('alice-secret'),
