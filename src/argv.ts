@@ -14,6 +14,13 @@ export interface TerraformArgs {
   subcommand?: string;
   /** Whether terraform will configure the backend or providers for this command. */
   needsCredentials: boolean;
+  /**
+   * What the command authenticates: `backend` for commands that only read or
+   * write state (init downloads providers but never configures them), `all`
+   * for those that also configure providers. A provider the command never
+   * configures must not cost the user a prompt.
+   */
+  credentialScope: 'backend' | 'all';
   vars: VarArg[];
   backendConfig: BackendConfigArg[];
   /** `-no-color` given: tfw's own colours go quiet too. */
@@ -30,6 +37,9 @@ const NO_CREDENTIALS = new Set([
 const SUBCOMMANDS_WITHOUT_CREDENTIALS: Record<string, ReadonlySet<string>> = {
   workspace: new Set(['show']),
 };
+
+// Commands that reach the state backend but configure no provider.
+const BACKEND_ONLY = new Set(['init', 'output', 'state', 'workspace', 'force-unlock', 'taint', 'untaint', 'show']);
 
 const HELP_FLAGS = new Set(['-help', '--help', '-h', '-version', '--version', '-v']);
 
@@ -100,6 +110,7 @@ export function analyzeArgs(argv: readonly string[]): TerraformArgs {
     ...(command !== undefined ? { command } : {}),
     ...(subcommand !== undefined ? { subcommand } : {}),
     needsCredentials,
+    credentialScope: command !== undefined && BACKEND_ONLY.has(command) ? 'backend' : 'all',
     vars,
     backendConfig,
     noColor,

@@ -46,7 +46,10 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
   for (const problem of module.problems) {
     deps.log.warn(`could not read ${problem.source.file}:${problem.source.line}: ${problem.message} (terraform will say more)`);
   }
-  for (const target of module.targets) {
+  // init, output, state…: only the backend is configured, providers are not.
+  const targets = args.credentialScope === 'backend' ? module.targets.filter((t) => t.kind === 'backend') : module.targets;
+  if (targets.length < module.targets.length) deps.log.debug(`${args.command} configures only the backend: providers are left out of the plan`);
+  for (const target of targets) {
     for (const u of target.unknowns) {
       const line = `${target.name}: cannot evaluate ${u.attribute} at ${u.source.file}:${u.source.line} (${u.reason}); assuming terraform's default`;
       // Only what decides the credentials deserves the user's attention.
@@ -54,8 +57,8 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
       else deps.log.debug(line);
     }
   }
-  const { defaults: awsFiles, filesFor } = await loadFilesForTargets(module.targets, deps.env);
-  const plan = planAuth(module.targets, filesFor, deps.env);
+  const { defaults: awsFiles, filesFor } = await loadFilesForTargets(targets, deps.env);
+  const plan = planAuth(targets, filesFor, deps.env);
   for (const t of plan.targets) {
     deps.log.debug(`${t.target.name}: profile ${t.profile}: ${t.action} (${t.reason})`);
     // It will fail with terraform's MFA error: say why before it does.

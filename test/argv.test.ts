@@ -61,3 +61,21 @@ test('arguments after -- are not options', () => {
   const a = analyzeArgs(['console', '--', '-var=x=1']);
   assert.deepEqual(a.vars, []);
 });
+
+for (const [argv, scope] of [
+  [['init'], 'backend'],
+  [['output', '-json'], 'backend'],
+  [['state', 'list'], 'backend'],
+  [['workspace', 'select', 'prod'], 'backend'],
+  [['force-unlock', 'abc'], 'backend'],
+  [['plan'], 'all'],
+  [['apply'], 'all'],
+  [['destroy'], 'all'],
+  [['import', 'a.b', 'c'], 'all'],
+  [['refresh'], 'all'],
+  [['console'], 'all'],
+] as const) {
+  test(`\`terraform ${argv.join(' ')}\` authenticates ${scope === 'backend' ? 'only the backend' : 'the backend and the providers'}`, () => {
+    assert.equal(analyzeArgs(argv).credentialScope, scope);
+  });
+}

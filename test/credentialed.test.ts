@@ -370,3 +370,18 @@ test('five concurrent tfw runs on a cold cache ask for one code: one mfa_process
   assert.equal((await readFile(counter, 'utf8')).trim().split('\n').length, 1);
   assert.equal((await readRecord(record)).length, 5);
 });
+
+test('init and output configure no provider: a module whose only MFA is in providers runs them untouched, no code', async (t) => {
+  const main = 'provider "aws" {\n  alias = "network"\n  profile = "network"\n}\n';
+  const { dir, record, env } = await setup(t, main);
+  const before = sts.calls.GetSessionToken;
+  for (const args of [['init'], ['output', '-json'], ['state', 'list']]) {
+    const r = await runTfw(args, { cwd: dir, env });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.equal(sts.calls.GetSessionToken, before);
+  for (const e of await readRecord(record)) assert.deepEqual(e.env, env);
+  // plan configures it: now the code is needed
+  const plan = await runTfw(['plan'], { cwd: dir, env });
+  assert.match(plan.stderr, /MFA code needed for arn:aws:iam::111111111111:mfa\/alice \(for aws\.network\)/);
+});

@@ -67,10 +67,11 @@ test('three aliased providers on MFA roles in three accounts, real AWS provider:
   const env = box.env({ AWS_ENDPOINT_URL_STS: sts.url, TF_IN_AUTOMATION: '1' });
   const before = sts.calls.GetSessionToken;
 
-  // init needs no credentials for a local backend... but tfw cannot know that: it gets the session here.
-  const init = await runTfw(['init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '272727' } });
+  // init configures no provider (and the backend is local): nothing to ask.
+  const init = await runTfw(['init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color'], { cwd: dir, env });
   assert.equal(init.code, 0, init.stderr + init.stdout);
-  const apply = await runTfw(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env });
+  assert.equal(sts.calls.GetSessionToken, before);
+  const apply = await runTfw(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '272727' } });
   assert.equal(apply.code, 0, apply.stderr + apply.stdout);
   const out = await runTfw(['output', '-json'], { cwd: dir, env });
   assert.equal(out.code, 0, out.stderr);
