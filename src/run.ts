@@ -24,7 +24,13 @@ export async function runWithFiles(file: string, args: readonly string[], genera
   const relay = new SignalRelay().start();
   let runFiles: Awaited<ReturnType<typeof writeRunFiles>> | undefined;
   try {
-    runFiles = await writeRunFiles(base, generated);
+    runFiles = await writeRunFiles(base, generated).catch(async (error: NodeJS.ErrnoException) => {
+      // An XDG_RUNTIME_DIR that is gone (a stale variable after logout) must not stop the run.
+      const fallback = runFilesBase({ ...deps.env, XDG_RUNTIME_DIR: undefined });
+      if (fallback === base || (error.code !== 'ENOENT' && error.code !== 'EACCES')) throw error;
+      deps.log.warn(`cannot create the per-run files under ${base} (${error.code}); using ${fallback}`);
+      return writeRunFiles(fallback, generated);
+    });
     deps.log.debug(`per-run files in ${runFiles.dir}`);
     let result: ChildResult;
     if (relay.pending !== undefined) {

@@ -385,3 +385,20 @@ test('init and output configure no provider: a module whose only MFA is in provi
   const plan = await runTfw(['plan'], { cwd: dir, env });
   assert.match(plan.stderr, /MFA code needed for arn:aws:iam::111111111111:mfa\/alice \(for aws\.network\)/);
 });
+
+test('a cache directory that cannot be created and a missing XDG_RUNTIME_DIR: one warning each, the run still works and leaves nothing', async (t) => {
+  const { box, dir, env } = await setup(t, THREE_ALIASES);
+  // A path under a regular file: mkdir fails with ENOTDIR, even for root.
+  const notADir = join(box.root, 'a-file');
+  await writeFile(notADir, '');
+  const tmp = join(box.root, 'tmp');
+  await mkdir(tmp);
+  const r = await runTfw(['plan'], {
+    cwd: dir,
+    env: { ...env, TFW_MFA_CODE: freshCode(), TFW_CACHE_DIR: join(notADir, 'tfw'), XDG_RUNTIME_DIR: join(box.root, 'gone'), TMPDIR: tmp },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /tfw: warning: cannot use the session cache in .*a-file\/tfw \(ENOTDIR\); continuing without it/);
+  assert.match(r.stderr, /tfw: warning: cannot create the per-run files under .*gone \(ENOENT\); using .*tmp/);
+  assert.deepEqual(await readdir(tmp), []);
+});

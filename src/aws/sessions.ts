@@ -52,6 +52,8 @@ export interface MfaSessionOptions {
 /** Ask for a code, call GetSessionToken; on "invalid code" ask again (never the same code twice), up to 3 times. */
 export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider {
   return async (device) => {
+    // Load the AWS SDK while the code is being typed (or produced): it is ready by the time it is needed.
+    options.sts().catch(() => undefined);
     const sent = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       const code = await options.codes.next({ device, attempt, sent });
@@ -106,22 +108,31 @@ export function cachedSessionProvider(inner: SessionProvider, options: CacheOpti
       options.log.debug(`cached session for ${device.serial} valid until ${first.session.credentials.expiration.toISOString()}`);
       return first.session.credentials;
     }
-    return options.cache.withLock(
-      key,
-      async () => {
-        const again = await options.cache.read(key);
-        if (again.state === 'hit' && fresh(again.session.credentials)) return again.session.credentials;
-        if (again.state === 'corrupt') {
-          options.log.warn(`ignoring unreadable session cache file ${again.file}; it will be replaced`);
-          await options.cache.remove(again.file);
-        }
-        if (again.state === 'hit') options.log.debug(`cached session for ${device.serial} expires within the margin: renewing`);
-        const session = await inner(device);
-        await options.cache.write(key, session, options.now());
-        return session;
-      },
-      () => options.log.note(`waiting for another tfw run to get the MFA session for ${device.serial}…`),
-    );
+    let obtained: SessionCredentials | undefined;
+    try {
+      return await options.cache.withLock(
+        key,
+        async () => {
+          const again = await options.cache.read(key);
+          if (again.state === 'hit' && fresh(again.session.credentials)) return again.session.credentials;
+          if (again.state === 'corrupt') {
+            options.log.warn(`ignoring unreadable session cache file ${again.file}; it will be replaced`);
+            await options.cache.remove(again.file);
+          }
+          if (again.state === 'hit') options.log.debug(`cached session for ${device.serial} expires within the margin: renewing`);
+          obtained = await inner(device);
+          await options.cache.write(key, obtained, options.now());
+          return obtained;
+        },
+        () => options.log.note(`waiting for another tfw run to get the MFA session for ${device.serial}…`),
+      );
+    } catch (error) {
+      // A cache tfw cannot write (read-only home, full disk) must not cost the run: go on without it.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw error;
+      options.log.warn(`cannot use the session cache in ${options.cache.dir} (${code}); continuing without it`);
+      return obtained ?? inner(device);
+    }
   };
 }
 
