@@ -121,9 +121,13 @@ test('init asks for one code, then plan/apply reuse the cached session; -detaile
   // The state really is in the S3 bucket, written with the role's credentials.
   const listing = await (await fetch(`${s3.url}/tfstate?list-type=2`)).text();
   assert.match(listing, /path\/terraform\.tfstate/);
+  // terraform's own prompt reads tfw's stdin.
+  const destroy = await runTfw(['destroy', '-no-color'], { cwd: dir, env, input: 'yes\n' });
+  assert.equal(destroy.code, 0, destroy.stderr + destroy.stdout);
+  assert.match(destroy.stdout, /Destroy complete! Resources: 1 destroyed/);
   await noCredentialsLeft(box);
   // The secret never reached terraform's output.
-  for (const r of [init, plan, apply, again]) assert.doesNotMatch(r.stdout + r.stderr, /alice\/long\/term|ASIA/);
+  for (const r of [init, plan, apply, again, destroy]) assert.doesNotMatch(r.stdout + r.stderr, /alice\/long\/term|ASIA/);
 });
 
 test('fmt and version with real terraform: untouched, no MFA asked', { skip }, async (t) => {

@@ -155,3 +155,11 @@ for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
     assert.ok(events.some((e) => e.event === 'exit'));
   });
 }
+
+test('stdin and stderr are terraform\'s: its own prompts read the terminal\'s input', async (t) => {
+  const { box, record, env } = await fakeEnv(t, { FAKE_TF_READ_STDIN: '1' });
+  const r = await runTfw(['version'], { cwd: box.root, env, input: 'yes\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await readRecord(record)).find((e) => e.event === 'stdin')?.text, 'yes\n');
+  assert.equal(r.stderr, 'fake terraform on stderr\n');
+});
