@@ -402,3 +402,14 @@ test('a cache directory that cannot be created and a missing XDG_RUNTIME_DIR: on
   assert.match(r.stderr, /tfw: warning: cannot create the per-run files under .*gone \(ENOENT\); using .*tmp/);
   assert.deepEqual(await readdir(tmp), []);
 });
+
+test('exported keys and a provider with no profile: one warning naming it and the profile it will use instead', async (t) => {
+  const main = `${THREE_ALIASES}\nprovider "aws" {\n  alias = "bare"\n}\n`;
+  const { dir, record, env } = await setup(t, main, { TFW_MFA_CODE: freshCode(), AWS_ACCESS_KEY_ID: 'AKIAEXPORTEDEXAMPLE1', AWS_SECRET_ACCESS_KEY: 'exported' });
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^tfw: warning: aws\.bare \(main\.tf:\d+\) names no profile: terraform would use AWS_ACCESS_KEY_ID from the environment, which tfw removes; it uses profile "default" instead/m);
+  assert.equal(r.stderr.match(/names no profile/g)?.length, 1);
+  const [start] = await readRecord(record);
+  assert.equal(start!.env.AWS_ACCESS_KEY_ID, undefined);
+});
