@@ -231,3 +231,16 @@ test('the aws CLI uses tfw\'s session through a credential_process profile', { s
   assert.equal(r.status, 0, r.stderr);
   assert.match(JSON.parse(r.stdout).Arn, /^arn:aws:sts::222222222222:assumed-role\/switch\//);
 });
+
+test('exec outside a module: the devices of AWS_PROFILE (or --profile), so the aws CLI and scripts get the session', async (t) => {
+  const { box, env } = await setup(t);
+  const out = join(box.root, 'seen.txt');
+  const script = `require('fs').writeFileSync(${JSON.stringify(out)}, require('fs').readFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, 'utf8'))`;
+  const before = sts.calls.GetSessionToken;
+  const r = await runTfw(['auth', 'exec', '--', process.execPath, '-e', script], { cwd: box.root, env: { ...env, AWS_PROFILE: 'switch', TFW_MFA_CODE: fresh() } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(await readFile(out, 'utf8'), /\[source\]\naws_access_key_id = ASIA/);
+  const r2 = await runTfw(['auth', 'exec', '--profile', 'switch', '--', process.execPath, '-e', script], { cwd: box.root, env });
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+});

@@ -181,11 +181,12 @@ export async function status(json: boolean, deps: Deps): Promise<number> {
 }
 
 /** `tfw auth exec [-chdir=DIR] -- CMD ARGS…`: any command with the run's per-run files. */
-export async function exec(terraformArgs: readonly string[], command: readonly string[], deps: Deps): Promise<number> {
+export async function exec(terraformArgs: readonly string[], command: readonly string[], profile: string | undefined, deps: Deps): Promise<number> {
   const [file, ...args] = command;
   if (file === undefined) throw new TfwError('auth exec: no command given (tfw auth exec [-chdir=DIR] -- CMD ARGS…)', 2);
-  const planArgs = asPlanArgs(terraformArgs);
-  const runPlan = await planRun(planArgs, deps);
+  let runPlan = profile !== undefined ? await planForProfiles([profile], deps) : await planRun(asPlanArgs(terraformArgs), deps);
+  // Outside a module (a script, the aws CLI): the profile of AWS_PROFILE / default, as login does.
+  if (profile === undefined && runPlan.module.targets.length === 0) runPlan = await planForProfiles([undefined], deps);
   if (runPlan.plan.devices.length === 0) return passThrough(file, args, deps);
   const sessions = await obtainRunSessions(runPlan.plan, 'exec', deps);
   const generated = await materialize(runPlan, sessions);

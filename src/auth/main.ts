@@ -83,8 +83,11 @@ export async function authMain(argv: readonly string[], deps: Deps): Promise<num
     .command(
       'exec [args..]',
       'run any command with the per-run AWS files: tfw auth exec [-chdir=DIR] -- CMD ARGS…',
-      (y) => y.positional('args', { describe: 'terraform arguments before --', type: 'string', array: true }),
-      (a) => run(() => exec((a.args as string[] | undefined) ?? [], (a['--'] as string[] | undefined) ?? [], deps))(),
+      (y) =>
+        y
+          .positional('args', { describe: 'terraform arguments before --', type: 'string', array: true })
+          .option('profile', { type: 'string', describe: 'the files for this profile instead of the module\'s' }),
+      (a) => run(() => exec((a.args as string[] | undefined) ?? [], (a['--'] as string[] | undefined) ?? [], typeof a.profile === 'string' ? a.profile : undefined, deps))(),
     )
     .command(
       'credential-process',
