@@ -244,3 +244,13 @@ test('exec outside a module: the devices of AWS_PROFILE (or --profile), so the a
   assert.equal(r2.code, 0, r2.stderr);
   assert.equal(sts.calls.GetSessionToken - before, 1);
 });
+
+test('login --all-devices: every MFA device of the AWS config, once each', async (t) => {
+  const { box, env } = await setup(t);
+  const before = sts.calls.GetSessionToken;
+  const r = await runTfw(['auth', 'login', '--all-devices'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 1, r.stdout);
+  assert.match(r.stdout, /^arn:aws:iam::111111111111:mfa\/alice \(profile source\): session valid until/);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+});

@@ -413,3 +413,11 @@ test('exported keys and a provider with no profile: one warning naming it and th
   const [start] = await readRecord(record);
   assert.equal(start!.env.AWS_ACCESS_KEY_ID, undefined);
 });
+
+test('TFW_SESSION_DURATION is the GetSessionToken duration', async (t) => {
+  const { dir, env } = await setup(t, THREE_ALIASES, { TFW_MFA_CODE: freshCode(), TFW_SESSION_DURATION: '1h' });
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sts.requests.filter((q) => q.action === 'GetSessionToken').at(-1)?.params.DurationSeconds, '3600');
+  assert.match(r.stderr, /\((0h59m|1h00m|59m) left\)/);
+});
