@@ -83,3 +83,12 @@ test('explain uses colour on a terminal, and none with NO_COLOR or -no-color', {
   assert.doesNotMatch(await onTerminal(['auth', 'explain'], dir, { ...env, NO_COLOR: '1' }), ansi);
   assert.doesNotMatch(await onTerminal(['auth', 'explain', '-no-color'], dir, env), ansi);
 });
+
+test('a progress line on the terminal while STS takes longer than a moment', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
+  const slow = await startStsStandIn({ users: [ALICE], roles: [{ arn: ROLE, requireMfa: true }], latencyMs: 1200 });
+  t.after(() => slow.stop());
+  const { dir, env } = await setup(t);
+  const screen = await onTerminal(['plan'], dir, { ...env, AWS_ENDPOINT_URL_STS: slow.url, TFW_MFA_CODE: String(code++) });
+  assert.match(screen, /tfw: getting an MFA session for arn:aws:iam::111111111111:mfa\/alice…/);
+  assert.match(screen, /tfw: MFA session arn:aws:iam::111111111111:mfa\/alice \(\d+h\d+m left\)/);
+});
