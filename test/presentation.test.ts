@@ -67,7 +67,9 @@ const script = which('script');
 function onTerminal(args: string[], cwd: string, env: Record<string, string>): Promise<string> {
   return new Promise((resolve) => {
     const cmd = [process.execPath, TFW_BIN, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn(script!, ['-qfec', cmd, '/dev/null'], { cwd, env: { ...env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    // Without CI: node decides a terminal under CI=true has no colours at all.
+    const { CI: _ci, ...rest } = env;
+    const child = spawn(script!, ['-qfec', cmd, '/dev/null'], { cwd, env: { ...rest, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'ignore'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('close', () => resolve(out));
