@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FAKE_TERRAFORM_DIR, runTfw, sandbox, TFW_BIN, which } from './support/harness.ts';
@@ -93,4 +94,27 @@ test('a progress line on the terminal while STS takes longer than a moment', { s
   const screen = await onTerminal(['plan'], dir, { ...env, AWS_ENDPOINT_URL_STS: slow.url, TFW_MFA_CODE: String(code++) });
   assert.match(screen, /tfw: getting an MFA session for arn:aws:iam::111111111111:mfa\/alice…/);
   assert.match(screen, /tfw: MFA session arn:aws:iam::111111111111:mfa\/alice \(\d+h\d+m left\)/);
+});
+
+test('Ctrl-C at the MFA prompt: exit 130, one tfw line, terraform not run, nothing left on disk', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
+  const { box, dir, env } = await setup(t);
+  const record = join(box.root, 'record.jsonl');
+  const cmd = [process.execPath, TFW_BIN, 'plan'].map((a) => `'${a}'`).join(' ');
+  const { CI: _ci, ...rest } = env;
+  const child = spawn(script!, ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { ...rest, TERM: 'xterm', FAKE_TF_RECORD: record }, stdio: ['pipe', 'pipe', 'ignore'] });
+  let screen = '';
+  let sent = false;
+  child.stdout.on('data', (d) => {
+    screen += d;
+    if (!sent && /MFA code for/.test(screen)) {
+      sent = true;
+      child.stdin.write('\x03');
+    }
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(sent, true, screen);
+  assert.equal(status, 130, screen);
+  assert.match(screen, /tfw: MFA prompt cancelled/);
+  assert.equal(existsSync(record), false, 'terraform did not run');
+  assert.deepEqual(await readdir(box.runtime), []);
 });
