@@ -180,7 +180,7 @@ export function parseTfJson(text: string, file: string): ParseResult<Body> {
         continue;
       }
       if (e.key === 'resource' || e.key === 'data' || e.key === 'output') continue; // never evaluated by tfw
-      blocks.push(...toBlocks(e.key, e.value, LABELS[e.key] ?? 0, SCHEMAS[e.key] ?? {}, file, e.line));
+      blocks.push(...toBlocks(e.key, e.value, LABELS[e.key] ?? 0, SCHEMAS[e.key] ?? {}, file));
     }
     return { ok: true, value: { attributes: [], blocks } };
   } catch (e) {
@@ -202,7 +202,7 @@ export function parseTfvarsJson(text: string, file: string): ParseResult<Body> {
 }
 
 /** `{label: {label: body}}` nesting, each level possibly an array of objects. */
-function toBlocks(type: string, node: JsonNode, labelCount: number, schema: Schema, file: string, line: number, labels: string[] = []): Block[] {
+function toBlocks(type: string, node: JsonNode, labelCount: number, schema: Schema, file: string, labels: string[] = []): Block[] {
   if (labels.length === labelCount) {
     return objects(node).map((obj) => ({ type, labels, body: toBody(obj, schema, file), line: obj.line, file }));
   }
@@ -210,7 +210,7 @@ function toBlocks(type: string, node: JsonNode, labelCount: number, schema: Sche
   for (const obj of objects(node)) {
     for (const e of obj.entries) {
       if (e.key === '//') continue;
-      out.push(...toBlocks(type, e.value, labelCount, schema, file, e.line, [...labels, e.key]));
+      out.push(...toBlocks(type, e.value, labelCount, schema, file, [...labels, e.key]));
     }
   }
   return out;
@@ -236,7 +236,7 @@ function toBody(obj: Extract<JsonNode, { type: 'object' }>, schema: Schema, file
     if (nested) {
       // `backend: {s3: {...}}` carries a label; other nested blocks do not.
       const labelCount = LABELS[e.key] ?? 0;
-      blocks.push(...toBlocks(e.key, e.value, labelCount, nested, file, e.line));
+      blocks.push(...toBlocks(e.key, e.value, labelCount, nested, file));
       continue;
     }
     let expr: Expr;
