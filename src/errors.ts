@@ -26,11 +26,3 @@ export class ConfigError extends TfwError {
     this.name = 'ConfigError';
   }
 }
-
-/** The user stopped tfw (Ctrl-C at the prompt): 128 + SIGINT, like a shell. */
-export class InterruptedError extends TfwError {
-  constructor(message = 'interrupted') {
-    super(message, 130);
-    this.name = 'InterruptedError';
-  }
-}
