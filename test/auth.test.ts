@@ -2,10 +2,10 @@
 // prompt), login, status, clear, exec, credential-process, help and version.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { FAKE_TERRAFORM_DIR, readRecord, ROOT, runTfw, sandbox, which } from './support/harness.ts';
+import { moduleSandbox, readRecord, ROOT, runTfw, which } from './support/harness.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
 
 const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0003', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000003', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
@@ -57,16 +57,8 @@ provider "aws" {
 }
 `;
 
-async function setup(t: Parameters<typeof sandbox>[0], stsUrl = sts.url) {
-  const box = await sandbox(t);
-  await box.writeAws(CONFIG, CREDENTIALS);
-  const dir = join(box.root, 'live', 'prod');
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'main.tf'), MAIN);
-  const record = join(box.root, 'record.jsonl');
-  const env = box.env({ AWS_ENDPOINT_URL_STS: stsUrl, PATH: `${FAKE_TERRAFORM_DIR}:${process.env.PATH}`, FAKE_TF_RECORD: record });
-  return { box, dir, record, env };
-}
+const setup = (t: Parameters<typeof moduleSandbox>[0], stsUrl = sts.url) =>
+  moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf: MAIN, moduleDir: 'live/prod', env: { AWS_ENDPOINT_URL_STS: stsUrl } });
 
 test('explain --json: the documented shape, read from -chdir, with -var applied; no network and no prompt', async (t) => {
   // STS is a closed port: any call would fail the command.

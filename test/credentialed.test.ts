@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { FAKE_TERRAFORM_DIR, readRecord, runTfw, sandbox, type Sandbox } from './support/harness.ts';
+import { moduleSandbox, readRecord, runTfw, type Sandbox } from './support/harness.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
 
 const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0002', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000002', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
@@ -92,16 +92,8 @@ aws_access_key_id = AKIAPLAINEXAMPLE0001
 aws_secret_access_key = plain/secret/EXAMPLE
 `;
 
-async function setup(t: Parameters<typeof sandbox>[0], mainTf: string, extra: Record<string, string | undefined> = {}) {
-  const box = await sandbox(t);
-  await box.writeAws(CONFIG, CREDENTIALS);
-  const dir = join(box.root, 'module');
-  await mkdir(dir);
-  await writeFile(join(dir, 'main.tf'), mainTf);
-  const record = join(box.root, 'record.jsonl');
-  const env = box.env({ PATH: `${FAKE_TERRAFORM_DIR}:${process.env.PATH}`, FAKE_TF_RECORD: record, AWS_ENDPOINT_URL_STS: sts.url, ...extra });
-  return { box, dir, record, env };
-}
+const setup = (t: Parameters<typeof moduleSandbox>[0], mainTf: string, extra: Record<string, string | undefined> = {}) =>
+  moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf, env: { AWS_ENDPOINT_URL_STS: sts.url, ...extra } });
 
 /** Resolves `profile` from the recorded per-run files with the AWS SDK alone, and asks STS who that is. */
 async function whoAmI(start: Record<string, any>, profile: string): Promise<string> {

@@ -4,9 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FAKE_TERRAFORM_DIR, runTfw, sandbox, TFW_BIN, which } from './support/harness.ts';
+import { moduleSandbox, runTfw, TFW_BIN, which } from './support/harness.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
 
 const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0004', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000004', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
@@ -18,18 +18,13 @@ before(async () => {
 });
 after(() => sts?.stop());
 
-async function setup(t: Parameters<typeof sandbox>[0]) {
-  const box = await sandbox(t);
-  await box.writeAws(
-    `[profile source]\nmfa_serial = ${ALICE.mfaSerial}\n\n[profile switch]\nsource_profile = source\nrole_arn = ${ROLE}\nmfa_serial = ${ALICE.mfaSerial}\n`,
-    `[source]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`,
-  );
-  const dir = join(box.root, 'm');
-  await mkdir(dir);
-  await writeFile(join(dir, 'main.tf'), 'provider "aws" {\n  profile = "switch"\n}\n');
-  const env = box.env({ AWS_ENDPOINT_URL_STS: sts.url, PATH: `${FAKE_TERRAFORM_DIR}:${process.env.PATH}` });
-  return { box, dir, env };
-}
+const setup = (t: Parameters<typeof moduleSandbox>[0]) =>
+  moduleSandbox(t, {
+    config: `[profile source]\nmfa_serial = ${ALICE.mfaSerial}\n\n[profile switch]\nsource_profile = source\nrole_arn = ${ROLE}\nmfa_serial = ${ALICE.mfaSerial}\n`,
+    credentials: `[source]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`,
+    mainTf: 'provider "aws" {\n  profile = "switch"\n}\n',
+    env: { AWS_ENDPOINT_URL_STS: sts.url },
+  });
 
 async function sessionSecrets(cacheRoot: string): Promise<string[]> {
   const dir = join(cacheRoot, 'tfw');

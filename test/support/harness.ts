@@ -129,3 +129,29 @@ export async function listTree(dir: string): Promise<string[]> {
   await walk(dir);
   return out;
 }
+
+export interface ModuleSandboxOptions {
+  config: string;
+  credentials: string;
+  /** The root module's main.tf. */
+  mainTf: string;
+  /** Where the module goes, relative to the sandbox root. */
+  moduleDir?: string;
+  /** Extra environment for tfw (AWS_ENDPOINT_URL_STS, TFW_MFA_CODE…). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * A sandbox with ~/.aws written, a one-file root module, and an environment
+ * in which `terraform` is the fake one, recording into `record`.
+ */
+export async function moduleSandbox(t: After, options: ModuleSandboxOptions) {
+  const box = await sandbox(t);
+  await box.writeAws(options.config, options.credentials);
+  const dir = join(box.root, options.moduleDir ?? 'module');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'main.tf'), options.mainTf);
+  const record = join(box.root, 'record.jsonl');
+  const env = box.env({ PATH: `${FAKE_TERRAFORM_DIR}:${process.env.PATH}`, FAKE_TF_RECORD: record, ...options.env });
+  return { box, dir, record, env };
+}
