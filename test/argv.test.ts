@@ -79,3 +79,18 @@ for (const [argv, scope] of [
     assert.equal(analyzeArgs(argv).credentialScope, scope);
   });
 }
+
+test('property: any argv is analysed without throwing and handed on unchanged', async () => {
+  const fc = (await import('fast-check')).default;
+  const word = fc.oneof(fc.string(), fc.constantFrom('-chdir=x', '-var', '-var-file', '-backend-config', '--', '-help', 'plan', 'init', '-no-color', '='));
+  fc.assert(
+    fc.property(fc.array(word, { maxLength: 12 }), (argv) => {
+      const copy = [...argv];
+      const a = analyzeArgs(argv);
+      assert.deepEqual(argv, copy);
+      assert.equal(a.argv, argv);
+      // every -var value comes from the argv as written
+      for (const v of a.vars) assert.ok(argv.some((x) => x === v.value || x.endsWith(`=${v.value}`) || x.endsWith(v.value)));
+    }),
+  );
+});
