@@ -1,11 +1,11 @@
 // AuthTargets of the `provider "aws"` blocks of one module: one per alias, and
 // with OpenTofu's for_each one per key.
-import type { AuthTarget, SourceRef } from '../model.ts';
+import type { AssumeRoleSetting, AuthTarget, SourceRef } from '../model.ts';
 import type { Block } from './hcl/ast.ts';
 import type { ModuleConfig } from './config.ts';
 import type { Scope } from './eval/scope.ts';
 import { evaluateSafely } from './eval/evaluate.ts';
-import { Unknown, isObject, isUnknown, toStr, type Value } from './eval/value.ts';
+import { Unknown, isObject, isUnknown, makeObject, toStr, type Value } from './eval/value.ts';
 import { FieldReader, blockSettings, commonFields, readAssumeRole, type PathContext } from './settings.ts';
 
 export interface ProviderScope extends Scope {
@@ -85,9 +85,43 @@ function providerTarget(block: Block, name: string, source: SourceRef, scope: Sc
       index++;
       if (hop) assumeRoles.push(hop);
     } else if (b.type === 'dynamic' && b.labels[0] === 'assume_role') {
-      reader.unknown('assume_role', { file: b.file, line: b.line }, 'dynamic "assume_role" blocks are not evaluated by tfw');
+      for (const hop of dynamicAssumeRoles(b, scope, reader)) assumeRoles.push(hop);
     }
   }
   const webIdentity = block.body.blocks.some((b) => b.type === 'assume_role_with_web_identity' || (b.type === 'dynamic' && b.labels[0] === 'assume_role_with_web_identity'));
   return { kind: 'provider', name, source, ...fields, assumeRoles, webIdentity, unknowns: reader.unknowns };
+}
+
+/**
+ * `dynamic "assume_role" { for_each = …; iterator = …; content { … } }`: one
+ * hop per element, in order, with `<iterator>.key` / `.value` in scope. Common
+ * in reusable root modules (`for_each = var.role_arn == null ? [] : [1]`).
+ */
+function dynamicAssumeRoles(block: Block, scope: Scope, reader: FieldReader): AssumeRoleSetting[] {
+  const source = { file: block.file, line: block.line };
+  const forEach = block.body.attributes.find((a) => a.name === 'for_each');
+  const content = block.body.blocks.find((b) => b.type === 'content');
+  if (!forEach || !content) {
+    reader.unknown('assume_role', source, 'dynamic "assume_role" needs for_each and a content block');
+    return [];
+  }
+  const iteratorAttr = block.body.attributes.find((a) => a.name === 'iterator');
+  const iterator = iteratorAttr?.expr.kind === 'scope' ? iteratorAttr.expr.name : 'assume_role';
+  const collection = evaluateSafely(forEach.expr, scope);
+  if (isUnknown(collection)) {
+    reader.unknown('assume_role', { file: forEach.file, line: forEach.line }, `dynamic "assume_role" for_each: ${collection.reason}`);
+    return [];
+  }
+  const items: Array<[Value, Value]> = Array.isArray(collection)
+    ? collection.map((v, i) => [i, v])
+    : isObject(collection)
+      ? Object.keys(collection).sort().map((k) => [k, collection[k]!])
+      : [];
+  const hops: AssumeRoleSetting[] = [];
+  items.forEach(([key, value], i) => {
+    const itemScope: Scope = { ...scope, iterators: new Map([...(scope.iterators ?? []), [iterator, makeObject([['key', key], ['value', value]])]]) };
+    const hop = readAssumeRole(blockSettings(content.body, itemScope), { file: content.file, line: content.line }, reader.child(items.length > 1 ? `assume_role[${i}].` : 'assume_role.'));
+    if (hop) hops.push(hop);
+  });
+  return hops;
 }

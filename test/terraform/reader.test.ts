@@ -269,3 +269,15 @@ test('deep nesting (100k "[") and huge files become problems quickly', async () 
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('dynamic "assume_role" blocks: one hop per element, in order, with the iterator (named or not) in scope', async () => {
+  const r = await read('dynamic-assume-role');
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.targets.map(brief), [
+    { name: 'aws.one', at: 'dynamic-assume-role/main.tf:13', profile: 'base', region: undefined, roles: ['arn:aws:iam::222222222222:role/deploy'], unknowns: [] },
+    { name: 'aws.chained', at: 'dynamic-assume-role/main.tf:24', profile: undefined, region: undefined, roles: ['arn:aws:iam::333333333333:role/a', 'arn:aws:iam::444444444444:role/b'], unknowns: [] },
+    { name: 'aws.off', at: 'dynamic-assume-role/main.tf:36', profile: undefined, region: undefined, roles: [], unknowns: [] },
+    { name: 'aws.from_data', at: 'dynamic-assume-role/main.tf:46', profile: undefined, region: undefined, roles: [], unknowns: ['assume_role@dynamic-assume-role/main.tf:49'] },
+  ]);
+  assert.deepEqual(r.targets[1]!.assumeRoles.map((h) => h.sessionName), ['hop-0', 'hop-1']);
+});

@@ -41,7 +41,10 @@ class Evaluator {
   private readonly locals: Map<string, Value>[] = [];
   private readonly splatItems: Value[] = [];
 
-  constructor(private readonly scope: Scope) {}
+  constructor(private readonly scope: Scope) {
+    // A dynamic block's iterator behaves like a for-expression variable.
+    if (scope.iterators) this.locals.push(new Map(scope.iterators));
+  }
 
   eval(e: Expr): Value {
     const guard = this.scope.guard;

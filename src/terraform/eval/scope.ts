@@ -12,6 +12,8 @@ export interface Scope {
   readonly path: { module: string; root: string; cwd: string };
   /** `each.key` / `each.value` in a provider with for_each. */
   readonly each?: { key: Value; value: Value };
+  /** Iterators of `dynamic` blocks (`assume_role.value`), by name. */
+  readonly iterators?: ReadonlyMap<string, Value>;
   /** Shared by every scope of one read, so chains of locals across modules cannot overflow the stack. */
   readonly guard: { depth: number };
 }
