@@ -113,3 +113,26 @@ test('Ctrl-C at the MFA prompt: exit 130, one tfw line, terraform not run, nothi
   assert.equal(existsSync(record), false, 'terraform did not run');
   assert.deepEqual(await readdir(box.runtime), []);
 });
+
+test('with stderr redirected, the prompt still shows on the terminal (no silent wait)', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
+  const { box, dir, env } = await setup(t);
+  const errLog = join(box.root, 'err.log');
+  const cmd = `${[process.execPath, TFW_BIN, 'plan'].map((a) => `'${a}'`).join(' ')} 2>'${errLog}'`;
+  const { CI: _ci, ...rest } = env;
+  const child = spawn(script!, ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { ...rest, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'ignore'] });
+  let screen = '';
+  let typed = false;
+  child.stdout.on('data', (d) => {
+    screen += d;
+    if (!typed && /MFA code for arn:aws:iam::111111111111:mfa\/alice/.test(screen)) {
+      typed = true;
+      child.stdin.write(`${code++}\r`);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  assert.equal(typed, true, `the prompt never showed: ${screen}`);
+  assert.equal(status, 0, screen);
+  assert.match(await readFile(errLog, 'utf8'), /tfw: MFA session arn:aws:iam::111111111111:mfa\/alice/);
+});

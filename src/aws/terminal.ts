@@ -1,25 +1,47 @@
 // The effectful ends of the code sources: the terminal prompt (prompts, on
-// stderr) and the mfa_process runner. Loaded only when a code is needed.
+// stderr, or the terminal when stderr is redirected) and the mfa_process
+// runner. Loaded only when a code is needed.
 import type { AskCode, ProcessRunner } from './codes.ts';
+
+/**
+ * Where the prompt is written: stderr, so `tfw output -json > file` stays
+ * clean. When stderr is redirected (`tfw plan 2>log`) a prompt there would be
+ * invisible and look like a hang: then the terminal itself, /dev/tty.
+ */
+async function promptOutput(stderr: NodeJS.WriteStream): Promise<{ stream: NodeJS.WriteStream; close(): void }> {
+  if (stderr.isTTY) return { stream: stderr, close: () => {} };
+  const [{ openSync, closeSync }, { WriteStream }] = await Promise.all([import('node:fs'), import('node:tty')]);
+  try {
+    const fd = openSync('/dev/tty', 'w');
+    const stream = new WriteStream(fd);
+    return { stream, close: () => { stream.destroy(); try { closeSync(fd); } catch { /* already closed */ } } };
+  } catch {
+    return { stream: stderr, close: () => {} };
+  }
+}
 
 /** A prompt when stdin is a terminal; undefined when there is none to ask on. */
 export function terminalAsk(stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): AskCode | undefined {
   if (!stdin.isTTY) return undefined;
   return async (message, validate) => {
-    const { default: prompts } = await import('prompts');
-    const answer = await prompts(
-      {
-        type: 'text',
-        name: 'code',
-        message,
-        validate,
-        stdin,
-        stdout: stderr,
-      },
-      { onCancel: () => false },
-    );
-    const code: unknown = answer.code;
-    return typeof code === 'string' ? code : undefined;
+    const [{ default: prompts }, output] = await Promise.all([import('prompts'), promptOutput(stderr)]);
+    try {
+      const answer = await prompts(
+        {
+          type: 'text',
+          name: 'code',
+          message,
+          validate,
+          stdin,
+          stdout: output.stream,
+        },
+        { onCancel: () => false },
+      );
+      const code: unknown = answer.code;
+      return typeof code === 'string' ? code : undefined;
+    } finally {
+      output.close();
+    }
   };
 }
 
