@@ -413,3 +413,15 @@ test('TFW_SESSION_DURATION is the GetSessionToken duration', async (t) => {
   assert.equal(sts.requests.filter((q) => q.action === 'GetSessionToken').at(-1)?.params.DurationSeconds, '3600');
   assert.match(r.stderr, /\((0h59m|1h00m|59m) left\)/);
 });
+
+test('per-run files a killed tfw left behind are swept at the next credentialed run', async (t) => {
+  const { box, dir, env } = await setup(t, THREE_ALIASES, { TFW_MFA_CODE: freshCode() });
+  const { spawnSync } = await import('node:child_process');
+  const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+  const stale = join(box.runtime, `tfw-run-${deadPid}-stale`);
+  await mkdir(stale, { mode: 0o700 });
+  await writeFile(join(stale, 'credentials'), '[source]\naws_session_token = left-behind\n', { mode: 0o600 });
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await readdir(box.runtime), []);
+});
