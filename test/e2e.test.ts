@@ -3,10 +3,10 @@
 // moto_server's S3 API on loopback. Skips, saying why, where either is absent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listTree, runTfw, sandbox, TFW_BIN, which, type Sandbox } from './support/harness.ts';
+import { listTree, runTfw, sandbox, tfwOnPty, which, type Sandbox } from './support/harness.ts';
 import { startMoto, type S3Server } from './support/moto.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
 
@@ -153,20 +153,10 @@ test('no terminal and no code source: fails at once with one tfw line, nothing l
 test('the code typed at a terminal prompt (on stderr, naming the device)', { skip: skip ?? (!script ? 'script(1) is not on PATH' : undefined), timeout: 180_000 }, async (t) => {
   const { dir, env } = await project(t, 'tty');
   const before = sts.calls.GetSessionToken;
-  // script(1) gives tfw a terminal; we type into it when the prompt shows.
-  const child = spawn(script!, ['-qfec', `${process.execPath} ${TFW_BIN} init -input=false -no-color`, '/dev/null'], { cwd: dir, env: { ...env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let screen = '';
-  let typed = false;
-  child.stdout.on('data', (d) => {
-    screen += d;
-    if (!typed && /MFA code for arn:aws:iam::111111111111:mfa\/alice/.test(screen)) {
-      typed = true;
-      child.stdin.write('654321\r');
-    }
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  assert.equal(typed, true, screen);
-  assert.equal(code, 0, screen);
+  // script(1) gives tfw a terminal; the code is typed when the prompt shows.
+  const { status, screen, typed } = await tfwOnPty(['init', '-input=false', '-no-color'], { cwd: dir, env, answers: [[/MFA code for arn:aws:iam::111111111111:mfa\/alice/, '654321\r']] });
+  assert.deepEqual(typed, ['654321\r'], screen);
+  assert.equal(status, 0, screen);
   assert.match(screen, /Successfully configured the backend "s3"/);
   assert.equal(sts.calls.GetSessionToken - before, 1);
 });

@@ -2,11 +2,10 @@
 // with secrets redacted, colours that follow the terminal and NO_COLOR.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { moduleSandbox, runTfw, TFW_BIN, which } from './support/harness.ts';
+import { moduleSandbox, runTfw, tfwOnPty, which } from './support/harness.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
 
 const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0004', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000004', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
@@ -59,19 +58,7 @@ test('one note per credentialed run, silenced by TFW_QUIET=1', async (t) => {
 });
 
 const script = which('script');
-/** Runs tfw on a pseudo-terminal (script(1)) and returns what the terminal showed. */
-function onTerminal(args: string[], cwd: string, env: Record<string, string>): Promise<string> {
-  return new Promise((resolve) => {
-    const cmd = [process.execPath, TFW_BIN, ...args].map((a) => `'${a}'`).join(' ');
-    // Without CI: node decides a terminal under CI=true has no colours at all.
-    const { CI: _ci, ...rest } = env;
-    const child = spawn(script!, ['-qfec', cmd, '/dev/null'], { cwd, env: { ...rest, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', () => resolve(out));
-    child.stdin.end();
-  });
-}
+const onTerminal = async (args: string[], cwd: string, env: Record<string, string>): Promise<string> => (await tfwOnPty(args, { cwd, env })).screen;
 
 test('explain uses colour on a terminal, and none with NO_COLOR or -no-color', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
   const { dir, env } = await setup(t);
@@ -94,20 +81,8 @@ test('a progress line on the terminal while STS takes longer than a moment', { s
 test('Ctrl-C at the MFA prompt: exit 130, one tfw line, terraform not run, nothing left on disk', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
   const { box, dir, env } = await setup(t);
   const record = join(box.root, 'record.jsonl');
-  const cmd = [process.execPath, TFW_BIN, 'plan'].map((a) => `'${a}'`).join(' ');
-  const { CI: _ci, ...rest } = env;
-  const child = spawn(script!, ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { ...rest, TERM: 'xterm', FAKE_TF_RECORD: record }, stdio: ['pipe', 'pipe', 'ignore'] });
-  let screen = '';
-  let sent = false;
-  child.stdout.on('data', (d) => {
-    screen += d;
-    if (!sent && /MFA code for/.test(screen)) {
-      sent = true;
-      child.stdin.write('\x03');
-    }
-  });
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  assert.equal(sent, true, screen);
+  const { status, screen, typed } = await tfwOnPty(['plan'], { cwd: dir, env: { ...env, FAKE_TF_RECORD: record }, answers: [[/MFA code for/, '\x03']] });
+  assert.equal(typed.length, 1, screen);
   assert.equal(status, 130, screen);
   assert.match(screen, /tfw: MFA prompt cancelled/);
   assert.equal(existsSync(record), false, 'terraform did not run');
@@ -117,22 +92,8 @@ test('Ctrl-C at the MFA prompt: exit 130, one tfw line, terraform not run, nothi
 test('with stderr redirected, the prompt still shows on the terminal (no silent wait)', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
   const { box, dir, env } = await setup(t);
   const errLog = join(box.root, 'err.log');
-  const cmd = `${[process.execPath, TFW_BIN, 'plan'].map((a) => `'${a}'`).join(' ')} 2>'${errLog}'`;
-  const { CI: _ci, ...rest } = env;
-  const child = spawn(script!, ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { ...rest, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'ignore'] });
-  let screen = '';
-  let typed = false;
-  child.stdout.on('data', (d) => {
-    screen += d;
-    if (!typed && /MFA code for arn:aws:iam::111111111111:mfa\/alice/.test(screen)) {
-      typed = true;
-      child.stdin.write(`${code++}\r`);
-    }
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearTimeout(timer);
-  assert.equal(typed, true, `the prompt never showed: ${screen}`);
+  const { status, screen, typed } = await tfwOnPty(['plan'], { cwd: dir, env, redirect: `2>'${errLog}'`, timeoutMs: 20_000, answers: [[/MFA code for arn:aws:iam::111111111111:mfa\/alice/, `${code++}\r`]] });
+  assert.equal(typed.length, 1, `the prompt never showed: ${screen}`);
   assert.equal(status, 0, screen);
   assert.match(await readFile(errLog, 'utf8'), /tfw: MFA session arn:aws:iam::111111111111:mfa\/alice/);
 });

@@ -155,3 +155,54 @@ export async function moduleSandbox(t: After, options: ModuleSandboxOptions) {
   const env = box.env({ PATH: `${FAKE_TERRAFORM_DIR}:${process.env.PATH}`, FAKE_TF_RECORD: record, ...options.env });
   return { box, dir, record, env };
 }
+
+export interface PtyRun {
+  status: number | null;
+  /** Everything the terminal showed. */
+  screen: string;
+  /** Which of the answers were typed. */
+  typed: string[];
+}
+
+/**
+ * Runs `tfw ARGS` on a pseudo-terminal (script(1)), typing each answer once
+ * when its pattern first shows on the screen. `redirect` is appended to the
+ * shell command line (e.g. `2>err.log`). CI=true is dropped: node decides a
+ * terminal under CI has no colours.
+ */
+export function tfwOnPty(
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; answers?: Array<[RegExp, string]>; redirect?: string; timeoutMs?: number },
+): Promise<PtyRun> {
+  const script = which('script');
+  if (!script) throw new Error('script(1) is not on PATH');
+  const quoted = [process.execPath, TFW_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const { CI: _ci, ...env } = options.env;
+  return new Promise((resolvePromise) => {
+    const child = spawn(script, ['-qfec', `${quoted}${options.redirect ? ` ${options.redirect}` : ''}`, '/dev/null'], {
+      cwd: options.cwd,
+      env: { TERM: 'xterm', ...env },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const pending = [...(options.answers ?? [])];
+    const typed: string[] = [];
+    let screen = '';
+    child.stdout!.on('data', (d) => {
+      screen += d;
+      for (const [i, [pattern, answer]] of pending.entries()) {
+        if (pattern.test(screen)) {
+          pending.splice(i, 1);
+          typed.push(answer);
+          child.stdin!.write(answer);
+          break;
+        }
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolvePromise({ status, screen, typed });
+    });
+    if (pending.length === 0) child.stdin!.end();
+  });
+}
