@@ -173,3 +173,20 @@ test('a syntax error: one tfw line naming file:line, then terraform\'s own diagn
   assert.equal(sts.calls.GetSessionToken, before);
   await noCredentialsLeft(box);
 });
+
+test('a partial backend block: init -backend-config=FILE, then a plain re-init and plan use the recorded profile', { skip, timeout: 300_000 }, async (t) => {
+  const { box, dir, env } = await project(t, 'partial');
+  await writeFile(join(dir, 'main.tf'), 'terraform {\n  backend "s3" {}\n}\n\nresource "terraform_data" "thing" {}\n');
+  await writeFile(join(dir, 'backend.hcl'), 'bucket = "tfstate"\nkey = "partial/terraform.tfstate"\nregion = "us-east-1"\nprofile = "switch"\nuse_path_style = true\n');
+  const before = sts.calls.GetSessionToken;
+  const first = await runTfw(['init', '-backend-config=backend.hcl', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '314159' } });
+  assert.equal(first.code, 0, first.stderr + first.stdout);
+  // Plain terraform would fail here with the MFA error: the recorded profile is an MFA role.
+  const again = await runTfw(['init', '-input=false', '-no-color'], { cwd: dir, env });
+  assert.equal(again.code, 0, again.stderr + again.stdout);
+  assert.match(again.stderr, /^tfw: MFA session /);
+  const plan = await runTfw(['plan', '-input=false', '-no-color'], { cwd: dir, env });
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+  await noCredentialsLeft(box);
+});

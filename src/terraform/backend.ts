@@ -1,5 +1,8 @@
 // The AuthTarget of the S3 backend. For `init` its settings are the backend
-// block plus -backend-config (file or key=value, later wins); for every other
+// block plus -backend-config (file or key=value, later wins); an `init`
+// without -backend-config on a partial block reuses what the last init
+// recorded (measured with terraform 1.11: `backend "s3" {}` + a second plain
+// `terraform init` authenticates with the recorded profile). For every other
 // command terraform uses what init recorded in .terraform/terraform.tfstate,
 // so that wins when present.
 import { isAbsolute, join, resolve } from 'node:path';
@@ -50,8 +53,14 @@ export function backendTarget(input: BackendInput): { target?: AuthTarget; probl
   if (!fileBlock || !blockSource) return { problems };
   let get = blockSettings(fileBlock.body, input.scope);
   if (input.command === 'init') {
-    const overlay = backendConfigOverlay(input, problems);
-    get = layered((name) => overlay.get(name), get);
+    if (input.backendConfig.length > 0) {
+      const overlay = backendConfigOverlay(input, problems);
+      get = layered((name) => overlay.get(name), get);
+    } else {
+      // The block's own attributes win; what it leaves out comes from the last init.
+      const recorded = readRecordedBackend(input, problems);
+      if (recorded?.type === 's3') get = layered(get, objectSettings(recorded.config, recorded.source));
+    }
   }
   const target = buildTarget(get, blockSource, input.ctx, fileBlock, input.scope);
   return { target, problems };

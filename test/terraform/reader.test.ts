@@ -157,6 +157,14 @@ test('plan uses the backend settings init recorded in .terraform/terraform.tfsta
   assert.equal(init.targets[0]!.profile, 'in-file');
 });
 
+test('a plain re-init of a partial backend block reuses what the last init recorded; with -backend-config it does not', async () => {
+  // What terraform does: the block's attributes win, the rest comes from the recorded settings.
+  const again = await read('tfstate-plan', { command: 'init' });
+  assert.deepEqual(brief(again.targets[0]!), { name: 'backend "s3"', at: 'tfstate-plan/backend.tf:2', profile: 'in-file', region: 'eu-west-2', roles: ['arn:aws:iam::888888888888:role/recorded'], unknowns: [] });
+  const reconfigured = await read('tfstate-plan', { command: 'init', backendConfig: [{ kind: 'kv', value: 'region=us-east-2' }] });
+  assert.deepEqual(brief(reconfigured.targets[0]!), { name: 'backend "s3"', at: 'tfstate-plan/backend.tf:2', profile: 'in-file', region: 'us-east-2', roles: [], unknowns: [] });
+});
+
 test('what tfw cannot evaluate is reported as unknown with file:line and left unset', async () => {
   const r = await read('unknowns');
   assert.deepEqual(r.problems, []);
