@@ -1,11 +1,10 @@
 // The capabilities the pipeline uses, passed in as one object: tests pass
-// fakes, cli.ts passes the real ones. Types only, plus the real factory which
-// imports nothing heavy until a capability is used.
+// fakes, cli.ts (realDeps) passes the real ones. Types only.
 import type { AskCode, ProcessRunner } from './aws/codes.ts';
 import type { StsApi } from './aws/sts.ts';
 import type { Logger } from './log.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from './model.ts';
 
 export interface Deps {
   env: Env;

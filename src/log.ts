@@ -1,4 +1,5 @@
 // One logger: debug lines (TFW_DEBUG=1) and notes, all on stderr, all redacted.
+import type { Env } from './model.ts';
 import { redact } from './redact.ts';
 
 export interface Logger {
@@ -11,7 +12,7 @@ export interface Logger {
 }
 
 export interface LoggerOptions {
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   write: (line: string) => void;
 }
 

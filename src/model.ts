@@ -2,6 +2,9 @@
 // AuthTargets, the AWS planner consumes them: neither imports the other, both
 // import this file (types only, so nothing is loaded at run time).
 
+/** The environment a stage reads (never process.env directly: tests pass their own). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 /** A place in the user's files, for messages: `main.tf:12`. */
 export interface SourceRef {
   /** Path as the user would recognise it (relative to the working dir when inside it). */
@@ -85,7 +88,7 @@ export interface ReadModuleOptions {
   dir: string;
   /** The directory tfw was started in, to show paths relative to it. */
   cwd: string;
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   vars: VarArg[];
   backendConfig: BackendConfigArg[];
   /** The terraform subcommand: `init` reads backend settings from the files, later ones also from .terraform/terraform.tfstate. */

@@ -4,8 +4,8 @@ import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GeneratedFiles } from './aws/types.ts';
+import type { Env } from './model.ts';
 
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface RunFiles {
   dir: string;

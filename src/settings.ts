@@ -1,8 +1,8 @@
 // tfw's own settings, from the environment. Pure: env in, values out.
 import { ConfigError } from './errors.ts';
 import { truthy } from './log.ts';
+import type { Env } from './model.ts';
 
-type Env = Readonly<Record<string, string | undefined>>;
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 

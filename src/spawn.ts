@@ -6,7 +6,7 @@ import { accessSync, constants as fsConstants, realpathSync, statSync } from 'no
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { TfwError } from './errors.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from './model.ts';
 
 /** How a child ended: an exit code, or the signal that killed it. */
 export interface ChildResult {

@@ -4,9 +4,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Env } from '../model.ts';
 import type { LongTermKeys, SessionCredentials } from './types.ts';
 
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** TFW_CACHE_DIR, else $XDG_CACHE_HOME/tfw, else ~/.cache/tfw. */
 export function cacheDir(env: Env): string {

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import type { AuthTarget } from '../model.ts';
 import type { AwsFiles, ProfileSection } from './types.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from '../model.ts';
+import type { Env } from '../model.ts';
 
 export interface LoadAwsFilesOptions {
   env: Env;

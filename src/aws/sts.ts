@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { redact } from '../redact.ts';
+import type { Env } from '../model.ts';
 import type { LongTermKeys, SessionCredentials } from './types.ts';
 
 export type StsFailureKind =
@@ -120,7 +121,7 @@ function quietly<T>(build: () => T): T {
   }
 }
 
-function endpointFrom(env: Readonly<Record<string, string | undefined>>): { url?: string; source?: string } {
+function endpointFrom(env: Env): { url?: string; source?: string } {
   for (const name of ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL'] as const) {
     const v = env[name]?.trim();
     if (v) return { url: v, source: name };
@@ -185,7 +186,7 @@ function plainCredentials(c: LongTermKeys | SessionCredentials): CallContext['cr
     : { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
 }
 
-export function createStsApi(env: Readonly<Record<string, string | undefined>>, options: StsApiOptions = {}): StsApi {
+export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
   const configured = endpointFrom(env);
   const context = new AsyncLocalStorage<CallContext>();
   const clients = new Map<string, STSClient>();

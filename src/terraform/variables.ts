@@ -3,7 +3,7 @@
 // *.auto.tfvars(.json) in name order, then -var and -var-file in command-line
 // order. Defaults come last of all, from the module's own variable blocks.
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import type { ReadProblem, VarArg } from '../model.ts';
+import type { Env, ReadProblem, VarArg } from '../model.ts';
 import type { Expr } from './hcl/ast.ts';
 import { parseTfvarsJson } from './hcl/json.ts';
 import { parseHcl } from './hcl/parser.ts';
@@ -21,7 +21,7 @@ export type Assignment =
 export interface RootVariablesInput {
   dir: string;
   cwd: string;
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   vars: VarArg[];
 }
 
