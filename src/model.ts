@@ -22,7 +22,13 @@ export interface UnknownSetting {
 
 /** One `assume_role` hop as written in a provider block or the S3 backend. */
 export interface AssumeRoleSetting {
-  roleArn: string;
+  /**
+   * Undefined when the ARN is known only during the plan (a data source,
+   * remote state, each.key…): terraform still assumes a role there, so the
+   * hop is kept, and `roleArnUnknown` says why it cannot be shown.
+   */
+  roleArn?: string;
+  roleArnUnknown?: string;
   sessionName?: string;
   externalId?: string;
   /** Seconds (the provider's `duration` string is converted). */

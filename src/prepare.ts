@@ -68,7 +68,7 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
 }
 
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
-export async function obtainRunSessions(plan: AuthPlan, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
+export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([
@@ -123,20 +123,4 @@ export function formatLeft(ms: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m`;
-}
-
-/**
- * Targets that name no profile while key variables are exported: terraform
- * would use those keys, but tfw removes them from its environment (they
- * would shadow the per-run profiles), so such a target falls back to
- * AWS_PROFILE / default. Said once per target, before the run.
- */
-export function shadowedTargets(plan: AuthPlan, env: Deps['env']): string[] {
-  if (!env.AWS_ACCESS_KEY_ID) return [];
-  return plan.targets
-    .filter((t) => t.target.profile === undefined && !t.target.staticCredentials && !t.target.webIdentity)
-    .map(
-      (t) =>
-        `${t.target.name} (${t.target.source.file}:${t.target.source.line}) names no profile: terraform would use AWS_ACCESS_KEY_ID from the environment, which tfw removes; it uses profile "${t.profile}" instead (set profile = "…" to choose)`,
-    );
 }

@@ -3,7 +3,7 @@
 import type { TerraformArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
-import { materialize, obtainRunSessions, planRun, sessionNote, shadowedTargets } from './prepare.ts';
+import { materialize, obtainRunSessions, planRun, sessionNote } from './prepare.ts';
 import { buildChildEnv, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
@@ -36,7 +36,7 @@ export async function runWithFiles(file: string, args: readonly string[], genera
     if (relay.pending !== undefined) {
       result = { signal: relay.pending };
     } else {
-      result = await runChild(file, args, { cwd: deps.cwd, env: buildChildEnv(deps.env, runFiles), relay });
+      result = await runChild(file, args, { cwd: deps.cwd, env: buildChildEnv(deps.env, runFiles, generated.environment), relay });
     }
     return exitStatus(result);
   } finally {
@@ -57,7 +57,6 @@ export async function runCredentialed(args: TerraformArgs, terraform: string, de
     deps.log.debug('no AWS provider or backend needs MFA: running terraform untouched');
     return passThrough(terraform, args.argv, deps);
   }
-  for (const line of shadowedTargets(runPlan.plan, deps.env)) deps.log.warn(line);
   const sessions = await obtainRunSessions(runPlan.plan, args.command, deps);
   const generated = await materialize(runPlan, sessions);
   deps.log.note(sessionNote(runPlan.plan, sessions, deps.now()));

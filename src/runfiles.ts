@@ -3,7 +3,7 @@
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GeneratedFiles } from './aws/types.ts';
+import type { ChildEnvironment, GeneratedFiles } from './aws/types.ts';
 import type { Env } from './model.ts';
 
 
@@ -24,7 +24,7 @@ export function runFilesBase(env: Env): string {
 }
 
 /** Creates the 0700 directory and writes both files 0600 (created with that mode: never readable by others, not even briefly). */
-export async function writeRunFiles(base: string, files: GeneratedFiles, pid = process.pid): Promise<RunFiles> {
+export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'config' | 'credentials'>, pid = process.pid): Promise<RunFiles> {
   const dir = await mkdtemp(join(base, `${PREFIX}${pid}-`));
   await chmod(dir, 0o700);
   const runFiles: RunFiles = { dir, configFile: join(dir, 'config'), credentialsFile: join(dir, 'credentials') };
@@ -94,15 +94,23 @@ export const SHADOWING_VARIABLES = [
   'TFW_MFA_CODE',
 ] as const;
 
-/** The child's environment: the parent's, pointed at the per-run files, with no key variable left to shadow them. */
-export function buildChildEnv(parentEnv: Env, runFiles: RunFiles): Record<string, string> {
+/**
+ * The child's environment: the parent's, pointed at the per-run files. Key
+ * variables go unless the plan keeps the user's own (a session exported by
+ * another tool, or keys tfw had no device for); TFW_MFA_CODE always goes.
+ */
+export function buildChildEnv(parentEnv: Env, runFiles: RunFiles, keep: ChildEnvironment = { keepKeyVariables: false }): Record<string, string> {
   const env: Record<string, string> = {};
-  const drop = new Set<string>(SHADOWING_VARIABLES);
+  const drop = new Set<string>(keep.keepKeyVariables ? ['TFW_MFA_CODE'] : SHADOWING_VARIABLES);
   for (const [name, value] of Object.entries(parentEnv)) {
     if (value === undefined || drop.has(name)) continue;
     env[name] = value;
   }
   env.AWS_CONFIG_FILE = runFiles.configFile;
   env.AWS_SHARED_CREDENTIALS_FILE = runFiles.credentialsFile;
+  if (keep.profile !== undefined) {
+    env.AWS_PROFILE = keep.profile;
+    delete env.AWS_DEFAULT_PROFILE;
+  }
   return env;
 }

@@ -126,7 +126,7 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
     const cache = new SessionCache(cacheDir(deps.env));
     for (const d of devices) await cache.clear(d.serial);
   }
-  const sessions = await obtainRunSessions({ targets: [], devices }, 'login', deps);
+  const sessions = await obtainRunSessions({ devices }, 'login', deps);
   const now = deps.now();
   for (const d of devices) {
     const s = sessions.get(d.id)!;

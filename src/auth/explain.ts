@@ -26,7 +26,8 @@ export interface ExplainJson {
     source: string;
     profile: string;
     chain: Array<{ profile: string; kind: string; roleArn?: string; mfaSerial?: string }>;
-    assumeRoles: string[];
+    /** null: an ARN known only during the plan (its file:line and why are in `unknowns`). */
+    assumeRoles: Array<string | null>;
     action: TargetPlan['action'];
     device: string | null;
     reason: string;
@@ -82,7 +83,7 @@ export function explainJson({ moduleDir, module, plan, cache, envCode }: Explain
         ...(h.roleArn ? { roleArn: h.roleArn } : {}),
         ...(h.mfaSerial ? { mfaSerial: h.mfaSerial } : {}),
       })),
-      assumeRoles: t.target.assumeRoles.map((r) => r.roleArn),
+      assumeRoles: t.target.assumeRoles.map((r) => r.roleArn ?? null),
       action: t.action,
       device: t.deviceId ? (serialOf.get(t.deviceId) ?? null) : null,
       reason: t.reason,
@@ -126,7 +127,7 @@ export function explainText(json: ExplainJson, now: Date, style: Style = plainSt
     lines.push('');
     lines.push(`  ${style.bold(t.name)}  ${style.dim(t.source)}`);
     lines.push(`    profile   ${t.chain.map((h) => h.profile).join(' → ') || t.profile}`);
-    const roles = [...t.chain.filter((h) => h.roleArn).map((h) => h.roleArn!).reverse(), ...t.assumeRoles];
+    const roles = [...t.chain.filter((h) => h.roleArn).map((h) => h.roleArn!).reverse(), ...t.assumeRoles.map((r) => r ?? '(known only during the plan)')];
     if (roles.length > 0) lines.push(`    role${roles.length > 1 ? 's ' : '  '}    ${roles.join(' → ')}`);
     if (t.device) lines.push(`    MFA       ${t.device}`);
     lines.push(`    tfw       ${t.action === 'unmanaged' ? style.warn(`cannot help: ${t.reason}`) : t.reason}`);

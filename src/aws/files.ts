@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthTarget } from '../model.ts';
 import type { AwsFiles, ProfileSection } from './types.ts';
+import { withEnvironmentProfile } from './environment.ts';
 
 export type { Env } from '../model.ts';
 import type { Env } from '../model.ts';
@@ -25,12 +26,7 @@ export interface LoadAwsFilesOptions {
 
 const set = (v: string | undefined): v is string => v !== undefined && v !== '';
 
-/** The profile terraform (and every SDK) uses when none is named. */
-export function profileFromEnv(env: Env): string {
-  if (set(env.AWS_PROFILE)) return env.AWS_PROFILE;
-  if (set(env.AWS_DEFAULT_PROFILE)) return env.AWS_DEFAULT_PROFILE;
-  return 'default';
-}
+export { profileFromEnv } from './environment.ts';
 
 /** Same order as the SDK's getHomeDir, but from the given env. */
 export function homeDirOf(env: Env): string {
@@ -155,7 +151,8 @@ export async function loadFilesForTargets(
   targets: AuthTarget[],
   env: Env,
 ): Promise<{ defaults: AwsFiles; filesFor: (t: AuthTarget) => AwsFiles }> {
-  const defaults = await loadAwsFiles({ env });
+  // Exported long-term keys with a device join the default files as a profile (environment.ts).
+  const defaults = withEnvironmentProfile(await loadAwsFiles({ env }), env);
   const keyOf = (t: AuthTarget) => JSON.stringify([t.sharedConfigFiles ?? null, t.sharedCredentialsFiles ?? null]);
   const own = new Map<string, AwsFiles>();
   for (const t of targets) {

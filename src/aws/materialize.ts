@@ -175,5 +175,5 @@ export function generateFiles(
     config.push(sectionText(header, header, Object.entries(files.otherSections[header]!)));
   }
   const head = '# Written by tfw for one run; removed when the run ends.\n';
-  return { config: head + config.join('\n'), credentials: head + credentials.join('\n') };
+  return { config: head + config.join('\n'), credentials: head + credentials.join('\n'), environment: plan.childEnvironment };
 }

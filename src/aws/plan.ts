@@ -5,7 +5,8 @@
 import { ConfigError } from '../errors.ts';
 import type { AuthTarget } from '../model.ts';
 import { chainRoot, chainSerials, resolveChain, type ResolvedHop } from './chains.ts';
-import { hasOwnSharedFiles, profileFromEnv, profileSection, type Env } from './files.ts';
+import { hasOwnSharedFiles, profileSection, type Env } from './files.ts';
+import { ENVIRONMENT_PROFILE, environmentKeys, profileFromEnv, serialFromEnv } from './environment.ts';
 import type { AuthPlan, AwsFiles, MfaDevice, TargetPlan } from './types.ts';
 
 export const deviceId = (rootProfile: string, serial: string): string => `${rootProfile}|${serial}`;
@@ -17,6 +18,18 @@ const arrow = (chain: ResolvedHop[]): string => {
 };
 
 const where = (t: AuthTarget): string => `${t.name} (${t.source.file}:${t.source.line})`;
+
+/** The first assume_role hop, as people read it (an ARN known only during the plan says so). */
+const firstRole = (t: AuthTarget): string => {
+  const hop = t.assumeRoles[0]!;
+  return hop.roleArn ?? `(role known only during the plan, ${hop.source.file}:${hop.source.line})`;
+};
+
+/** How to name a device when none is: said wherever a role may need MFA tfw cannot see. */
+const NAME_A_DEVICE = 'if the role needs MFA, put mfa_serial on the profile or set TFW_MFA_SERIAL (tfw auth explain --find-device looks yours up)';
+
+/** Profile name shown for targets that use keys exported in the environment. */
+export const ENVIRONMENT_KEYS = '(environment keys)';
 
 /** Why a root cannot call sts:GetSessionToken, in the user's terms; undefined when it can. */
 function whyNoLongTermKeys(root: ResolvedHop, files: AwsFiles): string | undefined {
@@ -54,7 +67,7 @@ function regionFor(root: ResolvedHop, chain: ResolvedHop[], t: AuthTarget, env: 
 function noMfaReason(t: AuthTarget, profile: string, chain: ResolvedHop[], files: AwsFiles): string {
   const root = chainRoot(chain);
   if (t.assumeRoles.length > 0) {
-    return `assume_role ${t.assumeRoles[0]!.roleArn} on profile "${profile}": no mfa_serial in ${arrow(chain)}, so tfw has no MFA device to use`;
+    return `assume_role ${firstRole(t)} on profile "${profile}": no MFA device named in ${arrow(chain)}, so terraform runs as it would without tfw; ${NAME_A_DEVICE}`;
   }
   if (root.kind === 'missing') {
     return root.missingReason === 'not found'
@@ -113,8 +126,34 @@ function planOwnFiles(
   };
 }
 
+/**
+ * A target that names no profile while keys are exported: terraform's SDK
+ * takes them before AWS_PROFILE and the files. Undefined when the exported
+ * keys became ENVIRONMENT_PROFILE (they have a device) and are planned like
+ * any profile.
+ */
+function planEnvironmentKeys(t: AuthTarget, files: AwsFiles, env: Env): Planned | undefined {
+  const keys = environmentKeys(env);
+  const plan = (p: Omit<TargetPlan, 'target' | 'profile' | 'chain'>): Planned => ({ plan: { target: t, profile: ENVIRONMENT_KEYS, chain: [], ...p } });
+  if (keys.kind === 'session') {
+    return plan({ action: 'none', reason: 'session keys exported in the environment (AWS_SESSION_TOKEN): terraform uses them as they are' });
+  }
+  const converted = files.credentials[ENVIRONMENT_PROFILE]?.aws_access_key_id === (keys.kind === 'long-term' ? keys.accessKeyId : undefined);
+  if (keys.kind !== 'long-term' || converted) return undefined;
+  const roles = t.assumeRoles.length > 0 ? `, assume_role ${firstRole(t)}` : '';
+  return plan({
+    action: 'none',
+    reason: `long-term keys exported in AWS_ACCESS_KEY_ID${roles}: no MFA device named for them (TFW_MFA_SERIAL), so terraform uses them as they are; ${NAME_A_DEVICE}`,
+  });
+}
+
 function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
-  const profile = t.profile ?? profileFromEnv(env);
+  if (t.profile === undefined && !t.staticCredentials && !t.webIdentity) {
+    const fromEnvironment = planEnvironmentKeys(t, files, env);
+    if (fromEnvironment) return fromEnvironment;
+  }
+  const converted = t.profile === undefined && environmentKeys(env).kind === 'long-term';
+  const profile = t.profile ?? (converted ? ENVIRONMENT_PROFILE : profileFromEnv(env));
   const unknownProfile = t.unknowns.find((u) => u.attribute === 'profile');
   const note = unknownProfile ? ` (profile could not be evaluated: ${unknownProfile.reason}; default used)` : '';
   const plan = (p: Omit<TargetPlan, 'target' | 'profile'>): TargetPlan => ({
@@ -131,7 +170,12 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
     return { plan: plan({ chain: [], action: 'unmanaged', reason: 'assume_role_with_web_identity: no MFA involved' }) };
   }
 
-  if (hasOwnSharedFiles(t)) return planOwnFiles(t, profile, files, plan);
+  if (hasOwnSharedFiles(t)) {
+    if (converted) {
+      return { plan: plan({ chain: [], action: 'unmanaged', reason: 'uses the exported AWS_ACCESS_KEY_ID, but reads its own shared_config_files/shared_credentials_files, which cannot hold the MFA session: name a profile in the block' }) };
+    }
+    return planOwnFiles(t, profile, files, plan);
+  }
 
   let chain: ResolvedHop[];
   try {
@@ -149,12 +193,14 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
       `${where(t)}: profile "${profile}" (${arrow(chain)}) names two MFA devices (${serials.join(', ')}); tfw can answer one per chain`,
     );
   }
-  const serial = serials[0];
+  const root = chainRoot(chain);
+  // No device on the chain: TFW_MFA_SERIAL names the one of a long-term root.
+  const envSerial = serials.length === 0 && root.kind === 'static' && !root.temporaryKeys ? serialFromEnv(env) : undefined;
+  const serial = serials[0] ?? envSerial;
   if (serial === undefined) {
     return { plan: plan({ chain, action: 'none', reason: noMfaReason(t, profile, chain, files) }) };
   }
 
-  const root = chainRoot(chain);
   const why = whyNoLongTermKeys(root, files);
   if (why !== undefined) {
     throw new ConfigError(
@@ -163,11 +209,16 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
   }
   const withSerial = chain.filter((h) => h.mfaSerial === serial);
   const mfaProcess = withSerial.find((h) => h.mfaProcess)?.mfaProcess ?? root.mfaProcess;
-  const on = withSerial.map((h) => `"${h.profile}"`).join(', ');
+  const named =
+    root.profile === ENVIRONMENT_PROFILE
+      ? 'the keys exported in AWS_ACCESS_KEY_ID, device from TFW_MFA_SERIAL'
+      : envSerial !== undefined
+        ? `"${root.profile}", device from TFW_MFA_SERIAL`
+        : `"${root.profile}" (mfa_serial on ${withSerial.map((h) => `"${h.profile}"`).join(', ')})`;
   const reason =
     t.assumeRoles.length > 0
-      ? `assume_role ${t.assumeRoles[0]!.roleArn} on profile "${profile}": MFA session for "${root.profile}" (mfa_serial on ${on}) so terraform's AssumeRole carries MFA`
-      : `${arrow(chain)}: MFA session for "${root.profile}" (mfa_serial on ${on})`;
+      ? `assume_role ${firstRole(t)} on ${t.profile === undefined ? 'the default identity' : `profile "${profile}"`}: MFA session for ${named}, so terraform's AssumeRole carries MFA`
+      : `${arrow(chain)}: MFA session for ${named}`;
   return {
     plan: plan({ chain, action: 'mfa', deviceId: deviceId(root.profile, serial), mfaSerial: serial, reason }),
     need: { root, serial, region: regionFor(root, chain, t, env), ...(mfaProcess ? { mfaProcess } : {}) },
@@ -180,6 +231,7 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
  * that needs MFA tfw cannot give (a loop, two devices, no long-term root).
  */
 export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => AwsFiles, env: Env): AuthPlan {
+  const keys = environmentKeys(env).kind;
   const planned = targets.map((t) => planTarget(t, filesFor(t), env));
   const devices = new Map<string, MfaDevice>();
   const byRoot = new Map<string, MfaDevice>();
@@ -225,5 +277,15 @@ export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => Aws
       reason: `${arrow(plan.chain as ResolvedHop[])}: uses the keys of "${root.profile}", which this run replaces with its MFA session`,
     };
   });
-  return { targets: targetPlans, devices: [...devices.values()] };
+  const devicesList = [...devices.values()];
+  // Exported keys stay in terraform's environment when a target uses them as
+  // they are; they go when the run replaced them with their MFA session, or
+  // when no target uses them (then they could only shadow the profiles).
+  const converted = devicesList.some((d) => d.rootProfile === ENVIRONMENT_PROFILE);
+  const keepKeyVariables = keys !== 'none' && !converted && targetPlans.some((t) => t.profile === ENVIRONMENT_KEYS);
+  return {
+    targets: targetPlans,
+    devices: devicesList,
+    childEnvironment: { keepKeyVariables, ...(converted ? { profile: ENVIRONMENT_PROFILE } : {}) },
+  };
 }

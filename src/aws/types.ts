@@ -72,6 +72,19 @@ export interface TargetPlan {
 export interface AuthPlan {
   targets: TargetPlan[];
   devices: MfaDevice[];
+  childEnvironment: ChildEnvironment;
+}
+
+/** What terraform's environment needs besides the paths of the per-run files. */
+export interface ChildEnvironment {
+  /**
+   * Keys exported by the user stay: somebody else's session (AWS_SESSION_TOKEN),
+   * or long-term keys with no MFA device named, which terraform uses as it would
+   * without tfw. False when there are none, or when the run replaced them.
+   */
+  keepKeyVariables: boolean;
+  /** AWS_PROFILE for the child: the per-run profile that replaced exported keys. */
+  profile?: string;
 }
 
 /** Temporary credentials from sts:GetSessionToken. */
@@ -86,4 +99,5 @@ export interface SessionCredentials {
 export interface GeneratedFiles {
   config: string;
   credentials: string;
+  environment: ChildEnvironment;
 }

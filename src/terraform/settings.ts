@@ -125,8 +125,17 @@ export function expandPath(p: string, ctx: PathContext): string {
   return isAbsolute(out) ? out : resolve(ctx.dir, out);
 }
 
-/** One assume_role hop; undefined when role_arn is unset (terraform then assumes nothing). */
+/**
+ * One assume_role hop; undefined when role_arn is unset (null or "": terraform
+ * then assumes nothing). A role_arn known only during the plan still makes a
+ * hop: what tfw needs is the identity that assumes it, not the role.
+ */
 export function readAssumeRole(get: Settings, source: SourceRef, reader: FieldReader, names = ASSUME_ROLE_NAMES): AssumeRoleSetting | undefined {
+  const raw = get(names.roleArn);
+  if (raw && isUnknown(raw.value)) {
+    reader.unknown(names.roleArn, raw.source, raw.value.reason);
+    return { roleArnUnknown: raw.value.reason, source };
+  }
   const roleArn = reader.string(get, names.roleArn);
   if (!roleArn) return undefined;
   const hop: AssumeRoleSetting = { roleArn, source };

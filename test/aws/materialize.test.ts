@@ -218,7 +218,7 @@ test('any keyless profile round-trips through generateFiles and the SDK parser',
   await fc.assert(
     fc.asyncProperty(fc.dictionary(name, fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }), { minKeys: 1, maxKeys: 4 }), async (config) => {
       const files: AwsFiles = { configPaths: [], credentialsPaths: [], config, ssoSessions: {}, otherSections: {}, credentials: {} };
-      const back = await parseWithSdk(generateFiles({ targets: [], devices: [] }, files, new Map()));
+      const back = await parseWithSdk(generateFiles({ targets: [], devices: [], childEnvironment: { keepKeyVariables: false } }, files, new Map()));
       assert.deepEqual(back.config, JSON.parse(JSON.stringify(config)));
     }),
     { numRuns: 40 },

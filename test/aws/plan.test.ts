@@ -150,7 +150,7 @@ test('inline assume_role on a base profile without mfa_serial: nothing tfw can d
   const files = await load('vault-habit');
   const p = plan(files, [target('aws', { profile: 'plain', assumeRoles: [assumeRole('arn:aws:iam::555555555555:role/x')] })]);
   assert.equal(p.targets[0]?.action, 'none');
-  assert.match(p.targets[0]!.reason, /no mfa_serial/);
+  assert.match(p.targets[0]!.reason, /no MFA device named in plain, so terraform runs as it would without tfw; .*TFW_MFA_SERIAL/);
 });
 
 test('static credentials and web identity in the block are unmanaged', async () => {
