@@ -1,7 +1,8 @@
 // Looks at terraform's argv without rewriting it (the antfu/ni habit): which
 // command, does it need credentials, and the few options that change what the
 // root module means. Imports nothing heavy: the pass-through path runs on this.
-import type { BackendConfigArg, VarArg } from './model.ts';
+import { parse as parseShellWords } from 'shell-quote';
+import type { BackendConfigArg, Env, VarArg } from './model.ts';
 
 export interface TerraformArgs {
   /** The exact argv, handed on verbatim. */
@@ -34,9 +35,7 @@ const NO_CREDENTIALS = new Set([
 ]);
 
 // For these, only some subcommands reach AWS.
-const SUBCOMMANDS_WITHOUT_CREDENTIALS: Record<string, ReadonlySet<string>> = {
-  workspace: new Set(['show']),
-};
+const SUBCOMMANDS_WITHOUT_CREDENTIALS = new Map<string, ReadonlySet<string>>([['workspace', new Set(['show'])]]);
 
 // Commands that reach the state backend but configure no provider.
 const BACKEND_ONLY = new Set(['init', 'output', 'state', 'workspace', 'force-unlock', 'taint', 'untaint', 'show']);
@@ -58,7 +57,48 @@ function optionValue(args: readonly string[], i: number, name: string): { value:
   return undefined;
 }
 
-export function analyzeArgs(argv: readonly string[]): TerraformArgs {
+// Commands whose second word names a command of its own (TF_CLI_ARGS_state_list).
+const NESTED = new Set(['state', 'workspace', 'providers']);
+
+/** Words of a TF_CLI_ARGS value, as terraform splits it (go-shellwords: quotes, escapes, no $ expansion; stops at an operator or comment). */
+export function shellWords(value: string): string[] {
+  const words: string[] = [];
+  for (const entry of parseShellWords(value, (name) => `$${name}`)) {
+    if (typeof entry === 'string') words.push(entry);
+    else if ('op' in entry && entry.op === 'glob') words.push(entry.pattern);
+    else break;
+  }
+  return words;
+}
+
+/**
+ * The argv terraform acts on: TF_CLI_ARGS and TF_CLI_ARGS_<command> inserted
+ * right after the command word, the specific one first (terraform's
+ * mergeEnvArgs). Only read, never handed on: terraform adds them itself.
+ */
+export function withEnvironmentArgs(argv: readonly string[], env: Env): readonly string[] {
+  const first = analyzeWords(argv);
+  if (first.command === undefined) return argv;
+  const nested = NESTED.has(first.command) && first.subcommand !== undefined;
+  const name = (nested ? `${first.command}_${first.subcommand}` : first.command).replace(/-/g, '_');
+  const search = nested ? first.subcommand! : first.command;
+  let out = [...argv];
+  for (const variable of ['TF_CLI_ARGS', `TF_CLI_ARGS_${name}`]) {
+    const value = env[variable];
+    if (!value) continue;
+    const at = out.indexOf(search) + 1;
+    out = [...out.slice(0, at), ...shellWords(value), ...out.slice(at)];
+  }
+  return out;
+}
+
+/** terraform's argv, with what TF_CLI_ARGS* add to it taken into account (`argv` stays the user's own). */
+export function analyzeArgs(argv: readonly string[], env: Env = {}): TerraformArgs {
+  const effective = env.TF_CLI_ARGS || Object.keys(env).some((k) => k.startsWith('TF_CLI_ARGS_')) ? withEnvironmentArgs(argv, env) : argv;
+  return { ...analyzeWords(effective), argv };
+}
+
+function analyzeWords(argv: readonly string[]): TerraformArgs {
   let chdir: string | undefined;
   let i = 0;
   let help = false;
@@ -99,7 +139,7 @@ export function analyzeArgs(argv: readonly string[]): TerraformArgs {
   let needsCredentials: boolean;
   if (command === undefined || help) needsCredentials = false;
   else if (NO_CREDENTIALS.has(command)) needsCredentials = false;
-  else if (subcommand !== undefined && SUBCOMMANDS_WITHOUT_CREDENTIALS[command]?.has(subcommand)) needsCredentials = false;
+  else if (subcommand !== undefined && SUBCOMMANDS_WITHOUT_CREDENTIALS.get(command)?.has(subcommand)) needsCredentials = false;
   // init -backend=false neither configures the backend nor any provider.
   else if (command === 'init' && rest.includes('-backend=false')) needsCredentials = false;
   else needsCredentials = true;

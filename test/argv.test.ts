@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeArgs } from '../src/argv.ts';
+import { analyzeArgs, shellWords } from '../src/argv.ts';
 
 const cases: Array<[string, string[], boolean]> = [
   ['bare terraform prints usage', [], false],
@@ -82,7 +82,14 @@ for (const [argv, scope] of [
 
 test('property: any argv is analysed without throwing and handed on unchanged', async () => {
   const fc = (await import('fast-check')).default;
-  const word = fc.oneof(fc.string(), fc.constantFrom('-chdir=x', '-var', '-var-file', '-backend-config', '--', '-help', 'plan', 'init', '-no-color', '='));
+  const word = fc.oneof(fc.string(), fc.constantFrom('-chdir=x', '-var', '-var-file', '-backend-config', '--', '-help', 'plan', 'init', '-no-color', '=', 'workspace', 'state', 'toString', '__proto__', 'constructor'));
+  fc.assert(
+    fc.property(fc.array(word, { maxLength: 8 }), fc.string(), fc.string(), (argv, general, specific) => {
+      // TF_CLI_ARGS of any shape never makes the analysis throw, nor touches the argv handed on.
+      const a = analyzeArgs(argv, { TF_CLI_ARGS: general, TF_CLI_ARGS_plan: specific, TF_CLI_ARGS_toString: specific });
+      assert.equal(a.argv, argv);
+    }),
+  );
   fc.assert(
     fc.property(fc.array(word, { maxLength: 12 }), (argv) => {
       const copy = [...argv];
@@ -93,4 +100,38 @@ test('property: any argv is analysed without throwing and handed on unchanged', 
       for (const v of a.vars) assert.ok(argv.some((x) => x === v.value || x.endsWith(`=${v.value}`) || x.endsWith(v.value)));
     }),
   );
+});
+
+test('TF_CLI_ARGS and TF_CLI_ARGS_<command> count as terraform counts them: after the command, the specific one first', () => {
+  const env = {
+    TF_CLI_ARGS: '-var-file="common vars.tfvars" -var \'region=$REGION\'',
+    TF_CLI_ARGS_plan: '-var-file=plan.tfvars',
+    TF_CLI_ARGS_init: '-backend-config=backend.hcl',
+  };
+  const plan = analyzeArgs(['-chdir=live', 'plan', '-var-file=mine.tfvars'], env);
+  assert.deepEqual(plan.argv, ['-chdir=live', 'plan', '-var-file=mine.tfvars'], 'the argv handed on stays the user\'s own');
+  assert.equal(plan.chdir, 'live');
+  assert.deepEqual(plan.vars, [
+    { kind: 'var-file', value: 'plan.tfvars' },
+    { kind: 'var-file', value: 'common vars.tfvars' },
+    { kind: 'var', value: 'region=$REGION' },
+    { kind: 'var-file', value: 'mine.tfvars' },
+  ]);
+  const init = analyzeArgs(['init'], env);
+  assert.deepEqual(init.backendConfig, [{ kind: 'file', value: 'backend.hcl' }]);
+  assert.deepEqual(init.vars, [{ kind: 'var-file', value: 'common vars.tfvars' }, { kind: 'var', value: 'region=$REGION' }]);
+});
+
+test('TF_CLI_ARGS_init="-backend=false" makes init need no credentials; nested commands use TF_CLI_ARGS_state_list', () => {
+  assert.equal(analyzeArgs(['init'], { TF_CLI_ARGS_init: '-backend=false' }).needsCredentials, false);
+  assert.equal(analyzeArgs(['init'], {}).needsCredentials, true);
+  const list = analyzeArgs(['state', 'list'], { TF_CLI_ARGS_state_list: '-var=x=1', TF_CLI_ARGS_state: '-var=y=2' });
+  assert.deepEqual(list.vars, [{ kind: 'var', value: 'x=1' }]);
+});
+
+test('shellWords splits like go-shellwords: quotes, escapes, no $ expansion, stops at an operator or comment', () => {
+  assert.deepEqual(shellWords(`a "b c" 'd $e' f\\ g`), ['a', 'b c', 'd $e', 'f g']);
+  assert.deepEqual(shellWords('a *.tfvars | b'), ['a', '*.tfvars']);
+  assert.deepEqual(shellWords('a # b'), ['a']);
+  assert.deepEqual(shellWords(''), []);
 });

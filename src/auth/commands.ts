@@ -15,11 +15,11 @@ import { sessionSettings, stsEndpoint } from '../settings.ts';
 import { explainJson, explainText, type CacheState, type Style } from './explain.ts';
 
 /** Terraform-style arguments given to an auth command, read as `terraform plan ARGS` would be. */
-function asPlanArgs(terraformArgs: readonly string[]) {
+function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
   // Global options (-chdir) go before the command, the rest after it.
   const globals = terraformArgs.filter((a) => a.startsWith('-chdir=') || a.startsWith('--chdir='));
   const rest = terraformArgs.filter((a) => !globals.includes(a));
-  return analyzeArgs([...globals, 'plan', ...rest]);
+  return analyzeArgs([...globals, 'plan', ...rest], env);
 }
 
 async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, CacheState>> {
@@ -46,7 +46,7 @@ async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, Cach
 
 export async function explain(terraformArgs: readonly string[], json: boolean, style: Style, deps: Deps): Promise<number> {
   // explain shows unknown settings itself: no note lines on top.
-  const runPlan = await planRun(asPlanArgs(terraformArgs), { ...deps, log: { ...deps.log, note: () => {} } });
+  const runPlan = await planRun(asPlanArgs(terraformArgs, deps.env), { ...deps, log: { ...deps.log, note: () => {} } });
   const shape = explainJson({
     moduleDir: runPlan.moduleDir,
     module: runPlan.module,
@@ -113,7 +113,7 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
   if (options.allDevices) devices = await planAllDevices(deps);
   else if (options.profile !== undefined) devices = (await planForProfiles([options.profile], deps)).plan.devices;
   else {
-    const runPlan = await planRun(asPlanArgs(options.terraformArgs), deps);
+    const runPlan = await planRun(asPlanArgs(options.terraformArgs, deps.env), deps);
     devices = runPlan.plan.devices;
     // No module here (or none needing MFA): the devices of AWS_PROFILE / default.
     if (runPlan.module.targets.length === 0) devices = (await planForProfiles([undefined], deps)).plan.devices;
@@ -184,7 +184,7 @@ export async function status(json: boolean, deps: Deps): Promise<number> {
 export async function exec(terraformArgs: readonly string[], command: readonly string[], profile: string | undefined, deps: Deps): Promise<number> {
   const [file, ...args] = command;
   if (file === undefined) throw new TfwError('auth exec: no command given (tfw auth exec [-chdir=DIR] -- CMD ARGS…)', 2);
-  let runPlan = profile !== undefined ? await planForProfiles([profile], deps) : await planRun(asPlanArgs(terraformArgs), deps);
+  let runPlan = profile !== undefined ? await planForProfiles([profile], deps) : await planRun(asPlanArgs(terraformArgs, deps.env), deps);
   // Outside a module (a script, the aws CLI): the profile of AWS_PROFILE / default, as login does.
   if (profile === undefined && runPlan.module.targets.length === 0) runPlan = await planForProfiles([undefined], deps);
   if (runPlan.plan.devices.length === 0) return passThrough(file, args, deps);

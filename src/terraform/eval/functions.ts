@@ -126,6 +126,54 @@ const FUNCTIONS: Record<string, Fn> = {
     if (a.length < 1) throw new EvalError('format() needs a format string');
     return checkString(format(str(a[0], 'format string'), a.slice(1)));
   },
+  // Seen in role ARNs and profile names of organisation layouts:
+  // `title(terraform.workspace)`, `substr(var.env, 0, 3)`, `one(var.roles)`.
+  title: (a) => {
+    arity('title', a, 1);
+    // Go's strings.Title: a letter after a non-letter, non-digit, non-underscore starts a word.
+    return str(a[0], 'title() argument').replace(/(^|[^\p{L}\p{N}_])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+  },
+  substr: (a) => {
+    arity('substr', a, 3);
+    const chars = Array.from(str(a[0], 'substr() string'));
+    let offset = toNum(a[1] ?? null, 'substr() offset');
+    const length = toNum(a[2] ?? null, 'substr() length');
+    if (offset < 0) offset += chars.length;
+    if (!Number.isInteger(offset) || offset < 0 || offset > chars.length) throw new EvalError('substr() offset out of range');
+    return chars.slice(offset, length < 0 ? undefined : offset + length).join('');
+  },
+  chomp: (a) => { arity('chomp', a, 1); return str(a[0], 'chomp() argument').replace(/(\r?\n)+$/, ''); },
+  // `~` is expanded where a path is used (settings.ts: expandPath, from the run's HOME): the same result.
+  pathexpand: (a) => { arity('pathexpand', a, 1); return str(a[0], 'pathexpand() argument'); },
+  basename: (a) => { arity('basename', a, 1); const p = str(a[0], 'basename() argument').replace(/\/+$/, ''); return p.slice(p.lastIndexOf('/') + 1) || '/'; },
+  dirname: (a) => {
+    arity('dirname', a, 1);
+    const p = str(a[0], 'dirname() argument').replace(/\/+$/, '');
+    const i = p.lastIndexOf('/');
+    return i < 0 ? '.' : i === 0 ? '/' : p.slice(0, i);
+  },
+  flatten: (a) => {
+    arity('flatten', a, 1);
+    const out: Value[] = [];
+    const walk = (v: Value[]) => { for (const x of v) if (Array.isArray(x)) walk(x); else out.push(x); };
+    walk(list(a[0], 'flatten() argument'));
+    return checkItems(out);
+  },
+  distinct: (a) => { arity('distinct', a, 1); return distinct(list(a[0], 'distinct() argument')); },
+  compact: (a) => { arity('compact', a, 1); return list(a[0], 'compact() argument').filter((v) => v !== null && v !== ''); },
+  one: (a) => {
+    arity('one', a, 1);
+    const l = list(a[0], 'one() argument');
+    if (l.length > 1) throw new EvalError('one() needs a list of at most one element');
+    return l[0] ?? null;
+  },
+  zipmap: (a) => {
+    arity('zipmap', a, 2);
+    const ks = list(a[0], 'zipmap() keys');
+    const vs = list(a[1], 'zipmap() values');
+    if (ks.length !== vs.length) throw new EvalError('zipmap() needs as many keys as values');
+    return makeObject(ks.map((k, i) => [str(k, 'zipmap() key'), vs[i]!]));
+  },
 };
 
 /** Go-style verbs as terraform's format(): %s %d %v %q %t %f %%, with width and precision. */
