@@ -14,12 +14,19 @@ import { runWithFiles, passThrough } from '../run.ts';
 import { sessionSettings, stsEndpoint } from '../settings.ts';
 import { explainJson, explainText, type CacheState, type Style } from './explain.ts';
 
-/** Terraform-style arguments given to an auth command, read as `terraform plan ARGS` would be. */
+// Commands an auth command can be asked to read the module as (`tfw auth explain init -backend-config=…`).
+const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'output', 'state', 'workspace', 'show', 'taint', 'untaint', 'force-unlock', 'test']);
+
+/**
+ * Terraform-style arguments given to an auth command, read as `terraform plan
+ * ARGS` would be, or as `terraform CMD ARGS` when they start with a command.
+ */
 function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
   // Global options (-chdir) go before the command, the rest after it.
   const globals = terraformArgs.filter((a) => a.startsWith('-chdir=') || a.startsWith('--chdir='));
   const rest = terraformArgs.filter((a) => !globals.includes(a));
-  return analyzeArgs([...globals, 'plan', ...rest], env);
+  const command = rest[0] !== undefined && COMMANDS.has(rest[0]) ? [] : ['plan'];
+  return analyzeArgs([...globals, ...command, ...rest], env);
 }
 
 async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, CacheState>> {

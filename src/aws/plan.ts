@@ -147,7 +147,7 @@ function planEnvironmentKeys(t: AuthTarget, files: AwsFiles, env: Env): Planned 
   });
 }
 
-function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
+function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: string | undefined): Planned {
   if (t.profile === undefined && !t.staticCredentials && !t.webIdentity) {
     const fromEnvironment = planEnvironmentKeys(t, files, env);
     if (fromEnvironment) return fromEnvironment;
@@ -194,8 +194,8 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
     );
   }
   const root = chainRoot(chain);
-  // No device on the chain: TFW_MFA_SERIAL names the one of a long-term root.
-  const envSerial = serials.length === 0 && root.kind === 'static' && !root.temporaryKeys ? serialFromEnv(env) : undefined;
+  // No device on the chain: TFW_MFA_SERIAL names the one of the default identity's long-term keys.
+  const envSerial = serials.length === 0 && root.kind === 'static' && !root.temporaryKeys && root.profile === defaultRoot ? serialFromEnv(env) : undefined;
   const serial = serials[0] ?? envSerial;
   if (serial === undefined) {
     return { plan: plan({ chain, action: 'none', reason: noMfaReason(t, profile, chain, files) }) };
@@ -226,13 +226,34 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env): Planned {
 }
 
 /**
+ * The long-term profile behind the identity terraform uses when a block names
+ * no profile: the exported keys (as ENVIRONMENT_PROFILE), else the root of
+ * AWS_PROFILE / default. TFW_MFA_SERIAL is that identity's device: another
+ * IAM user's keys have a device of their own (mfa_serial on their profile).
+ */
+function defaultIdentityRoot(filesFor: (t: AuthTarget) => AwsFiles, env: Env): string | undefined {
+  const probe: AuthTarget = { kind: 'provider', name: '', source: { file: '', line: 0 }, assumeRoles: [], staticCredentials: false, webIdentity: false, unknowns: [] };
+  const files = filesFor(probe);
+  const keys = environmentKeys(env);
+  if (keys.kind === 'long-term') return files.credentials[ENVIRONMENT_PROFILE] ? ENVIRONMENT_PROFILE : undefined;
+  if (keys.kind === 'session') return undefined;
+  try {
+    return chainRoot(resolveChain(files, profileFromEnv(env))).profile;
+  } catch (e) {
+    if (e instanceof ConfigError) return undefined; // a loop: reported where a target uses it
+    throw e;
+  }
+}
+
+/**
  * Plans every target. `filesFor` gives the files terraform reads for a target
  * (the defaults, or its own shared files). Throws ConfigError for a chain
  * that needs MFA tfw cannot give (a loop, two devices, no long-term root).
  */
 export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => AwsFiles, env: Env): AuthPlan {
   const keys = environmentKeys(env).kind;
-  const planned = targets.map((t) => planTarget(t, filesFor(t), env));
+  const defaultRoot = defaultIdentityRoot(filesFor, env);
+  const planned = targets.map((t) => planTarget(t, filesFor(t), env, defaultRoot));
   const devices = new Map<string, MfaDevice>();
   const byRoot = new Map<string, MfaDevice>();
   for (const { plan, need } of planned) {

@@ -134,7 +134,7 @@ export function readAssumeRole(get: Settings, source: SourceRef, reader: FieldRe
   const raw = get(names.roleArn);
   if (raw && isUnknown(raw.value)) {
     reader.unknown(names.roleArn, raw.source, raw.value.reason);
-    return { roleArnUnknown: raw.value.reason, source };
+    return { roleArnUnknown: raw.value.reason, source: raw.source };
   }
   const roleArn = reader.string(get, names.roleArn);
   if (!roleArn) return undefined;

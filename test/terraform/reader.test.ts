@@ -170,13 +170,16 @@ test('what tfw cannot evaluate is reported as unknown with file:line and left un
   assert.deepEqual(r.problems, []);
   assert.deepEqual(r.targets.map(brief), [
     {
-      name: 'aws', at: 'unknowns/main.tf:3', profile: undefined, region: undefined, roles: [],
+      // The role is known only to terraform, but terraform assumes one: the hop stays.
+      name: 'aws', at: 'unknowns/main.tf:3', profile: undefined, region: undefined, roles: [undefined],
       unknowns: ['profile@unknowns/main.tf:4', 'region@unknowns/main.tf:5', 'shared_config_files@unknowns/main.tf:6', 'assume_role.role_arn@unknowns/main.tf:9'],
     },
     { name: 'aws.cycle', at: 'unknowns/main.tf:14', profile: undefined, region: undefined, roles: [], unknowns: ['profile@unknowns/main.tf:16'] },
   ]);
   assert.match(r.targets[0]!.unknowns[0]!.reason, /aws_iam_role\.x/);
   assert.match(r.targets[1]!.unknowns[0]!.reason, /refers to itself/);
+  assert.deepEqual(r.targets[0]!.assumeRoles[0]!.source, { file: 'unknowns/main.tf', line: 9 });
+  assert.match(r.targets[0]!.assumeRoles[0]!.roleArnUnknown!, /./);
 });
 
 test('local child modules are read with their own variables; remote sources are skipped; cycles are a problem', async () => {
