@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FIXTURES, runTfw, sandbox, type Sandbox } from './support/harness.ts';
+import { startStsStandIn } from './support/sts-standin.ts';
 
 const ORG = join(FIXTURES, 'org');
 const ALICE = 'arn:aws:iam::111111111111:mfa/alice';
@@ -247,4 +248,39 @@ test('the legacy backend role_arn and OpenTofu-only syntax (locals in the backen
     'aws.by_region["us-east-1"]': `default mfa ${ALICE}`,
   });
   assert.deepEqual(tofu.targets[0]!.assumeRoles, ['arn:aws:iam::250000000001:role/prod-state']);
+});
+
+test('explain --find-device asks IAM for the device of each identity that names none, says how to name it, and is the only path that calls IAM', async (t) => {
+  const PLAIN_DEVICE = 'arn:aws:iam::111111111111:mfa/plain-user';
+  const iam = await startStsStandIn({
+    users: [
+      { userName: 'plain-user', account: '111111111111', accessKeyId: 'AKIAPLAINEXAMPLE0001', secretAccessKey: 'plain-secret', mfaSerial: PLAIN_DEVICE },
+      { userName: 'exported', account: '111111111111', accessKeyId: 'AKIAEXPORTEDEXAMPLE1', secretAccessKey: 'exported-secret' },
+    ],
+    roles: [],
+  });
+  t.after(() => iam.stop());
+  const b = await box(t);
+  const env = { AWS_PROFILE: 'plain', AWS_ENDPOINT_URL_IAM: iam.url, AWS_ENDPOINT_URL_STS: iam.url };
+
+  await explain(b, 'assume-role-only', [], env);
+  assert.equal(iam.calls.ListMFADevices, 0, 'explain without --find-device makes no call');
+
+  const e = (await explain(b, 'assume-role-only', ['--find-device'], env)) as Explained & { deviceLookup: unknown };
+  assert.deepEqual(e.deviceLookup, [{ identity: 'plain', devices: [PLAIN_DEVICE] }]);
+  assert.equal(iam.calls.ListMFADevices, 1);
+  assert.deepEqual(iam.requests.map((r) => [r.action, r.accessKeyId]), [['ListMFADevices', 'AKIAPLAINEXAMPLE0001']]);
+
+  const text = await runTfw(['auth', 'explain', '--find-device', `-chdir=${join(ORG, 'assume-role-only')}`], { cwd: ORG, env: b.env(env) });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, new RegExp(`MFA devices found \\(iam:ListMFADevices\\)\n  plain: ${PLAIN_DEVICE}\n    add "mfa_serial = ${PLAIN_DEVICE}" to \\[profile plain\\] in the AWS config, or export TFW_MFA_SERIAL=${PLAIN_DEVICE}`));
+  assert.doesNotMatch(text.stdout + text.stderr, /plain-secret/);
+
+  // Exported keys with no device: said plainly.
+  const none = (await explain(b, 'assume-role-only', ['--find-device'], { ...env, AWS_ACCESS_KEY_ID: 'AKIAEXPORTEDEXAMPLE1', AWS_SECRET_ACCESS_KEY: 'exported-secret' })) as Explained & { deviceLookup: unknown };
+  assert.deepEqual(none.deviceLookup, [{ identity: '(environment keys)', devices: [] }]);
+
+  // IAM unreachable: one problem line in the output, explain still answers.
+  const down = (await explain(b, 'assume-role-only', ['--find-device'], { ...env, AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:9' })) as Explained & { deviceLookup: Array<{ problem?: string }> };
+  assert.match(down.deviceLookup[0]!.problem!, /^cannot ask IAM at http:\/\/127\.0\.0\.1:9: /);
 });

@@ -12,7 +12,11 @@ import type { AuthTarget } from '../model.ts';
 import { formatLeft, materialize, obtainRunSessions, planRun, type RunPlan } from '../prepare.ts';
 import { runWithFiles, passThrough } from '../run.ts';
 import { sessionSettings, stsEndpoint } from '../settings.ts';
-import { explainJson, explainText, type CacheState, type Style } from './explain.ts';
+import { explainJson, explainText, type CacheState, type DeviceLookup, type Style } from './explain.ts';
+import { ENVIRONMENT_KEYS } from '../aws/plan.ts';
+import { environmentKeys, profileFromEnv } from '../aws/environment.ts';
+import { chainRoot, resolveChain } from '../aws/chains.ts';
+import type { LongTermKeys } from '../aws/types.ts';
 
 // Commands an auth command can be asked to read the module as (`tfw auth explain init -backend-config=…`).
 const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'output', 'state', 'workspace', 'show', 'taint', 'untaint', 'force-unlock', 'test']);
@@ -51,7 +55,55 @@ async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, Cach
   return states;
 }
 
-export async function explain(terraformArgs: readonly string[], json: boolean, style: Style, deps: Deps): Promise<number> {
+/**
+ * The long-term identities worth a device lookup: those that run terraform
+ * with no MFA device named (action none), else the default identity.
+ */
+function lookupCandidates(runPlan: RunPlan, env: Deps['env']): Array<{ identity: string; keys?: LongTermKeys; why?: string }> {
+  const keysOf = (profile: string): LongTermKeys | undefined => {
+    const s = profileSection(runPlan.awsFiles, profile);
+    return s?.aws_access_key_id && s.aws_secret_access_key && !s.aws_session_token
+      ? { accessKeyId: s.aws_access_key_id, secretAccessKey: s.aws_secret_access_key }
+      : undefined;
+  };
+  const exported = environmentKeys(env);
+  const fromEnvironment = () =>
+    exported.kind === 'long-term'
+      ? { identity: ENVIRONMENT_KEYS, keys: { accessKeyId: exported.accessKeyId, secretAccessKey: exported.secretAccessKey } }
+      : { identity: ENVIRONMENT_KEYS, why: 'session keys exported in the environment have no MFA device of their own' };
+  const found = new Map<string, { identity: string; keys?: LongTermKeys; why?: string }>();
+  for (const t of runPlan.plan.targets) {
+    if (t.action !== 'none') continue;
+    if (t.profile === ENVIRONMENT_KEYS) found.set(ENVIRONMENT_KEYS, fromEnvironment());
+    const root = t.chain[t.chain.length - 1];
+    const keys = root?.kind === 'static' ? keysOf(root.profile) : undefined;
+    if (root && keys) found.set(root.profile, { identity: root.profile, keys });
+  }
+  if (found.size > 0) return [...found.values()];
+  if (exported.kind !== 'none') return [fromEnvironment()];
+  const profile = profileFromEnv(env);
+  let root: string | undefined;
+  try {
+    root = chainRoot(resolveChain(runPlan.awsFiles, profile)).profile;
+  } catch {
+    root = undefined;
+  }
+  const keys = root === undefined ? undefined : keysOf(root);
+  return [keys ? { identity: root!, keys } : { identity: profile, why: `profile "${profile}" does not end in long-term keys` }];
+}
+
+async function findDevices(runPlan: RunPlan, deps: Deps): Promise<DeviceLookup[]> {
+  const { listOwnMfaDevices } = await import('../aws/iam.ts');
+  return Promise.all(
+    lookupCandidates(runPlan, deps.env).map(async (c): Promise<DeviceLookup> => {
+      if (!c.keys) return { identity: c.identity, devices: [], problem: c.why ?? 'no long-term keys' };
+      const r = await listOwnMfaDevices(c.keys, deps.env);
+      return { identity: c.identity, devices: r.serials, ...(r.problem ? { problem: r.problem } : {}) };
+    }),
+  );
+}
+
+export async function explain(terraformArgs: readonly string[], json: boolean, style: Style, deps: Deps, findDevice = false): Promise<number> {
   // explain shows unknown settings itself: no note lines on top.
   const runPlan = await planRun(asPlanArgs(terraformArgs, deps.env), { ...deps, log: { ...deps.log, note: () => {} } });
   const shape = explainJson({
@@ -60,6 +112,7 @@ export async function explain(terraformArgs: readonly string[], json: boolean, s
     plan: runPlan.plan,
     cache: await cacheStates(runPlan.plan, deps),
     envCode: Boolean(deps.env.TFW_MFA_CODE),
+    ...(findDevice ? { deviceLookup: await findDevices(runPlan, deps) } : {}),
   });
   deps.out(json ? `${JSON.stringify(shape, null, 2)}\n` : explainText(shape, deps.now(), style));
   return 0;

@@ -42,6 +42,15 @@ export interface ExplainJson {
     cache: { state: CacheState['state']; expiresAt: string | null };
   }>;
   problems: Array<{ source: string; message: string }>;
+  /** Only with --find-device: the devices iam:ListMFADevices names for each identity without one. */
+  deviceLookup?: DeviceLookup[];
+}
+
+export interface DeviceLookup {
+  /** A profile, or "(environment keys)". */
+  identity: string;
+  devices: string[];
+  problem?: string;
 }
 
 export interface ExplainInput {
@@ -51,9 +60,10 @@ export interface ExplainInput {
   cache: Map<string, CacheState>;
   /** TFW_MFA_CODE is set. */
   envCode: boolean;
+  deviceLookup?: DeviceLookup[];
 }
 
-export function explainJson({ moduleDir, module, plan, cache, envCode }: ExplainInput): ExplainJson {
+export function explainJson({ moduleDir, module, plan, cache, envCode, deviceLookup }: ExplainInput): ExplainJson {
   const serialOf = new Map(plan.devices.map((d) => [d.id, d.serial]));
   const devices = plan.devices.map((d, index) => {
     const c = cache.get(d.id) ?? { state: 'missing' as const };
@@ -91,7 +101,15 @@ export function explainJson({ moduleDir, module, plan, cache, envCode }: Explain
     })),
     devices,
     problems: module.problems.map((p) => ({ source: `${p.source.file}:${p.source.line}`, message: p.message })),
+    ...(deviceLookup ? { deviceLookup } : {}),
   };
+}
+
+/** How to name a found device for one identity. */
+function nameItHint(identity: string, serial: string): string {
+  return identity === '(environment keys)'
+    ? `export TFW_MFA_SERIAL=${serial}`
+    : `add "mfa_serial = ${serial}" to [${identity === 'default' ? 'default' : `profile ${identity}`}] in the AWS config, or export TFW_MFA_SERIAL=${serial}`;
 }
 
 export interface Style {
@@ -142,6 +160,18 @@ export function explainText(json: ExplainJson, now: Date, style: Style = plainSt
     }
   }
   for (const p of json.problems) lines.push(style.warn(`  could not read ${p.source}: ${p.message}`));
+  if (json.deviceLookup) {
+    lines.push('');
+    lines.push(style.bold('MFA devices found (iam:ListMFADevices)'));
+    for (const l of json.deviceLookup) {
+      if (l.problem) lines.push(`  ${l.identity}: ${style.warn(l.problem)}`);
+      else if (l.devices.length === 0) lines.push(`  ${l.identity}: no MFA device`);
+      for (const serial of l.devices) {
+        lines.push(`  ${l.identity}: ${serial}`);
+        lines.push(`    ${style.dim(nameItHint(l.identity, serial))}`);
+      }
+    }
+  }
   lines.push('');
   if (json.action === 'pass-through') {
     lines.push('Run: terraform runs untouched (nothing needs MFA).');

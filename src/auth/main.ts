@@ -42,9 +42,10 @@ export async function authMain(argv: readonly string[], deps: Deps): Promise<num
     })
     .command(
       'explain [args..]',
-      'show the auth plan: provider → profile → role → MFA device → cache state (no network, no prompt)',
-      (y) => y.positional('args', { describe: 'terraform arguments: -chdir=DIR, -var, -var-file, -backend-config; start with a command (init, apply…) to read the module as that command does (default plan)', type: 'string', array: true }).option('json', { type: 'boolean', default: false, describe: 'the documented JSON shape (docs/explain-json.md)' }),
-      (a) => run(() => explain((a.args as string[] | undefined) ?? [], Boolean(a.json), style, deps))(),
+      'show the auth plan: provider → profile → role → MFA device → cache state (no prompt; no network unless --find-device)',
+      (y) => y.positional('args', { describe: 'terraform arguments: -chdir=DIR, -var, -var-file, -backend-config; start with a command (init, apply…) to read the module as that command does (default plan)', type: 'string', array: true }).option('json', { type: 'boolean', default: false, describe: 'the documented JSON shape (docs/explain-json.md)' })
+        .option('find-device', { type: 'boolean', default: false, describe: 'ask IAM (iam:ListMFADevices) for the MFA device of each identity that names none: the one network call explain makes, only when asked' }),
+      (a) => run(() => explain((a.args as string[] | undefined) ?? [], Boolean(a.json), style, deps, Boolean(a['find-device'])))(),
     )
     .command(
       'login [args..]',

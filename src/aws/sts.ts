@@ -110,7 +110,7 @@ const SDK_NODE_WARNING = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
  * reads the opt-out from process.env, synchronously, in the constructor; it is
  * set for that moment only, so it never reaches terraform's environment.
  */
-function quietly<T>(build: () => T): T {
+export function quietly<T>(build: () => T): T {
   const before = process.env[SDK_NODE_WARNING];
   process.env[SDK_NODE_WARNING] = 'true';
   try {

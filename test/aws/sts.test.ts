@@ -246,7 +246,7 @@ test('only the env object given is honoured, not process.env or the shared confi
     Object.assign(process.env, saved);
   }
   assert.equal(s.calls.GetCallerIdentity, 1);
-  assert.deepEqual(decoy.calls, { GetSessionToken: 0, AssumeRole: 0, GetCallerIdentity: 0 });
+  assert.deepEqual(decoy.calls, { GetSessionToken: 0, AssumeRole: 0, GetCallerIdentity: 0, ListMFADevices: 0 });
 });
 
 test('one api serves several identities and regions: each call signs with its own credentials', async (t) => {

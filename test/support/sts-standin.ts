@@ -62,7 +62,8 @@ export interface StandInOptions {
   fault?: (request: StandInRequest) => StandInFault | undefined;
 }
 
-export type StandInAction = 'GetSessionToken' | 'AssumeRole' | 'GetCallerIdentity';
+// ListMFADevices is IAM's, not STS's: one stand-in serves both (point AWS_ENDPOINT_URL_IAM at it too).
+export type StandInAction = 'GetSessionToken' | 'AssumeRole' | 'GetCallerIdentity' | 'ListMFADevices';
 
 export interface StsStandIn {
   url: string;
@@ -72,7 +73,8 @@ export interface StsStandIn {
 }
 
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-const ACTIONS: readonly StandInAction[] = ['GetSessionToken', 'AssumeRole', 'GetCallerIdentity'];
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const ACTIONS: readonly StandInAction[] = ['GetSessionToken', 'AssumeRole', 'GetCallerIdentity', 'ListMFADevices'];
 const MFA_INVALID_CODE = 'MultiFactorAuthentication failed with invalid MFA one time pass code. ';
 const MFA_UNKNOWN_DEVICE =
   'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.';
@@ -180,7 +182,7 @@ export async function startStsStandIn(opts: StandInOptions): Promise<StsStandIn>
   const roles = new Map(opts.roles.map((r) => [r.arn, r]));
   const issued = new Map<string, Issued>();
   const usedCodes = new Map<string, Set<string>>();
-  const calls: Record<StandInAction, number> = { GetSessionToken: 0, AssumeRole: 0, GetCallerIdentity: 0 };
+  const calls: Record<StandInAction, number> = { GetSessionToken: 0, AssumeRole: 0, GetCallerIdentity: 0, ListMFADevices: 0 };
   const requests: StandInRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -290,6 +292,16 @@ export async function startStsStandIn(opts: StandInOptions): Promise<StsStandIn>
     );
   }
 
+  /** The caller's own devices (IAM users only; real IAM refuses session keys without MFA and roles have none). */
+  function listMfaDevices(caller: Caller): string {
+    if (caller.kind !== 'user') throw new StsFault(403, 'AccessDenied', 'User is not authorized to perform: iam:ListMFADevices');
+    const u = caller.user;
+    const members = u.mfaSerial
+      ? `<member><UserName>${xmlEscape(u.userName)}</UserName><SerialNumber>${xmlEscape(u.mfaSerial)}</SerialNumber><EnableDate>2026-01-01T00:00:00Z</EnableDate></member>`
+      : '';
+    return `<ListMFADevicesResult><MFADevices>${members}</MFADevices><IsTruncated>false</IsTruncated></ListMFADevicesResult>`;
+  }
+
   async function handle(req: IncomingMessage): Promise<{ status: number; body: string; requestId: string }> {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -317,9 +329,15 @@ export async function startStsStandIn(opts: StandInOptions): Promise<StsStandIn>
       if (injected) throw new StsFault(injected.status, injected.code, injected.message, injected.type);
       const caller = identify(credential, securityToken);
       const result =
-        known === 'GetSessionToken' ? getSessionToken(caller, params) : known === 'AssumeRole' ? assumeRole(caller, params) : getCallerIdentity(caller);
+        known === 'GetSessionToken'
+          ? getSessionToken(caller, params)
+          : known === 'AssumeRole'
+            ? assumeRole(caller, params)
+            : known === 'ListMFADevices'
+              ? listMfaDevices(caller)
+              : getCallerIdentity(caller);
       const body =
-        `<?xml version="1.0" encoding="UTF-8"?>\n<${known}Response xmlns="${NS}">${result}` +
+        `<?xml version="1.0" encoding="UTF-8"?>\n<${known}Response xmlns="${known === 'ListMFADevices' ? IAM_NS : NS}">${result}` +
         `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${known}Response>\n`;
       return { status: 200, body, requestId };
     } catch (e) {
