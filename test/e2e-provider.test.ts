@@ -159,10 +159,14 @@ test('ten assume_role-only providers (no profile) behind the default profile\'s 
   assert.notEqual(direct.code, 0);
   assert.match(direct.stderr, /api error AccessDenied/);
   assert.equal(org.calls.GetSessionToken, 0);
+  const first = org.requests.length;
   const plan = await runTfw(['plan', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '313131' } });
   assert.equal(plan.code, 0, plan.stderr + plan.stdout);
   assert.equal(org.calls.GetSessionToken, 1, 'one code for ten accounts');
-  assert.equal(org.calls.AssumeRole, 10, 'terraform assumed each role itself, from the MFA session');
+  // terraform assumed every role itself, each time from the MFA session, never from the long-term keys.
+  const assumed = org.requests.slice(first).filter((r) => r.action === 'AssumeRole');
+  assert.deepEqual(new Set(assumed.map((r) => r.params.RoleArn)), new Set(ORG_ROLES));
+  for (const r of assumed) assert.notEqual(r.accessKeyId, ALICE.accessKeyId);
   const apply = await runTfw(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env });
   assert.equal(apply.code, 0, apply.stderr + apply.stdout);
   assert.equal(org.calls.GetSessionToken, 1, 'the cached session serves the next run: no second code');
