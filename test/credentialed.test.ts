@@ -429,3 +429,67 @@ test('per-run files a killed tfw left behind are swept at the next credentialed 
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await readdir(box.runtime), []);
 });
+
+const ASSUME_ONLY = `
+provider "aws" {
+  alias = "network"
+  assume_role {
+    role_arn = "${ROLES.network}"
+  }
+}
+provider "aws" {
+  alias = "apps"
+  assume_role {
+    role_arn = "${ROLES.apps}"
+  }
+}
+`;
+
+test('exported long-term keys with TFW_MFA_SERIAL: one code, a per-run profile holding the session is the default chain, the keys leave the environment', async (t) => {
+  const { box, dir, record, env } = await setup(t, ASSUME_ONLY, {
+    AWS_ACCESS_KEY_ID: ALICE.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ALICE.secretAccessKey,
+    AWS_PROFILE: 'default',
+    TFW_MFA_SERIAL: ALICE.mfaSerial,
+    TFW_MFA_CODE: freshCode(),
+  });
+  const before = sts.calls.GetSessionToken;
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+  const [start] = await readRecord(record);
+  for (const v of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'TFW_MFA_CODE']) assert.equal(start!.env[v], undefined, v);
+  assert.equal(start!.env.AWS_PROFILE, 'tfw-environment');
+  assert.match(start!.credentials.text, /\[tfw-environment\]\naws_access_key_id = ASIA/);
+  assert.doesNotMatch(start!.credentials.text + start!.config.text, new RegExp(`${ALICE.accessKeyId}|${ALICE.secretAccessKey.replace(/\//g, '\\/')}`));
+  // The default chain of those files is the MFA session: an assume_role from it passes the MFA-only role's check.
+  assert.equal(await whoAmI(start!, 'tfw-environment'), 'arn:aws:iam::111111111111:user/alice');
+  const probe = { ...start!, config: { ...start!.config, text: `${start!.config.text}\n[profile probe]\nsource_profile = tfw-environment\nrole_arn = ${ROLES.network}\n` } };
+  assert.match(await whoAmI(probe, 'probe'), /^arn:aws:sts::222222222222:assumed-role\/network\//);
+  await runFilesGone(box);
+});
+
+test('exported session keys (another tool\'s session): terraform runs with the environment untouched, nothing asked', async (t) => {
+  const exported = { AWS_ACCESS_KEY_ID: 'ASIAOTHERTOOLEXAMPLE', AWS_SECRET_ACCESS_KEY: 'other-secret', AWS_SESSION_TOKEN: 'other-token' };
+  const { dir, record, env } = await setup(t, ASSUME_ONLY, exported);
+  const before = sts.calls.GetSessionToken;
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '', 'tfw says nothing');
+  assert.equal(sts.calls.GetSessionToken, before);
+  const [start] = await readRecord(record);
+  for (const [k, v] of Object.entries(exported)) assert.equal(start!.env[k], v, k);
+  assert.equal(start!.env.AWS_CONFIG_FILE, undefined, 'no per-run files');
+});
+
+test('exported session keys next to a named profile that needs MFA: the named one gets its session, the others keep the exported keys', async (t) => {
+  const exported = { AWS_ACCESS_KEY_ID: 'ASIAOTHERTOOLEXAMPLE', AWS_SECRET_ACCESS_KEY: 'other-secret', AWS_SESSION_TOKEN: 'other-token' };
+  const main = `${ASSUME_ONLY}\nprovider "aws" {\n  alias   = "named"\n  profile = "network"\n}\n`;
+  const { dir, record, env } = await setup(t, main, { ...exported, TFW_MFA_CODE: freshCode() });
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  const [start] = await readRecord(record);
+  for (const [k, v] of Object.entries(exported)) assert.equal(start!.env[k], v, k);
+  assert.ok(start!.env.AWS_CONFIG_FILE);
+  assert.match(await whoAmI(start!, 'network'), /assumed-role\/network\//);
+});
