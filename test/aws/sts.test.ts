@@ -76,7 +76,7 @@ test('an MFA session from GetSessionToken, one call, usable for AssumeRole on an
   const who = await api.getCallerIdentity({ credentials: role, region: REGION });
   assert.deepEqual({ account: who.account, arn: who.arn }, { account: '222222222222', arn: 'arn:aws:sts::222222222222:assumed-role/switch/tfw-alice' });
   assert.match(who.userId, /^AROA.*:tfw-alice$/);
-  assert.deepEqual(s.calls, { GetSessionToken: 1, AssumeRole: 1, GetCallerIdentity: 1 });
+  assert.deepEqual(s.calls, { GetSessionToken: 1, AssumeRole: 1, GetCallerIdentity: 1, ListMFADevices: 0 });
 });
 
 test('AssumeRole with SerialNumber and TokenCode on the call itself', async (t) => {

@@ -89,7 +89,7 @@ test('GetSessionToken with the right device and code gives an MFA session that i
   assert.equal(who.Account, '111111111111');
   assert.match(who.UserId!, /^AIDA[A-Z0-9]{17}$/);
 
-  assert.deepEqual(s.calls, { GetSessionToken: 1, AssumeRole: 0, GetCallerIdentity: 1 });
+  assert.deepEqual(s.calls, { GetSessionToken: 1, AssumeRole: 0, GetCallerIdentity: 1, ListMFADevices: 0 });
   assert.deepEqual(s.requests[0], {
     action: 'GetSessionToken',
     accessKeyId: ALICE.accessKeyId,
@@ -293,7 +293,7 @@ test('errors come back as real STS ErrorResponse XML; GET with a query string wo
   const unknown = await raw(s, { method: 'POST', body: 'Action=GetFederationToken&Version=2011-06-15', headers: { authorization: auth(ALICE.accessKeyId) } });
   assert.equal(unknown.status, 400);
   assert.match(unknown.body, /<Code>InvalidAction<\/Code><Message>Could not find operation GetFederationToken for version 2011-06-15<\/Message>/);
-  assert.deepEqual(s.calls, { GetSessionToken: 0, AssumeRole: 0, GetCallerIdentity: 4 });
+  assert.deepEqual(s.calls, { GetSessionToken: 0, AssumeRole: 0, GetCallerIdentity: 4, ListMFADevices: 0 });
 });
 
 test('a fault hook answers throttling or outages instead of the call', async (t) => {
@@ -381,7 +381,7 @@ test('the aws CLI talks to the stand-in (get-caller-identity, get-session-token 
   const again = await aws(['sts', 'get-session-token', '--serial-number', ALICE.mfaSerial, '--token-code', '777777']);
   assert.notEqual(again.code, 0);
   assert.match(again.stderr, /\(AccessDenied\).*MultiFactorAuthentication failed with invalid MFA one time pass code/);
-  assert.deepEqual(s.calls, { GetSessionToken: 2, AssumeRole: 0, GetCallerIdentity: 1 });
+  assert.deepEqual(s.calls, { GetSessionToken: 2, AssumeRole: 0, GetCallerIdentity: 1, ListMFADevices: 0 });
 });
 
 test('sts-standin-main prints its url as one JSON line and stops on SIGTERM', async (t) => {
@@ -409,4 +409,16 @@ test('sts-standin-main prints its url as one JSON line and stops on SIGTERM', as
   child.kill('SIGTERM');
   const [code] = (await exited) as [number | null];
   assert.equal(code, 0);
+});
+
+test('IAM ListMFADevices (for tfw auth explain --find-device): the caller\'s own device, refused to session keys', async (t) => {
+  const { IAMClient, ListMFADevicesCommand } = await import('@aws-sdk/client-iam');
+  const s = await standIn(t);
+  const iam = (credentials: Creds) => new IAMClient({ region: 'us-east-1', endpoint: s.url, credentials, maxAttempts: 1 });
+  const alice = await iam(keysOf(ALICE)).send(new ListMFADevicesCommand({}));
+  assert.deepEqual(alice.MFADevices?.map((d) => [d.UserName, d.SerialNumber]), [['alice', ALICE.mfaSerial]]);
+  const bob = await iam(keysOf(BOB)).send(new ListMFADevicesCommand({}));
+  assert.deepEqual(bob.MFADevices, []);
+  await assert.rejects(iam(await mfaSession(s, '654321')).send(new ListMFADevicesCommand({})), { name: 'AccessDenied' });
+  assert.equal(s.calls.ListMFADevices, 3);
 });
