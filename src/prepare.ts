@@ -51,7 +51,9 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
   if (targets.length < module.targets.length) deps.log.debug(`${args.command} configures only the backend: providers are left out of the plan`);
   for (const target of targets) {
     for (const u of target.unknowns) {
-      const line = `${target.name}: cannot evaluate ${u.attribute} at ${u.source.file}:${u.source.line} (${u.reason}); assuming terraform's default`;
+      // A role ARN needs no guess: tfw serves the identity that assumes it, whatever it is.
+      const then = /(^|\.)role_arn$/.test(u.attribute) ? 'terraform computes it; tfw serves the identity that assumes it' : "assuming terraform's default";
+      const line = `${target.name}: cannot evaluate ${u.attribute} at ${u.source.file}:${u.source.line} (${u.reason}); ${then}`;
       // Only what decides the credentials deserves the user's attention.
       if (AUTH_ATTRIBUTE.test(u.attribute)) deps.log.note(line);
       else deps.log.debug(line);

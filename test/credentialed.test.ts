@@ -493,3 +493,18 @@ test('exported session keys next to a named profile that needs MFA: the named on
   assert.ok(start!.env.AWS_CONFIG_FILE);
   assert.match(await whoAmI(start!, 'network'), /assumed-role\/network\//);
 });
+
+test('a role ARN known only during the plan (remote state) does not stop the run: the source identity gets its session, terraform assumes the role', async (t) => {
+  const main = `data "terraform_remote_state" "org" {\n  backend = "local"\n}\nprovider "aws" {\n  profile = "source"\n  assume_role {\n    role_arn = data.terraform_remote_state.org.outputs.role_arn\n  }\n}\n`;
+  const { box, dir, record, env } = await setup(t, main, { TFW_MFA_CODE: freshCode() });
+  const before = sts.calls.GetSessionToken;
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sts.calls.GetSessionToken - before, 1);
+  assert.match(r.stderr, /tfw: aws: cannot evaluate assume_role\.role_arn at main\.tf:7 \(refers to data\.terraform_remote_state, known only to terraform\); terraform computes it; tfw serves the identity that assumes it\n/);
+  const [start] = await readRecord(record);
+  // Whatever ARN terraform computes, it assumes it from the MFA session in [source].
+  const probe = { ...start!, config: { ...start!.config, text: `${start!.config.text}\n[profile probe]\nsource_profile = source\nrole_arn = ${ROLES.apps}\n` } };
+  assert.match(await whoAmI(probe, 'probe'), /assumed-role\/apps\//);
+  await runFilesGone(box);
+});

@@ -140,10 +140,12 @@ function planEnvironmentKeys(t: AuthTarget, files: AwsFiles, env: Env): Planned 
   }
   const converted = files.credentials[ENVIRONMENT_PROFILE]?.aws_access_key_id === (keys.kind === 'long-term' ? keys.accessKeyId : undefined);
   if (keys.kind !== 'long-term' || converted) return undefined;
-  const roles = t.assumeRoles.length > 0 ? `, assume_role ${firstRole(t)}` : '';
+  const roles = t.assumeRoles.length > 0;
   return plan({
     action: 'none',
-    reason: `long-term keys exported in AWS_ACCESS_KEY_ID${roles}: no MFA device named for them (TFW_MFA_SERIAL), so terraform uses them as they are; ${NAME_A_DEVICE}`,
+    reason: roles
+      ? `long-term keys exported in AWS_ACCESS_KEY_ID, assume_role ${firstRole(t)}: no MFA device named for them (TFW_MFA_SERIAL), so terraform uses them as they are; ${NAME_A_DEVICE}`
+      : 'long-term keys exported in AWS_ACCESS_KEY_ID: terraform uses them as they are (TFW_MFA_SERIAL would name their MFA device)',
   });
 }
 

@@ -126,6 +126,9 @@ const FUNCTIONS: Record<string, Fn> = {
     if (a.length < 1) throw new EvalError('format() needs a format string');
     return checkString(format(str(a[0], 'format string'), a.slice(1)));
   },
+  // Sensitivity is terraform's display concern; the value is the same (role ARNs from SSM parameters).
+  sensitive: (a) => { arity('sensitive', a, 1); return a[0]!; },
+  nonsensitive: (a) => { arity('nonsensitive', a, 1); return a[0]!; },
   // Seen in role ARNs and profile names of organisation layouts:
   // `title(terraform.workspace)`, `substr(var.env, 0, 3)`, `one(var.roles)`.
   title: (a) => {
