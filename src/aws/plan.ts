@@ -138,8 +138,9 @@ function planEnvironmentKeys(t: AuthTarget, files: AwsFiles, env: Env): Planned 
   if (keys.kind === 'session') {
     return plan({ action: 'none', reason: 'session keys exported in the environment (AWS_SESSION_TOKEN): terraform uses them as they are' });
   }
-  const converted = files.credentials[ENVIRONMENT_PROFILE]?.aws_access_key_id === (keys.kind === 'long-term' ? keys.accessKeyId : undefined);
-  if (keys.kind !== 'long-term' || converted) return undefined;
+  if (keys.kind === 'none') return undefined;
+  // With a device they joined the files as ENVIRONMENT_PROFILE (environment.ts): planned like any profile.
+  if (files.credentials[ENVIRONMENT_PROFILE]?.aws_access_key_id === keys.accessKeyId) return undefined;
   const roles = t.assumeRoles.length > 0;
   return plan({
     action: 'none',
