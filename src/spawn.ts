@@ -1,12 +1,40 @@
 // Finding terraform, spawning it with the terminal's stdio, relaying signals,
 // and turning its end into an exit status. Knows paths and env, no credentials.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { accessSync, constants as fsConstants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { TfwError } from './errors.ts';
 
 import type { Env } from './model.ts';
+
+// Children still running, shared through the global registry (cli.js and
+// the lazy bundle each hold a copy of this module): after an internal error
+// tfw still waits for terraform, which may hold a state lock.
+const RUNNING = Symbol.for('tfw.runningChildren');
+function running(): Set<ChildProcess> {
+  const g = globalThis as Record<symbol, Set<ChildProcess> | undefined>;
+  return (g[RUNNING] ??= new Set());
+}
+
+function track(child: ChildProcess): void {
+  running().add(child);
+  const done = (): void => {
+    running().delete(child);
+  };
+  child.once('exit', done);
+  child.once('error', done);
+}
+
+/** Resolves when every child tfw started has ended. */
+export function childrenEnded(): Promise<void> {
+  return Promise.all(
+    [...running()].map((c) => new Promise<void>((resolvePromise) => {
+      if (c.exitCode !== null || c.signalCode !== null) resolvePromise();
+      else c.once('exit', () => resolvePromise()).once('error', () => resolvePromise());
+    })),
+  ).then(() => undefined);
+}
 
 /** How a child ended: an exit code, or the signal that killed it. */
 export interface ChildResult {
@@ -24,29 +52,58 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-function realpathOrSelf(path: string): string {
+/** A file's identity: the same file under any name (symlink or hard link). */
+function fileId(path: string): string | undefined {
   try {
-    return realpathSync(path);
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
   } catch {
-    return path;
+    return undefined;
   }
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What PATH holds under a name: the first executable that is not tfw, and the first entry that cannot be run. */
+function searchPath(name: string, env: Env, selfPaths: readonly string[]): { found?: string; notExecutable?: string } {
+  const self = new Set(selfPaths.map(fileId).filter((id): id is string => id !== undefined));
+  let notExecutable: string | undefined;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    if (!isExecutableFile(candidate)) {
+      notExecutable ??= exists(candidate) ? candidate : undefined;
+      continue;
+    }
+    if (self.has(fileId(candidate) ?? '')) continue;
+    return { found: candidate };
+  }
+  return notExecutable !== undefined ? { notExecutable } : {};
 }
 
 /**
  * The first executable called `name` on PATH that is not tfw itself (tfw may
- * be installed as `terraform` through a symlink or a copy of bin/, or reached
- * through `alias terraform=tfw`: running itself would recurse forever).
+ * be installed as `terraform` through a symlink, a hard link or a copy of
+ * bin/, or reached through `alias terraform=tfw`: running itself would
+ * recurse forever).
  */
 export function findOnPath(name: string, env: Env, selfPaths: readonly string[]): string | undefined {
-  const self = new Set(selfPaths.map(realpathOrSelf));
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    if (!isExecutableFile(candidate)) continue;
-    if (self.has(realpathOrSelf(candidate))) continue;
-    return candidate;
-  }
-  return undefined;
+  return searchPath(name, env, selfPaths).found;
+}
+
+/** Like a shell: nothing to run is 127, something that cannot be run (no x bit, a directory) is 126. */
+function lookUp(name: string, env: Env, selfPaths: readonly string[], missing: string): string {
+  const { found, notExecutable } = searchPath(name, env, selfPaths);
+  if (found !== undefined) return found;
+  if (notExecutable !== undefined) throw new TfwError(`${notExecutable} is not an executable file (permission denied)`, 126);
+  throw new TfwError(missing, 127);
 }
 
 /** TFW_TERRAFORM (a path, or a name such as `tofu`), else `terraform` on PATH. */
@@ -55,18 +112,16 @@ export function resolveTerraform(env: Env, cwd: string, selfPaths: readonly stri
   if (wanted !== undefined && wanted !== '') {
     if (wanted.includes('/')) {
       const path = isAbsolute(wanted) ? wanted : resolve(cwd, wanted);
-      if (!isExecutableFile(path)) throw new TfwError(`TFW_TERRAFORM=${wanted} is not an executable file`, 127);
+      if (!exists(path)) throw new TfwError(`TFW_TERRAFORM=${wanted}: no such file`, 127);
+      if (!isExecutableFile(path)) throw new TfwError(`TFW_TERRAFORM=${wanted} is not an executable file (permission denied)`, 126);
+      if (selfPaths.some((p) => fileId(p) !== undefined && fileId(p) === fileId(path))) {
+        throw new TfwError(`TFW_TERRAFORM=${wanted} is tfw itself: point it at terraform`, 126);
+      }
       return path;
     }
-    const found = findOnPath(wanted, env, selfPaths);
-    if (found === undefined) throw new TfwError(`TFW_TERRAFORM=${wanted}: no such command on PATH`, 127);
-    return found;
+    return lookUp(wanted, env, selfPaths, `TFW_TERRAFORM=${wanted}: no such command on PATH (other than tfw itself)`);
   }
-  const found = findOnPath('terraform', env, selfPaths);
-  if (found === undefined) {
-    throw new TfwError('no terraform binary on PATH (other than tfw itself); install terraform or set TFW_TERRAFORM', 127);
-  }
-  return found;
+  return lookUp('terraform', env, selfPaths, 'no terraform binary on PATH (other than tfw itself); install terraform or set TFW_TERRAFORM');
 }
 
 /** A shell's convention: killed by signal N → 128+N. */
@@ -149,6 +204,7 @@ export interface SpawnOptions {
 export function runChild(file: string, args: readonly string[], { cwd, env, relay }: SpawnOptions): Promise<ChildResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, [...args], { cwd, env: env as NodeJS.ProcessEnv, stdio: 'inherit' });
+    track(child);
     relay.attach(child);
     child.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'failed';
