@@ -1,11 +1,11 @@
 // The per-run AWS config/credentials pair: a private directory that lives as
 // long as the run, and the child environment that points at it.
-import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
+import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildEnvironment, GeneratedFiles } from './aws/types.ts';
 import type { Env } from './model.ts';
-
 
 export interface RunFiles {
   dir: string;
@@ -14,6 +14,51 @@ export interface RunFiles {
 }
 
 const PREFIX = 'tfw-run-';
+/** `tfw-run-<pid>-s<start time>-XXXXXX`, or `tfw-run-<pid>-XXXXXX` where the start time is unknown. */
+const NAME = /^tfw-run-(\d+)-(?:s(\d+)-)?/;
+
+/**
+ * When process `pid` started (Linux: clock ticks since boot, field 22 of
+ * /proc/PID/stat), or undefined where that cannot be read. With the pid it
+ * names one process for good: a pid reused by another process has another
+ * start time.
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[19];
+    return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Run dirs of this process not removed yet. An 'exit' hook removes them even
+// when tfw ends without reaching its own cleanup (an uncaught exception,
+// process.exit). Shared through the global registry: cli.js and the lazy
+// bundle each hold a copy of this module.
+const LIVE = Symbol.for('tfw.liveRunDirs');
+function liveDirs(): Set<string> {
+  const g = globalThis as Record<symbol, Set<string> | undefined>;
+  let set = g[LIVE];
+  if (set === undefined) {
+    const created = new Set<string>();
+    set = created;
+    g[LIVE] = created;
+    process.on('exit', () => {
+      for (const dir of created) {
+        try {
+          rmSync(dir, { recursive: true, force: true });
+        } catch {
+          // nothing more can be done while exiting
+        }
+      }
+    });
+  }
+  return set;
+}
 
 /** $XDG_RUNTIME_DIR (a per-user tmpfs on most desktops) if set, else the OS temp dir. */
 export function runFilesBase(env: Env): string {
@@ -25,7 +70,10 @@ export function runFilesBase(env: Env): string {
 
 /** Creates the 0700 directory and writes both files 0600 (created with that mode: never readable by others, not even briefly). */
 export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'config' | 'credentials'>, pid = process.pid): Promise<RunFiles> {
-  const dir = await mkdtemp(join(base, `${PREFIX}${pid}-`));
+  const start = processStartTime(pid);
+  // mkdtemp creates it 0700.
+  const dir = await mkdtemp(join(base, `${PREFIX}${pid}-${start !== undefined ? `s${start}-` : ''}`));
+  liveDirs().add(dir);
   await chmod(dir, 0o700);
   const runFiles: RunFiles = { dir, configFile: join(dir, 'config'), credentialsFile: join(dir, 'credentials') };
   try {
@@ -40,6 +88,7 @@ export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'c
 
 export async function removeRunFiles(runFiles: Pick<RunFiles, 'dir'>): Promise<void> {
   await rm(runFiles.dir, { recursive: true, force: true });
+  liveDirs().delete(runFiles.dir);
 }
 
 function isAlive(pid: number): boolean {
@@ -53,9 +102,22 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * Whether the run that made a dir is over: its pid is gone, or (where start
+ * times can be read) the pid now belongs to a process that started at
+ * another time, i.e. the pid was reused. A live pid with no start time to
+ * compare is left alone: it may be the run.
+ */
+function runIsOver(pid: number, start: string | undefined): boolean {
+  if (!isAlive(pid)) return true;
+  if (start === undefined) return false;
+  const now = processStartTime(pid);
+  return now !== undefined && now !== start;
+}
+
+/**
  * Removes the run directories of tfw runs that died without cleaning up
- * (SIGKILL, power loss): ours by name and owner, whose pid is gone.
- * Returns what it removed.
+ * (SIGKILL, power loss): ours by name and owner (a real directory, not a
+ * link), whose run is over. Returns what it removed.
  */
 export async function sweepStaleRunFiles(base: string, uid = process.getuid?.()): Promise<string[]> {
   let names: string[];
@@ -67,12 +129,13 @@ export async function sweepStaleRunFiles(base: string, uid = process.getuid?.())
   const removed: string[] = [];
   await Promise.all(
     names.map(async (name) => {
-      if (!name.startsWith(PREFIX)) return;
-      const pid = Number.parseInt(name.slice(PREFIX.length), 10);
-      if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) return;
+      const m = NAME.exec(name);
+      if (!m) return;
+      const pid = Number(m[1]);
+      if (!Number.isSafeInteger(pid) || pid <= 0 || !runIsOver(pid, m[2])) return;
       const dir = join(base, name);
       try {
-        const info = await stat(dir);
+        const info = await lstat(dir);
         if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) return;
         await rm(dir, { recursive: true, force: true });
         removed.push(dir);

@@ -1,11 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { chown, mkdtemp, mkdir, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildChildEnv, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from '../src/runfiles.ts';
+import { buildChildEnv, processStartTime, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from '../src/runfiles.ts';
+import { ROOT } from './support/harness.ts';
+
+const deadPid = (): string => spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+const ownStart = processStartTime(process.pid);
 
 async function tempBase(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const base = await mkdtemp(join(tmpdir(), 'tfw-test-'));
@@ -72,3 +76,53 @@ test('child env points at the run files and drops every key variable, without to
   });
   assert.equal(JSON.stringify(parent), frozen);
 });
+
+test('a run dir whose pid now belongs to another process (pid reused) is swept; the live run\'s own dir stays', { skip: ownStart ? undefined : 'no /proc/PID/stat start times on this system' }, async (t) => {
+  const base = await tempBase(t);
+  const mine = join(base, `tfw-run-${process.pid}-s${ownStart}-live01`);
+  const reused = join(base, `tfw-run-${process.pid}-s${Number(ownStart) + 1}-gone01`);
+  await Promise.all([mkdir(mine), mkdir(reused)]);
+  assert.deepEqual(await sweepStaleRunFiles(base), [reused]);
+  assert.equal(existsSync(mine), true);
+});
+
+test('the run dir name records the pid and its start time', { skip: ownStart ? undefined : 'no /proc/PID/stat start times on this system' }, async (t) => {
+  const base = await tempBase(t);
+  const rf = await writeRunFiles(base, { config: '', credentials: '' });
+  assert.match(rf.dir, new RegExp(`/tfw-run-${process.pid}-s${ownStart}-[\\w]{6}$`));
+  await removeRunFiles(rf);
+});
+
+test('the sweep never follows a link named like a run dir, and leaves another user\'s dirs alone', async (t) => {
+  const base = await tempBase(t);
+  const target = join(base, 'precious');
+  await mkdir(target);
+  const link = join(base, `tfw-run-${deadPid()}-link01`);
+  await symlink(target, link);
+  const foreign = join(base, `tfw-run-${deadPid()}-other1`);
+  await mkdir(foreign);
+  const root = process.getuid?.() === 0;
+  if (root) await chown(foreign, 65534, 65534);
+  const removed = await sweepStaleRunFiles(base);
+  assert.deepEqual(removed, root ? [] : [foreign]);
+  assert.equal(existsSync(link), true, 'the link is not a run dir');
+  assert.equal(existsSync(target), true);
+  if (!root) t.diagnostic('not root: cannot make a dir owned by someone else; that half is not exercised');
+});
+
+for (const [how, end] of [
+  ['an uncaught exception', "throw new Error('boom')"],
+  ['process.exit', 'process.exit(3)'],
+] as const) {
+  test(`run dirs are removed when the process ends by ${how} before its own cleanup`, async (t) => {
+    const base = await tempBase(t);
+    const code = `import { writeRunFiles } from ${JSON.stringify(join(ROOT, 'src/runfiles.ts'))};
+      const rf = await writeRunFiles(${JSON.stringify(base)}, { config: '[default]\\n', credentials: '[default]\\n' });
+      process.stdout.write(rf.dir);
+      ${end};`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stdout, /tfw-run-/, r.stderr);
+    assert.deepEqual(await readdir(base), []);
+  });
+}
