@@ -2,8 +2,9 @@
 // in a 0700 directory, written atomically, guarded by an inter-process lock so
 // concurrent runs on a cold cache ask for one code.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TfwError } from '../errors.ts';
 import type { Env } from '../model.ts';
 import type { LongTermKeys, SessionCredentials } from './types.ts';
 
@@ -92,16 +93,51 @@ function isFileShape(value: unknown): value is FileShape {
   );
 }
 
+/**
+ * Refuses a cache directory someone else could read from or write into:
+ * owned by another user, or writable by group or others (they could remove,
+ * swap or plant session files). Missing is fine: it is created 0700.
+ * One stat, so the warm path stays cheap.
+ */
+export async function checkCacheDir(dir: string, uid = process.getuid?.()): Promise<void> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch {
+    // Missing (created 0700 when needed) or unreachable (using it fails, with its own message).
+    return;
+  }
+  const fix = `fix it or set TFW_CACHE_DIR (TFW_NO_CACHE=1 runs without a cache)`;
+  if (!info.isDirectory()) throw new TfwError(`the session cache ${dir} is not a directory: ${fix}`);
+  if (uid !== undefined && info.uid !== uid) {
+    throw new TfwError(`refusing the session cache ${dir}: it is owned by uid ${info.uid}, not by you (uid ${uid}); ${fix}`);
+  }
+  const mode = info.mode & 0o777;
+  if ((mode & 0o022) !== 0) {
+    const who = [mode & 0o020 ? 'group' : '', mode & 0o002 ? 'others' : ''].filter(Boolean).join(' and ');
+    throw new TfwError(`refusing the session cache ${dir}: it is writable by ${who} (mode ${mode.toString(8).padStart(4, '0')}); chmod 700 it, or set TFW_CACHE_DIR`);
+  }
+}
+
 async function ensureDir(dir: string): Promise<void> {
+  await checkCacheDir(dir);
+  // Created 0700 (umask can only narrow it); parents too, when missing.
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  // mkdir's mode is masked by umask and ignored for an existing dir: make it so.
+  // An existing dir of ours that others may read (0755): make it private.
   await chmod(dir, 0o700);
 }
 
 export class SessionCache {
+  private checked: Promise<void> | undefined;
   constructor(readonly dir: string) {}
 
+  /** The ownership/mode check, once per cache object. */
+  private check(): Promise<void> {
+    return (this.checked ??= checkCacheDir(this.dir));
+  }
+
   async read(key: SessionKey): Promise<CacheRead> {
+    await this.check();
     const file = cacheFileFor(this.dir, key);
     let text: string;
     try {
@@ -175,6 +211,7 @@ export class SessionCache {
   }
 
   async list(): Promise<CacheEntryInfo[]> {
+    await this.check();
     let names: string[];
     try {
       names = await readdir(this.dir);

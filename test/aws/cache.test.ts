@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, cacheFileFor, SessionCache, type SessionKey } from '../../src/aws/cache.ts';
+import { TfwError } from '../../src/errors.ts';
 
 const key: SessionKey = {
   serial: 'arn:aws:iam::111111111111:mfa/alice',
@@ -95,4 +96,65 @@ test('the lock serialises holders: the second waits for the first', async (t) =>
   await Promise.all([first, second]);
   assert.deepEqual(order, ['first-in', 'first-out', 'second']);
   assert.equal(waited, true);
+});
+
+test('a cache dir writable by group or others is refused with one line naming it and what is wrong; nothing read, written or fixed', async (t) => {
+  for (const [mode, who] of [[0o770, 'group'], [0o707, 'others'], [0o777, 'group and others']] as const) {
+    const dir = await tempDir(t);
+    await mkdir(dir);
+    await chmod(dir, mode);
+    const cache = new SessionCache(dir);
+    const refused = (e: unknown) =>
+      e instanceof TfwError && e.message === `refusing the session cache ${dir}: it is writable by ${who} (mode ${mode.toString(8).padStart(4, '0')}); chmod 700 it, or set TFW_CACHE_DIR`;
+    await assert.rejects(cache.read(key), refused);
+    await assert.rejects(cache.write(key, creds, new Date()), refused);
+    await assert.rejects(cache.withLock(key, async () => 1), refused);
+    await assert.rejects(cache.list(), refused);
+    assert.deepEqual(await readdir(dir), []);
+    assert.equal((await stat(dir)).mode & 0o777, mode, 'left as it was: the user decides');
+  }
+});
+
+test('a cache dir owned by someone else is refused, saying whose it is', { skip: process.getuid?.() === 0 ? undefined : 'needs root to make a dir owned by another user' }, async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(dir, { mode: 0o700 });
+  await chown(dir, 65534, 65534);
+  await assert.rejects(new SessionCache(dir).read(key), (e: unknown) => e instanceof TfwError && e.message.startsWith(`refusing the session cache ${dir}: it is owned by uid 65534, not by you (uid 0)`));
+  await assert.rejects(new SessionCache(dir).write(key, creds, new Date()), /owned by uid 65534/);
+  assert.deepEqual(await readdir(dir), []);
+});
+
+test('a private cache dir of ours that others could read (0755) is made 0700 when written', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(dir);
+  await chmod(dir, 0o755);
+  await new SessionCache(dir).write(key, creds, new Date());
+  assert.equal((await stat(dir)).mode & 0o777, 0o700);
+});
+
+test('a session file is replaced whole (write + rename): a reader that opened the old file reads it complete', async (t) => {
+  const dir = await tempDir(t);
+  const cache = new SessionCache(dir);
+  await cache.write(key, creds, new Date('2029-01-01T00:00:00Z'));
+  const file = cacheFileFor(dir, key);
+  const before = await readFile(file, 'utf8');
+  const reader = await open(file, 'r');
+  t.after(() => reader.close());
+  const newer = { ...creds, accessKeyId: 'ASIAEXAMPLE000000002', sessionToken: 't'.repeat(5000) };
+  await cache.write(key, newer, new Date('2029-06-01T00:00:00Z'));
+  assert.equal(await reader.readFile('utf8'), before, 'the old file was not rewritten in place');
+  const r = await cache.read(key);
+  assert.equal(r.state === 'hit' && r.session.credentials.accessKeyId, 'ASIAEXAMPLE000000002');
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+});
+
+test('concurrent writers and readers: every read is a whole session, never a torn file', async (t) => {
+  const dir = await tempDir(t);
+  const cache = new SessionCache(dir);
+  await cache.write(key, creds, new Date());
+  const writers = Array.from({ length: 20 }, (_, i) => cache.write(key, { ...creds, sessionToken: String(i).repeat(20000) }, new Date()));
+  const states = await Promise.all(Array.from({ length: 60 }, () => cache.read(key).then((r) => r.state)));
+  await Promise.all(writers);
+  assert.deepEqual([...new Set(states)], ['hit']);
+  assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.tmp')), []);
 });
