@@ -52,6 +52,19 @@ export function sessionSettings(env: Env, command: string | undefined): SessionS
   return { durationSeconds, marginSeconds, useCache: !truthy(env.TFW_NO_CACHE) };
 }
 
+export interface StsTimeouts {
+  /** ms to establish a connection. */
+  connectionTimeoutMs: number;
+  /** ms a request may wait for STS's answer. */
+  requestTimeoutMs: number;
+}
+
+/** TFW_STS_TIMEOUT: how long tfw waits for STS's answer (default 10 s); connecting gets at most 3 s of it. */
+export function stsTimeouts(env: Env): StsTimeouts {
+  const seconds = durationSetting(env, 'TFW_STS_TIMEOUT', 10, 1, 600);
+  return { connectionTimeoutMs: Math.min(3, seconds) * 1000, requestTimeoutMs: seconds * 1000 };
+}
+
 /** The STS endpoint the SDKs would use ('' for AWS's own). */
 export function stsEndpoint(env: Env): string {
   return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || '';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDuration, sessionSettings, stsEndpoint } from '../src/settings.ts';
+import { parseDuration, sessionSettings, stsEndpoint, stsTimeouts } from '../src/settings.ts';
 import { ConfigError } from '../src/errors.ts';
 
 test('durations in seconds or with units', () => {
@@ -39,4 +39,12 @@ test('STS endpoint: the service-specific variable wins over the generic one', ()
   assert.equal(stsEndpoint({ AWS_ENDPOINT_URL: 'http://a', AWS_ENDPOINT_URL_STS: 'http://b' }), 'http://b');
   assert.equal(stsEndpoint({ AWS_ENDPOINT_URL: 'http://a' }), 'http://a');
   assert.equal(stsEndpoint({}), '');
+});
+
+test('TFW_STS_TIMEOUT: how long to wait for STS (default 10 s; connecting gets at most 3 s); nonsense is one line', () => {
+  assert.deepEqual(stsTimeouts({}), { connectionTimeoutMs: 3000, requestTimeoutMs: 10000 });
+  assert.deepEqual(stsTimeouts({ TFW_STS_TIMEOUT: '1' }), { connectionTimeoutMs: 1000, requestTimeoutMs: 1000 });
+  assert.deepEqual(stsTimeouts({ TFW_STS_TIMEOUT: '1m' }), { connectionTimeoutMs: 3000, requestTimeoutMs: 60000 });
+  assert.throws(() => stsTimeouts({ TFW_STS_TIMEOUT: 'soon' }), (e: unknown) => e instanceof ConfigError && /TFW_STS_TIMEOUT=soon is not a duration/.test(e.message));
+  assert.throws(() => stsTimeouts({ TFW_STS_TIMEOUT: '0' }), ConfigError);
 });

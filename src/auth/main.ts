@@ -20,7 +20,7 @@ function styleFor(deps: Deps, argv: readonly string[]): Style {
 
 const EPILOGUE = `Everything else is terraform's: tfw ARGS… runs terraform with exactly ARGS.
 Settings: TFW_MFA_CODE, TFW_TERRAFORM, TFW_CACHE_DIR, TFW_NO_CACHE, TFW_SESSION_DURATION,
-TFW_SESSION_MARGIN, TFW_APPLY_MARGIN, TFW_QUIET, TFW_DEBUG (see the README).`;
+TFW_SESSION_MARGIN, TFW_APPLY_MARGIN, TFW_STS_TIMEOUT, TFW_QUIET, TFW_DEBUG (see the README).`;
 
 export async function authMain(argv: readonly string[], deps: Deps): Promise<number> {
   let status_ = 0;

@@ -33,6 +33,8 @@ export function describeStsFailure(error: StsCallError, device: MfaDevice): stri
       return `${error.message} (${who})`;
     case 'throttled':
       return `STS kept throttling GetSessionToken (${who}) after retries; try again in a moment`;
+    case 'clock-skew':
+      return `${error.message} (${who}): check this machine's clock (NTP)`;
     case 'validation':
       return `STS rejected the request (${who}): ${error.message}${/duration/i.test(error.message) ? ' (see TFW_SESSION_DURATION)' : ''}`;
     default:

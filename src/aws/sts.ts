@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { redact } from '../redact.ts';
 import type { Env } from '../model.ts';
+import { stsTimeouts } from '../settings.ts';
 import type { LongTermKeys, SessionCredentials } from './types.ts';
 
 export type StsFailureKind =
@@ -19,6 +20,7 @@ export type StsFailureKind =
   | 'expired-token'
   | 'unreachable'
   | 'throttled'
+  | 'clock-skew'
   | 'validation'
   | 'other';
 
@@ -52,9 +54,9 @@ export interface StsApi {
 }
 
 export interface StsApiOptions {
-  /** ms to establish a connection (default 3000). */
+  /** ms to establish a connection (default: from TFW_STS_TIMEOUT, at most 3000). */
   connectionTimeoutMs?: number;
-  /** ms a request may sit without a response (default 10000). */
+  /** ms a request may sit without a response (default: TFW_STS_TIMEOUT, 10000). */
   requestTimeoutMs?: number;
 }
 
@@ -91,9 +93,13 @@ function codeAwareRetry(current: () => CallContext | undefined): RetryStrategy {
     acquireInitialRetryToken: async () => retryToken(0, 0),
     async refreshRetryTokenForRetry(token, info) {
       const attempt = token.getRetryCount() + 1;
-      if (attempt >= MAX_ATTEMPTS || !retryable(info.errorType, current()?.spendsCode ?? true)) {
+      // STS checks the request's time before the code: a request it refused
+      // for clock skew spent nothing, and the SDK has just corrected its clock.
+      const skewCorrected = (info.error as { $metadata?: { clockSkewCorrected?: boolean } } | undefined)?.$metadata?.clockSkewCorrected === true;
+      if (attempt >= MAX_ATTEMPTS || !(skewCorrected || retryable(info.errorType, current()?.spendsCode ?? true))) {
         throw new Error('no retry');
       }
+      if (skewCorrected) return retryToken(attempt, 0);
       const base = info.errorType === 'THROTTLING' ? 500 : 100;
       const delay = Math.floor(Math.random() * Math.min(20_000, base * 2 ** attempt));
       return retryToken(attempt, delay);
@@ -137,12 +143,17 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
-function toStsCallError(e: unknown, endpoint: string): StsCallError {
+const SKEW_MESSAGE = /Signature expired|Signature not yet current|RequestTimeTooSkewed|request time.*(too|difference)/i;
+
+function toStsCallError(e: unknown, endpoint: string, timeouts: Required<StsApiOptions>): StsCallError {
   if (e instanceof StsCallError) return e;
   const err = (typeof e === 'object' && e !== null ? e : { message: String(e) }) as SdkErrorShape;
   const message = err.message || err.name || 'unknown error';
   if (err.$fault !== undefined && err.name) {
     const code = err.name;
+    if (code === 'RequestTimeTooSkewed' || SKEW_MESSAGE.test(message)) {
+      return new StsCallError('clock-skew', `STS at ${endpoint} refused the request's time even after correcting for this machine's clock: ${message}`, endpoint, code);
+    }
     const kind: StsFailureKind =
       code === 'AccessDenied' && /MultiFactorAuthentication failed/i.test(message)
         ? 'invalid-code'
@@ -160,10 +171,16 @@ function toStsCallError(e: unknown, endpoint: string): StsCallError {
                     : 'validation'
                   : 'other';
     // A reply that is not STS's (an HTML page from a proxy, say) has no AWS code worth showing.
-    if (kind === 'other' && (code === 'Unknown' || code === 'UnknownError' || /^\d{3}$/.test(code))) {
+    if (kind === 'other' && (code === 'Unknown' || code === 'UnknownError' || message === 'Unknown' || /^\d{3}$/.test(code))) {
       return new StsCallError('other', `unexpected answer from STS at ${endpoint} (HTTP ${err.$metadata?.httpStatusCode ?? '?'}): ${message}`, endpoint);
     }
     return new StsCallError(kind, message, endpoint, code);
+  }
+  if (/requestTimeout|socket timed out after/.test(message)) {
+    return new StsCallError('unreachable', `STS at ${endpoint} did not answer within ${timeouts.requestTimeoutMs / 1000} s (TFW_STS_TIMEOUT sets how long to wait)`, endpoint);
+  }
+  if (/did not establish a connection/.test(message)) {
+    return new StsCallError('unreachable', `cannot reach STS at ${endpoint}: no connection within ${timeouts.connectionTimeoutMs / 1000} s`, endpoint);
   }
   if ((err.code && NETWORK_CODES.has(err.code)) || err.name === 'TimeoutError' || err.name === 'RequestTimeout') {
     // The SDK's timeout message names its own package; what the user needs is the endpoint and the reason.
@@ -188,6 +205,7 @@ function plainCredentials(c: LongTermKeys | SessionCredentials): CallContext['cr
 
 export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
   const configured = endpointFrom(env);
+  const timeouts: Required<StsApiOptions> = { ...stsTimeouts(env), ...options };
   const context = new AsyncLocalStorage<CallContext>();
   const clients = new Map<string, STSClient>();
   let sdk: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
@@ -224,8 +242,8 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
         authSchemePreference: ['sigv4'],
         userAgentAppId: 'tfw',
         requestHandler: {
-          connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-          requestTimeout: options.requestTimeoutMs ?? 10_000,
+          connectionTimeout: timeouts.connectionTimeoutMs,
+          requestTimeout: timeouts.requestTimeoutMs,
           // without it, recent @smithy/node-http-handler only logs a warning and keeps waiting
           throwOnRequestTimeout: true,
         },
@@ -250,7 +268,7 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
       const { sdk: loaded, client: c } = await client(region);
       return await context.run(ctx, () => run(loaded, c));
     } catch (e) {
-      throw toStsCallError(e, endpoint);
+      throw toStsCallError(e, endpoint, timeouts);
     }
   }
 

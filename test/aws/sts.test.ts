@@ -203,6 +203,42 @@ test('an endpoint that accepts connections but never answers is unreachable afte
   assert.ok(performance.now() - started < 2_000);
 });
 
+test('TFW_STS_TIMEOUT bounds the wait for an STS that never answers; the message says how long and what sets it', async (t) => {
+  const sockets = new Set<Socket>();
+  const srv = createTcpServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    srv.close();
+  });
+  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  const e = await failsWith(session(createStsApi({ AWS_ENDPOINT_URL_STS: url, TFW_STS_TIMEOUT: '1' })), 'unreachable');
+  assert.equal(e.message, `STS at ${url} did not answer within 1 s (TFW_STS_TIMEOUT sets how long to wait)`);
+});
+
+test('clock skew: STS refuses the request\'s time, the SDK corrects its clock from STS\'s, and the call (code included) is sent again once', async (t) => {
+  // STS's clock is an hour ahead of this machine's; it allows 15 minutes.
+  const s = await standIn(t, { now: () => Date.now() + 3600_000, maxSkewMs: 15 * 60_000 });
+  const api = createStsApi({ AWS_ENDPOINT_URL_STS: s.url });
+  const creds = await session(api, '314159');
+  assert.match(creds.accessKeyId, /^ASIA/);
+  assert.equal(s.calls.GetSessionToken, 2, 'refused for its time, then accepted');
+  assert.deepEqual(s.requests.map((r) => r.params.TokenCode), ['314159', '314159']);
+  // the corrected clock holds for the next calls
+  await api.getCallerIdentity({ credentials: creds, region: REGION });
+  assert.equal(s.calls.GetCallerIdentity, 1);
+});
+
+test('a time STS still refuses is clock-skew, with AWS\'s message, and the code is not sent again', async (t) => {
+  const s = await standIn(t, { fault: () => ({ status: 403, code: 'SignatureDoesNotMatch', message: 'Signature expired: 20200101T000000Z is now earlier than 20200101T001500Z (20200101T003000Z - 15 min.)' }) });
+  const e = await failsWith(session(createStsApi({ AWS_ENDPOINT_URL_STS: s.url })), 'clock-skew');
+  assert.match(e.message, new RegExp(`^STS at ${s.url} refused the request's time.*Signature expired`));
+  assert.equal(s.calls.GetSessionToken, 1);
+});
+
 test('AWS_ENDPOINT_URL_STS wins over AWS_ENDPOINT_URL, which is used alone', async (t) => {
   const specific = await standIn(t);
   const generic = await standIn(t);

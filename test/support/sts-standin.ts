@@ -60,6 +60,12 @@ export interface StandInOptions {
   now?: () => number;
   /** Consulted for every counted call before it is handled: a fault to answer instead, or undefined. */
   fault?: (request: StandInRequest) => StandInFault | undefined;
+  /**
+   * Refuse a request whose signing time (X-Amz-Date) is further than this
+   * from the stand-in's clock, as STS does (15 min), with SignatureDoesNotMatch
+   * and its clock in the Date header. Default: no check.
+   */
+  maxSkewMs?: number;
 }
 
 // ListMFADevices is IAM's, not STS's: one stand-in serves both (point AWS_ENDPOINT_URL_IAM at it too).
@@ -109,6 +115,8 @@ const xmlEscape = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const amzDate = (ms: number): string => isoSeconds(ms).replace(/[-:]/g, '');
+const parseAmzDate = (s: string): number => Date.parse(s.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 function randomId(prefix: string, length = 20): string {
@@ -327,6 +335,17 @@ export async function startStsStandIn(opts: StandInOptions): Promise<StsStandIn>
       requests.push(request);
       const injected = opts.fault?.(request);
       if (injected) throw new StsFault(injected.status, injected.code, injected.message, injected.type);
+      if (opts.maxSkewMs !== undefined) {
+        const signed = header(req, 'x-amz-date') ?? all['X-Amz-Date'] ?? '';
+        const at = parseAmzDate(signed);
+        const clock = now();
+        if (!Number.isNaN(at) && at < clock - opts.maxSkewMs) {
+          throw new StsFault(403, 'SignatureDoesNotMatch', `Signature expired: ${signed} is now earlier than ${amzDate(clock - opts.maxSkewMs)} (${amzDate(clock)} - 15 min.)`);
+        }
+        if (!Number.isNaN(at) && at > clock + opts.maxSkewMs) {
+          throw new StsFault(403, 'SignatureDoesNotMatch', `Signature not yet current: ${signed} is still later than ${amzDate(clock + opts.maxSkewMs)} (${amzDate(clock)} + 15 min.)`);
+        }
+      }
       const caller = identify(credential, securityToken);
       const result =
         known === 'GetSessionToken'
@@ -359,7 +378,8 @@ export async function startStsStandIn(opts: StandInOptions): Promise<StsStandIn>
       'Content-Type': 'text/xml',
       'Content-Length': Buffer.byteLength(answer.body),
       'x-amzn-RequestId': answer.requestId,
-      Date: new Date().toUTCString(),
+      // The stand-in's own clock, as STS's: the SDKs correct their skew from it.
+      Date: new Date(now()).toUTCString(),
     });
     res.end(answer.body);
   }
