@@ -246,3 +246,47 @@ test('login --all-devices: every MFA device of the AWS config, once each', async
   assert.match(r.stdout, /^arn:aws:iam::111111111111:mfa\/alice \(profile source\): session valid until/);
   assert.equal(sts.calls.GetSessionToken - before, 1);
 });
+
+test('a cached session STS says is expired: credential-process drops it and gets a new one, once; with no code source, one line saying to log in', async (t) => {
+  // STS's clock can jump ahead: the session expires for STS while tfw's cache still calls it valid.
+  let ahead = 0;
+  const clocked = await startStsStandIn({ users: [ALICE], roles: [{ arn: SWITCH, requireMfa: true }], now: () => Date.now() + ahead });
+  t.after(() => clocked.stop());
+  const { box, env } = await setup(t, clocked.url);
+  const cacheFiles = async () => (await readdir(join(box.cache, 'tfw'))).filter((n) => n.endsWith('.json'));
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
+  ahead = 13 * 3600_000;
+
+  const noSource = await runTfw(['auth', 'credential-process', '--profile', 'switch'], { cwd: box.root, env });
+  assert.equal(noSource.code, 1);
+  assert.equal(noSource.stdout, '');
+  assert.equal(noSource.stderr, `tfw: STS no longer accepts the cached MFA session of ${ALICE.mfaSerial} (profile switch): run \`tfw auth login --profile switch\`\n`);
+  assert.deepEqual(await cacheFiles(), [], 'the rejected session was dropped');
+
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
+  ahead += 13 * 3600_000;
+  const before = clocked.calls.GetSessionToken;
+  const renewed = await runTfw(['auth', 'credential-process', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  assert.equal(renewed.code, 0, renewed.stderr);
+  assert.match(JSON.parse(renewed.stdout).AccessKeyId, /^ASIA/);
+  assert.equal(clocked.calls.GetSessionToken - before, 1, 'one new session');
+  assert.match(renewed.stderr, /^tfw: warning: STS no longer accepts the cached MFA session of arn:aws:iam::111111111111:mfa\/alice \(The security token included in the request is expired\): getting a new one\n/);
+});
+
+test('login checks a cached session with STS (one GetCallerIdentity): one STS rejects is replaced; a valid one is kept', async (t) => {
+  let ahead = 0;
+  const clocked = await startStsStandIn({ users: [ALICE], roles: [{ arn: SWITCH, requireMfa: true }], now: () => Date.now() + ahead });
+  t.after(() => clocked.stop());
+  const { box, env } = await setup(t, clocked.url);
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
+  const kept = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env });
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.equal(clocked.calls.GetSessionToken, 1);
+  assert.equal(clocked.calls.GetCallerIdentity, 1);
+  ahead = 13 * 3600_000;
+  const r = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(clocked.calls.GetSessionToken, 2);
+  assert.match(r.stderr, /tfw: warning: STS no longer accepts the cached MFA session of arn:aws:iam::111111111111:mfa\/alice/);
+  assert.match(r.stdout, /session valid until/);
+});

@@ -1,10 +1,11 @@
 // What each `tfw auth` command does, given its parsed options. yargs wiring
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
 import { analyzeArgs } from '../argv.ts';
-import { cacheDir, SessionCache } from '../aws/cache.ts';
+import { cacheDir, cacheFileFor, SessionCache } from '../aws/cache.ts';
+import type { StsCallError } from '../aws/sts.ts';
 import { loadAwsFiles, loadFilesForTargets, profileNames, profileSection } from '../aws/files.ts';
 import { planAuth } from '../aws/plan.ts';
-import { sessionKeyFor } from '../aws/sessions.ts';
+import { isRejectedSession, sessionKeyFor } from '../aws/sessions.ts';
 import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
 import type { Deps } from '../deps.ts';
 import { TfwError } from '../errors.ts';
@@ -186,13 +187,61 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
     const cache = new SessionCache(cacheDir(deps.env));
     for (const d of devices) await cache.clear(d.serial);
   }
+  const cached = await cachedSessions(devices, deps);
   const sessions = await obtainRunSessions({ devices }, 'login', deps);
+  // A session from the cache is asked to STS once (login is where a network call is expected):
+  // one STS no longer honours (expired by its clock, revoked) is dropped and obtained again.
+  const rejected = await rejectedBySts(devices.filter((d) => sameSession(cached.get(d.id), sessions.get(d.id))), sessions, deps);
+  if (rejected.length > 0) {
+    for (const [d, s] of await obtainRunSessions({ devices: rejected }, 'login', deps)) sessions.set(d, s);
+  }
   const now = deps.now();
   for (const d of devices) {
     const s = sessions.get(d.id)!;
     deps.out(`${d.serial} (profile ${d.rootProfile}): session valid until ${s.expiration.toISOString()} (${formatLeft(s.expiration.getTime() - now.getTime())} left)\n`);
   }
   return 0;
+}
+
+/** What the cache holds for each device now (nothing when the cache is off). */
+async function cachedSessions(devices: readonly MfaDevice[], deps: Deps): Promise<Map<string, SessionCredentials>> {
+  const out = new Map<string, SessionCredentials>();
+  if (!sessionSettings(deps.env, 'login').useCache) return out;
+  const cache = new SessionCache(cacheDir(deps.env));
+  for (const d of devices) {
+    const r = await cache.read(sessionKeyFor(d, stsEndpoint(deps.env)));
+    if (r.state === 'hit') out.set(d.id, r.session.credentials);
+  }
+  return out;
+}
+
+const sameSession = (a: SessionCredentials | undefined, b: SessionCredentials | undefined): boolean =>
+  a !== undefined && b !== undefined && a.accessKeyId === b.accessKeyId && a.sessionToken === b.sessionToken;
+
+/** Drops a cached session STS rejected; when a new one follows, says so (one warning) so the prompt is not a surprise. */
+async function dropRejected(device: MfaDevice, error: StsCallError, deps: Deps, renewing = true): Promise<void> {
+  if (renewing) deps.log.warn(`STS no longer accepts the cached MFA session of ${device.serial} (${error.message}): getting a new one`);
+  await new SessionCache(cacheDir(deps.env)).remove(cacheFileFor(cacheDir(deps.env), sessionKeyFor(device, stsEndpoint(deps.env))));
+}
+
+/** Asks STS who each cached session is; returns the devices whose session it rejected (dropped from the cache). */
+async function rejectedBySts(devices: readonly MfaDevice[], sessions: Map<string, SessionCredentials>, deps: Deps): Promise<MfaDevice[]> {
+  if (devices.length === 0) return [];
+  const sts = await deps.sts();
+  const rejected: MfaDevice[] = [];
+  for (const d of devices) {
+    try {
+      await sts.getCallerIdentity({ credentials: sessions.get(d.id)!, region: d.region });
+    } catch (error) {
+      if (!isRejectedSession(error)) {
+        deps.log.warn(`could not check the cached MFA session of ${d.serial} with STS: ${(error as Error).message}`);
+        continue;
+      }
+      await dropRejected(d, error, deps);
+      rejected.push(d);
+    }
+  }
+  return rejected;
 }
 
 export async function clear(device: string | undefined, deps: Deps): Promise<number> {
@@ -271,36 +320,51 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
   if (target.action !== 'mfa' || device === undefined) {
     throw new TfwError(`profile ${profile} needs no MFA session from tfw (${target.reason}); use it directly`);
   }
-  let session: SessionCredentials;
-  if (deps.ask === undefined && !deps.env.TFW_MFA_CODE) {
-      const r = await new SessionCache(cacheDir(deps.env)).read(sessionKeyFor(device, stsEndpoint(deps.env)));
+  const canAsk = deps.ask !== undefined || Boolean(deps.env.TFW_MFA_CODE);
+  const getSession = async (): Promise<SessionCredentials> => {
+    if (canAsk) return (await obtainRunSessions(runPlan.plan, 'credential-process', deps)).get(device.id)!;
+    const r = await new SessionCache(cacheDir(deps.env)).read(sessionKeyFor(device, stsEndpoint(deps.env)));
     if (r.state !== 'hit' || r.session.credentials.expiration.getTime() <= deps.now().getTime() + 60_000) {
       throw new TfwError(`no valid MFA session for ${device.serial} (profile ${profile}): run \`tfw auth login --profile ${profile}\``);
     }
-    session = r.session.credentials;
-  } else {
-    session = (await obtainRunSessions(runPlan.plan, 'credential-process', deps)).get(device.id)!;
-  }
+    return r.session.credentials;
+  };
   // Roles from the root outward: each is assumed with the previous credentials.
   const roles = target.chain.filter((h) => h.kind === 'role' && h.roleArn).reverse();
-  let credentials = session;
-  const sts = roles.length > 0 ? await deps.sts() : undefined;
-  for (const hop of roles) {
-    const section = profileSection(runPlan.awsFiles, hop.profile) ?? {};
-    const duration = Number(section.duration_seconds);
-    try {
-      credentials = await sts!.assumeRole({
-        credentials,
-        roleArn: hop.roleArn!,
-        sessionName: section.role_session_name || `tfw-${Date.now()}`,
-        ...(section.external_id ? { externalId: section.external_id } : {}),
-        ...(Number.isFinite(duration) && duration > 0 ? { durationSeconds: duration } : {}),
-        region: device.region,
-      });
-    } catch (error) {
-      throw new TfwError(`cannot assume ${hop.roleArn} for profile ${hop.profile} with the MFA session of ${device.serial}: ${(error as Error).message}`);
+  const assumeChain = async (session: SessionCredentials, rejectedSession: (error: StsCallError) => Promise<SessionCredentials>): Promise<SessionCredentials> => {
+    let credentials = session;
+    const sts = roles.length > 0 ? await deps.sts() : undefined;
+    for (const [i, hop] of roles.entries()) {
+      const section = profileSection(runPlan.awsFiles, hop.profile) ?? {};
+      const duration = Number(section.duration_seconds);
+      try {
+        credentials = await sts!.assumeRole({
+          credentials,
+          roleArn: hop.roleArn!,
+          sessionName: section.role_session_name || `tfw-${Date.now()}`,
+          ...(section.external_id ? { externalId: section.external_id } : {}),
+          ...(Number.isFinite(duration) && duration > 0 ? { durationSeconds: duration } : {}),
+          region: device.region,
+        });
+      } catch (error) {
+        // The first hop is made with the MFA session itself: a rejection there is the session's.
+        if (i === 0 && isRejectedSession(error)) return rejectedSession(error);
+        throw new TfwError(`cannot assume ${hop.roleArn} for profile ${hop.profile} with the MFA session of ${device.serial}: ${(error as Error).message}`);
+      }
     }
-  }
+    return credentials;
+  };
+  const cached = (await cachedSessions([device], deps)).get(device.id);
+  const session = await getSession();
+  const credentials = await assumeChain(session, async (error) => {
+    // Only a session from the cache gets a second chance: a new one STS refuses at once is not the cache's fault.
+    if (!sameSession(cached, session)) throw new TfwError(`STS refused the new MFA session of ${device.serial} (profile ${profile}): ${error.message}`);
+    await dropRejected(device, error, deps, canAsk);
+    if (!canAsk) throw new TfwError(`STS no longer accepts the cached MFA session of ${device.serial} (profile ${profile}): run \`tfw auth login --profile ${profile}\``);
+    return assumeChain(await getSession(), async (again) => {
+      throw new TfwError(`STS refused the new MFA session of ${device.serial} (profile ${profile}): ${again.message}`);
+    });
+  });
   deps.out(credentialProcessJson(credentials));
   return 0;
 }

@@ -138,6 +138,15 @@ export function cachedSessionProvider(inner: SessionProvider, options: CacheOpti
   };
 }
 
+/**
+ * STS refused a session itself (not the call): expired by STS's clock, or
+ * unknown to it (revoked, its key deleted). A cache that still calls it
+ * valid is wrong about it.
+ */
+export function isRejectedSession(error: unknown): error is StsCallError {
+  return isStsError(error) && (error.kind === 'expired-token' || error.kind === 'invalid-key');
+}
+
 /** One session per device; devices are served concurrently (their prompts take turns on the terminal). */
 export async function obtainSessions(devices: readonly MfaDevice[], provider: SessionProvider): Promise<Map<string, SessionCredentials>> {
   const entries = await Promise.all(devices.map(async (d) => [d.id, await provider(d)] as const));
