@@ -11,7 +11,10 @@ import type { Deps } from './deps.ts';
 import { isTfwError } from './errors.ts';
 import { createLogger, truthy } from './log.ts';
 import { redact } from './redact.ts';
-import { resolveTerraform, runUntouched } from './spawn.ts';
+import { childrenEnded, resolveTerraform, runUntouched } from './spawn.ts';
+
+/** tfw's own unexpected failure (a bug): sysexits' EX_SOFTWARE. */
+const INTERNAL_ERROR = 70;
 
 type Lazy = typeof import('./lazy.ts');
 let lazyModule: Promise<Lazy> | undefined;
@@ -85,13 +88,37 @@ export async function main(argv: readonly string[], deps: Deps = realDeps()): Pr
     const message = error instanceof Error ? error.message : String(error);
     writeErr(redact(`tfw: internal error: ${message}`));
     if (truthy(deps.env.TFW_DEBUG) && error instanceof Error && error.stack) writeErr(redact(error.stack));
-    return 70;
+    return INTERNAL_ERROR;
   }
 }
 
+/**
+ * An exception nothing caught (a bug, a callback that threw): one tfw line
+ * instead of a stack trace, then exit 70 once terraform, if it runs, has
+ * ended (it may hold a state lock; its signals are still relayed). The
+ * per-run files go with the exit (runfiles.ts removes them on 'exit').
+ */
+function fatalHandler(env: Deps['env']): { handler: (error: unknown) => void; happened: () => boolean } {
+  let happened = false;
+  return {
+    happened: () => happened,
+    handler: (error) => {
+      if (happened) return;
+      happened = true;
+      const message = error instanceof Error ? error.message : String(error);
+      writeErr(redact(`tfw: internal error: ${message}`));
+      if (truthy(env.TFW_DEBUG) && error instanceof Error && error.stack) writeErr(redact(error.stack));
+      void childrenEnded().then(() => process.exit(INTERNAL_ERROR));
+    },
+  };
+}
+
 /** bin/tfw.js calls this: run, flush, exit with the status. */
-export async function start(): Promise<void> {
-  const code = await main(process.argv.slice(2));
+export async function start(argv: readonly string[] = process.argv.slice(2), deps: Deps = realDeps()): Promise<void> {
+  const fatal = fatalHandler(deps.env);
+  process.on('uncaughtException', fatal.handler);
+  const result = await main(argv, deps);
+  const code = fatal.happened() ? INTERNAL_ERROR : result;
   process.exitCode = code;
   // Let stdout drain (JSON to a pipe), then leave even if a handle lingers.
   process.stdout.write('', () => process.exit(code));
