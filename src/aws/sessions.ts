@@ -33,6 +33,9 @@ export function describeStsFailure(error: StsCallError, device: MfaDevice): stri
       return `${error.message} (${who})`;
     case 'throttled':
       return `STS kept throttling GetSessionToken (${who}) after retries; try again in a moment`;
+    case 'server-error':
+      // Not retried: the code may have been used before STS failed.
+      return `STS failed with a server error (${who}): ${error.awsCode ? `${error.awsCode}: ` : ''}${error.message}; try again with the next code`;
     case 'clock-skew':
       return `${error.message} (${who}): check this machine's clock (NTP)`;
     case 'validation':

@@ -21,6 +21,7 @@ export type StsFailureKind =
   | 'unreachable'
   | 'throttled'
   | 'clock-skew'
+  | 'server-error'
   | 'validation'
   | 'other';
 
@@ -169,10 +170,12 @@ function toStsCallError(e: unknown, endpoint: string, timeouts: Required<StsApiO
                   ? /'tokenCode'/.test(message)
                     ? 'invalid-code'
                     : 'validation'
-                  : 'other';
+                  : err.$fault === 'server' || (err.$metadata?.httpStatusCode ?? 0) >= 500
+                    ? 'server-error'
+                    : 'other';
     // A reply that is not STS's (an HTML page from a proxy, say) has no AWS code worth showing.
-    if (kind === 'other' && (code === 'Unknown' || code === 'UnknownError' || message === 'Unknown' || /^\d{3}$/.test(code))) {
-      return new StsCallError('other', `unexpected answer from STS at ${endpoint} (HTTP ${err.$metadata?.httpStatusCode ?? '?'}): ${message}`, endpoint);
+    if ((kind === 'other' || kind === 'server-error') && (code === 'Unknown' || code === 'UnknownError' || message === 'Unknown' || /^\d{3}$/.test(code))) {
+      return new StsCallError(kind, `unexpected answer from STS at ${endpoint} (HTTP ${err.$metadata?.httpStatusCode ?? '?'}): ${message}`, endpoint);
     }
     return new StsCallError(kind, message, endpoint, code);
   }

@@ -162,12 +162,12 @@ test('throttling is retried with backoff, up to 3 attempts, then throttled', asy
 test('a server error is retried for plain calls, but a call spending an MFA code is sent once', async (t) => {
   const s = await standIn(t, { fault: () => ({ status: 500, code: 'InternalFailure', message: 'An internal error has occurred' }) });
   const api = createStsApi({ AWS_ENDPOINT_URL_STS: s.url });
-  const e = await failsWith(session(api), 'other');
+  const e = await failsWith(session(api), 'server-error');
   assert.equal(e.awsCode, 'InternalFailure');
   assert.equal(s.calls.GetSessionToken, 1);
-  await failsWith(api.assumeRole({ credentials: aliceKeys, roleArn: SWITCH, sessionName: 'x1', region: REGION, serial: ALICE.mfaSerial, code: '123456' }), 'other');
+  await failsWith(api.assumeRole({ credentials: aliceKeys, roleArn: SWITCH, sessionName: 'x1', region: REGION, serial: ALICE.mfaSerial, code: '123456' }), 'server-error');
   assert.equal(s.calls.AssumeRole, 1);
-  await failsWith(api.getCallerIdentity({ credentials: aliceKeys, region: REGION }), 'other');
+  await failsWith(api.getCallerIdentity({ credentials: aliceKeys, region: REGION }), 'server-error');
   assert.equal(s.calls.GetCallerIdentity, 3);
 });
 
