@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { moduleSandbox, runTfw, tfwOnPty, which } from './support/harness.ts';
+import { moduleSandbox, readRecord, runTfw, tfwOnPty, which } from './support/harness.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
 
 const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0004', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000004', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
@@ -78,14 +78,45 @@ test('a progress line on the terminal while STS takes longer than a moment', { s
   assert.match(screen, /tfw: MFA session arn:aws:iam::111111111111:mfa\/alice \(\d+h\d+m left\)/);
 });
 
-test('Ctrl-C at the MFA prompt: exit 130, one tfw line, terraform not run, nothing left on disk', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
+test('Ctrl-C at the MFA prompt: exit 130, one tfw line, terminal mode restored, terraform not run, nothing left on disk', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
   const { box, dir, env } = await setup(t);
   const record = join(box.root, 'record.jsonl');
-  const { status, screen, typed } = await tfwOnPty(['plan'], { cwd: dir, env: { ...env, FAKE_TF_RECORD: record }, answers: [[/MFA code for/, '\x03']] });
+  const before = join(box.root, 'stty.before');
+  const afterFile = join(box.root, 'stty.after');
+  const { status, screen, typed } = await tfwOnPty(['plan'], {
+    cwd: dir,
+    env: { ...env, FAKE_TF_RECORD: record },
+    answers: [[/MFA code for/, '\x03']],
+    // The terminal's settings just before tfw and just after it, on the same terminal.
+    wrap: (command) => `stty -g > '${before}'; ${command}; rc=$?; stty -g > '${afterFile}'; exit $rc`,
+  });
   assert.equal(typed.length, 1, screen);
   assert.equal(status, 130, screen);
   assert.match(screen, /tfw: MFA prompt cancelled/);
+  assert.equal((screen.match(/tfw: /g) ?? []).length, 1, `one tfw line: ${screen}`);
+  assert.doesNotMatch(screen, /\n\s+at /, 'no stack trace');
+  const [sttyBefore, sttyAfter] = await Promise.all([readFile(before, 'utf8'), readFile(afterFile, 'utf8')]);
+  assert.ok(sttyBefore.trim().length > 0);
+  assert.equal(sttyAfter, sttyBefore, 'the terminal is back in the mode it was in');
   assert.equal(existsSync(record), false, 'terraform did not run');
+  assert.deepEqual(await readdir(box.runtime), []);
+});
+
+test('after tfw\'s MFA prompt, terraform\'s own "Enter a value:" prompt reads the terminal: stdin handed over intact', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {
+  const { box, dir, env } = await setup(t);
+  const record = join(box.root, 'record.jsonl');
+  const { status, screen, typed } = await tfwOnPty(['apply'], {
+    cwd: dir,
+    env: { ...env, FAKE_TF_RECORD: record, FAKE_TF_PROMPT: '  Enter a value: ' },
+    answers: [
+      [/MFA code for arn:aws:iam::111111111111:mfa\/alice/, `${code++}\r`],
+      [/Enter a value: /, 'yes\r'],
+    ],
+  });
+  assert.equal(typed.length, 2, `both prompts showed: ${screen}`);
+  assert.equal(status, 0, screen);
+  const answer = (await readRecord(record)).find((e) => e.event === 'answer');
+  assert.equal(answer?.text.replace(/\r/g, ''), 'yes\n', 'terraform read exactly what was typed at its prompt');
   assert.deepEqual(await readdir(box.runtime), []);
 });
 

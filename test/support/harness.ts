@@ -167,19 +167,21 @@ export interface PtyRun {
 /**
  * Runs `tfw ARGS` on a pseudo-terminal (script(1)), typing each answer once
  * when its pattern first shows on the screen. `redirect` is appended to the
- * shell command line (e.g. `2>err.log`). CI=true is dropped: node decides a
- * terminal under CI has no colours.
+ * shell command line (e.g. `2>err.log`); `wrap` turns that command line into
+ * a longer shell script (e.g. `stty -g` before and after it). CI=true is
+ * dropped: node decides a terminal under CI has no colours.
  */
 export function tfwOnPty(
   args: string[],
-  options: { cwd: string; env: Record<string, string>; answers?: Array<[RegExp, string]>; redirect?: string; timeoutMs?: number },
+  options: { cwd: string; env: Record<string, string>; answers?: Array<[RegExp, string]>; redirect?: string; wrap?: (command: string) => string; timeoutMs?: number },
 ): Promise<PtyRun> {
   const script = which('script');
   if (!script) throw new Error('script(1) is not on PATH');
   const quoted = [process.execPath, TFW_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const { CI: _ci, ...env } = options.env;
   return new Promise((resolvePromise) => {
-    const child = spawn(script, ['-qfec', `${quoted}${options.redirect ? ` ${options.redirect}` : ''}`, '/dev/null'], {
+    const command = `${quoted}${options.redirect ? ` ${options.redirect}` : ''}`;
+    const child = spawn(script, ['-qfec', options.wrap ? options.wrap(command) : command, '/dev/null'], {
       cwd: options.cwd,
       env: { TERM: 'xterm', ...env },
       stdio: ['pipe', 'pipe', 'ignore'],
