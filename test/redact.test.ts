@@ -34,3 +34,13 @@ test('ordinary text is left alone', () => {
   const line = 'tfw: MFA session arn:aws:iam::111111111111:mfa/alice (11h59m left)';
   assert.equal(redact(line), line);
 });
+
+test('a secret tfw holds is cut out by value, in any form; a remembered code only as a whole number', async () => {
+  const { rememberSecret } = await import('../src/redact.ts');
+  const raw = 'k9Zr/raw+Secret0With1No2Key3Form4xx';
+  rememberSecret(raw);
+  rememberSecret('271828');
+  const out = redact(`STS said: ${raw}. code 271828 refused; account 9271828123 and 2718281 stay`);
+  assert.ok(!out.includes(raw), out);
+  assert.equal(out, 'STS said: ****. code **** refused; account 9271828123 and 2718281 stay');
+});

@@ -3,6 +3,7 @@
 // decorator, so neither knows about the other's concerns.
 import { TfwError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { rememberSecret } from '../redact.ts';
 import type { SessionCache, SessionKey } from './cache.ts';
 import { deviceLabel, type CodeSource } from './codes.ts';
 import type { StsApi, StsCallError } from './sts.ts';
@@ -69,6 +70,7 @@ export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider 
         );
       }
       sent.add(code);
+      rememberSecret(code);
       options.onCall?.(device);
       options.log.debug(`GetSessionToken for ${device.serial} (profile ${device.rootProfile}, attempt ${attempt})`);
       try {
@@ -152,6 +154,15 @@ export function isRejectedSession(error: unknown): error is StsCallError {
 
 /** One session per device; devices are served concurrently (their prompts take turns on the terminal). */
 export async function obtainSessions(devices: readonly MfaDevice[], provider: SessionProvider): Promise<Map<string, SessionCredentials>> {
-  const entries = await Promise.all(devices.map(async (d) => [d.id, await provider(d)] as const));
+  const entries = await Promise.all(
+    devices.map(async (d) => {
+      // From here on, no line tfw prints can carry them (redact.ts).
+      rememberSecret(d.keys.secretAccessKey);
+      const session = await provider(d);
+      rememberSecret(session.secretAccessKey);
+      rememberSecret(session.sessionToken);
+      return [d.id, session] as const;
+    }),
+  );
   return new Map(entries);
 }

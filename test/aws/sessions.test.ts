@@ -239,3 +239,13 @@ test('with several devices, TFW_MFA_CODE belongs to the first device of the plan
   assert.equal(await source.next({ device: alice, attempt: 1, sent: new Set() }), '123456');
   assert.equal(await source.next({ device: alice, attempt: 2, sent: new Set(['123456']) }), undefined, 'used once');
 });
+
+test('the sessions obtained, the codes sent and the long-term secrets used are remembered for redaction', async () => {
+  const { redact } = await import('../../src/redact.ts');
+  const sts = fakeSts();
+  const device = { ...alice, keys: { accessKeyId: 'AKIAEXAMPLEALICE0009', secretAccessKey: 'alice-long-term-secret-remembered' } };
+  const sessions = await obtainSessions([device], mfaSessionProvider({ sts: async () => sts.api, codes: sources('161803', undefined), durationSeconds: 3600, log: silentLogger }));
+  const s = sessions.get(device.id)!;
+  const text = `raw: ${device.keys.secretAccessKey} ${s.secretAccessKey} ${s.sessionToken} code 161803`;
+  assert.equal(redact(text), 'raw: **** **** **** code ****');
+});
