@@ -1,6 +1,6 @@
 // The per-run AWS config/credentials pair: a private directory that lives as
 // long as the run, and the child environment that points at it.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,12 +60,27 @@ function liveDirs(): Set<string> {
   return set;
 }
 
-/** $XDG_RUNTIME_DIR (a per-user tmpfs on most desktops) if set, else the OS temp dir. */
-export function runFilesBase(env: Env): string {
+/**
+ * Where the per-run dirs go: $XDG_RUNTIME_DIR (a per-user tmpfs: secrets
+ * never reach a disk) if set; else $TMPDIR if set; else the user's runtime
+ * dir /run/user/UID when it exists and is private to them (a session
+ * without the variable: sudo, cron, ssh without logind); else the OS temp dir.
+ */
+export function runFilesBase(env: Env, uid = process.getuid?.(), runUser = '/run/user'): string {
   const xdg = env.XDG_RUNTIME_DIR;
   if (xdg !== undefined && xdg !== '') return xdg;
   const tmp = env.TMPDIR;
-  return tmp !== undefined && tmp !== '' ? tmp : tmpdir();
+  if (tmp !== undefined && tmp !== '') return tmp;
+  if (uid !== undefined) {
+    const own = join(runUser, String(uid));
+    try {
+      const info = statSync(own);
+      if (info.isDirectory() && info.uid === uid && (info.mode & 0o077) === 0) return own;
+    } catch {
+      // none here
+    }
+  }
+  return tmpdir();
 }
 
 /** Creates the 0700 directory and writes both files 0600 (created with that mode: never readable by others, not even briefly). */

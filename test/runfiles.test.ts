@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chown, mkdtemp, mkdir, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, mkdir, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,19 @@ test('run files go under XDG_RUNTIME_DIR when set, else the temp dir', () => {
   assert.equal(runFilesBase({ XDG_RUNTIME_DIR: '/run/user/1000' }), '/run/user/1000');
   assert.equal(runFilesBase({ TMPDIR: '/var/tmp' }), '/var/tmp');
   assert.equal(runFilesBase({ XDG_RUNTIME_DIR: '' , TMPDIR: '/x'}), '/x');
+});
+
+test('no XDG_RUNTIME_DIR or TMPDIR: the user\'s own /run/user/UID (a tmpfs) when it is private to them, else the OS temp dir', async (t) => {
+  const runUser = await tempBase(t);
+  const uid = process.getuid!();
+  const own = join(runUser, String(uid));
+  assert.equal(runFilesBase({}, uid, runUser), tmpdir(), 'none there');
+  await mkdir(own, { mode: 0o700 });
+  await chmod(own, 0o700);
+  assert.equal(runFilesBase({}, uid, runUser), own);
+  assert.equal(runFilesBase({ TMPDIR: '/x' }, uid, runUser), '/x', 'an explicit TMPDIR wins');
+  await chmod(own, 0o755);
+  assert.equal(runFilesBase({}, uid, runUser), tmpdir(), 'not private: not used');
 });
 
 test('stale run dirs of dead runs are swept, live ones and foreign dirs stay', async (t) => {
