@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildChildEnv, processStartTime, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from '../src/runfiles.ts';
 import { ROOT } from './support/harness.ts';
+import { recordCreations } from './support/fs-spy.ts';
 
 const deadPid = (): string => spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
 const ownStart = processStartTime(process.pid);
@@ -31,6 +32,21 @@ test('per-run dir is 0700 and both files 0600, whatever the umask', async (t) =>
   } finally {
     process.umask(old);
   }
+});
+
+test('per-run dir and files are created with their modes (0700, 0600 exclusive), never wider first', async (t) => {
+  const base = await tempBase(t);
+  const creations = recordCreations(t);
+  const rf = await writeRunFiles(base, { config: '[default]\n', credentials: '[default]\n' });
+  await removeRunFiles(rf);
+  assert.deepEqual(
+    creations.map((c) => [c.call, c.path, c.mode, c.flag]),
+    [
+      ['mkdtemp', rf.dir, 0o700, undefined],
+      ['writeFile', rf.configFile, 0o600, 'wx'],
+      ['writeFile', rf.credentialsFile, 0o600, 'wx'],
+    ],
+  );
 });
 
 test('run files go under XDG_RUNTIME_DIR when set, else the temp dir', () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, cacheFileFor, SessionCache, type SessionKey } from '../../src/aws/cache.ts';
 import { TfwError } from '../../src/errors.ts';
+import { recordCreations } from '../support/fs-spy.ts';
 
 const key: SessionKey = {
   serial: 'arn:aws:iam::111111111111:mfa/alice',
@@ -157,4 +158,18 @@ test('concurrent writers and readers: every read is a whole session, never a tor
   await Promise.all(writers);
   assert.deepEqual([...new Set(states)], ['hit']);
   assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.tmp')), []);
+});
+
+test('cache files and dir are created with their modes (0600, 0700): never created wider and narrowed afterwards', async (t) => {
+  const creations = recordCreations(t);
+  const dir = await tempDir(t);
+  const cache = new SessionCache(dir);
+  await cache.write(key, creds, new Date());
+  await cache.withLock(key, async () => cache.write(key, creds, new Date()));
+  const files = creations.filter((c) => c.call === 'writeFile');
+  assert.ok(files.length >= 2, JSON.stringify(creations));
+  for (const c of files) assert.deepEqual([c.mode, c.flag], [0o600, 'wx'], `${c.path} created ${String(c.mode)}`);
+  const dirs = creations.filter((c) => c.call === 'mkdir' && c.path === dir);
+  assert.ok(dirs.length >= 1);
+  for (const c of dirs) assert.equal(c.mode, 0o700);
 });
