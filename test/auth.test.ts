@@ -287,6 +287,11 @@ test('login checks a cached session with STS (one GetCallerIdentity): one STS re
   const r = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(clocked.calls.GetSessionToken, 2);
-  assert.match(r.stderr, /tfw: warning: STS no longer accepts the cached MFA session of arn:aws:iam::111111111111:mfa\/alice/);
+  assert.match(r.stderr, /^tfw: warning: STS no longer accepted the cached MFA session of arn:aws:iam::111111111111:mfa\/alice: replaced it\n$/);
   assert.match(r.stdout, /session valid until/);
+  // again rejected, and no code to be had: one line saying both
+  ahead += 13 * 3600_000;
+  const stuck = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env });
+  assert.equal(stuck.code, 1);
+  assert.match(stuck.stderr, /^tfw: STS no longer accepts the cached MFA session of arn:aws:iam::111111111111:mfa\/alice, and MFA code needed for [^\n]*no terminal[^\n]*\n$/);
 });

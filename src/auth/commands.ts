@@ -8,7 +8,7 @@ import { planAuth } from '../aws/plan.ts';
 import { isRejectedSession, sessionKeyFor } from '../aws/sessions.ts';
 import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
 import type { Deps } from '../deps.ts';
-import { TfwError } from '../errors.ts';
+import { isTfwError, TfwError } from '../errors.ts';
 import type { AuthTarget } from '../model.ts';
 import { formatLeft, materialize, obtainRunSessions, planRun, type RunPlan } from '../prepare.ts';
 import { runWithFiles, passThrough } from '../run.ts';
@@ -193,7 +193,16 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
   // one STS no longer honours (expired by its clock, revoked) is dropped and obtained again.
   const rejected = await rejectedBySts(devices.filter((d) => sameSession(cached.get(d.id), sessions.get(d.id))), sessions, deps);
   if (rejected.length > 0) {
-    for (const [d, s] of await obtainRunSessions({ devices: rejected }, 'login', deps)) sessions.set(d, s);
+    let renewed: Map<string, SessionCredentials>;
+    try {
+      renewed = await obtainRunSessions({ devices: rejected }, 'login', deps);
+    } catch (error) {
+      // No code to be had (no terminal, no source): one line that says why one was needed.
+      if (!isTfwError(error) || deps.ask !== undefined) throw error;
+      throw new TfwError(`STS no longer accepts the cached MFA session of ${rejected.map((d) => d.serial).join(', ')}, and ${error.message}`, error.exitCode);
+    }
+    for (const [d, s] of renewed) sessions.set(d, s);
+    if (deps.ask === undefined) for (const d of rejected) deps.log.warn(`STS no longer accepted the cached MFA session of ${d.serial}: replaced it`);
   }
   const now = deps.now();
   for (const d of devices) {
@@ -237,7 +246,8 @@ async function rejectedBySts(devices: readonly MfaDevice[], sessions: Map<string
         deps.log.warn(`could not check the cached MFA session of ${d.serial} with STS: ${(error as Error).message}`);
         continue;
       }
-      await dropRejected(d, error, deps);
+      // With a terminal, say why a prompt follows; without one, the failure (or success) says it.
+      await dropRejected(d, error, deps, deps.ask !== undefined);
       rejected.push(d);
     }
   }
