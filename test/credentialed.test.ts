@@ -508,3 +508,15 @@ test('a role ARN known only during the plan (remote state) does not stop the run
   assert.match(await whoAmI(probe, 'probe'), /assumed-role\/apps\//);
   await runFilesGone(box);
 });
+
+test('mfa_process runs without the exported keys or TFW_MFA_CODE in its environment', async (t) => {
+  const main = 'provider "aws" {\n  profile = "network"\n}\n';
+  const { box, dir, env } = await setup(t, main, { AWS_ACCESS_KEY_ID: 'AKIAEXPORTEDEXAMPLE9', AWS_SECRET_ACCESS_KEY: 'exported-secret-9' });
+  const dump = join(box.root, 'mfa-env');
+  await writeFile(join(box.aws, 'config'), CONFIG.replace(`[profile source]\n`, `[profile source]\nmfa_process = env > ${dump}; echo ${freshCode()}\n`));
+  const r = await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_NO_CACHE: '1' } });
+  assert.equal(r.code, 0, r.stderr);
+  const seen = await readFile(dump, 'utf8');
+  assert.match(seen, /^HOME=/m, 'the rest of the environment is there');
+  assert.doesNotMatch(seen, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|exported-secret-9/);
+});

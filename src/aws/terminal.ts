@@ -45,10 +45,16 @@ export function terminalAsk(stdin: NodeJS.ReadStream = process.stdin, stderr: No
   };
 }
 
+// An authenticator command has no use for AWS keys or the code itself.
+const NOT_FOR_MFA_PROCESS = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'TFW_MFA_CODE']);
+
 /** Runs a profile's mfa_process through the shell: its stdout is the code, its stderr the terminal's. */
 export const shellProcessRunner: ProcessRunner = async (command) => {
   const { execa } = await import('execa');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !NOT_FOR_MFA_PROCESS.has(name)));
   const result = await execa(command, {
+    env,
+    extendEnv: false,
     shell: true,
     stdin: 'inherit',
     stdout: 'pipe',
