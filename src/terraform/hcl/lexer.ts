@@ -40,8 +40,18 @@ export function tokenize(text: string): Token[] {
   return new Lexer(text).run();
 }
 
+/**
+ * Finding a heredoc's closing line scans ahead; heredocs nested in `${…}` of
+ * other heredocs rescan the same text. Real files scan each line once or
+ * twice: beyond this many passes over the whole text, nesting is refused
+ * instead of going quadratic (a hostile file took minutes).
+ */
+const HEREDOC_SCAN_PASSES = 4;
+
 class Lexer {
   private pos = 0;
+  /** Characters scanned ahead for heredoc markers so far. */
+  private scanned = 0;
   private line = 1;
   private readonly tokens: Token[] = [];
   private readonly stack: Frame[] = [{ kind: 'code', depth: 0, interp: false }];
@@ -190,10 +200,13 @@ class Lexer {
     // the common indentation of the content lines is removed.
     let ls = contentStart;
     let indent = Infinity;
+    const budget = HEREDOC_SCAN_PASSES * text.length + 4096;
     for (;;) {
       if (ls >= text.length) this.fail(`unterminated heredoc: no closing "${marker}"`, startLine);
       let le = text.indexOf('\n', ls);
       if (le < 0) le = text.length;
+      this.scanned += le - ls + 1;
+      if (this.scanned > budget) this.fail('heredoc nesting too deep for tfw to read', startLine);
       const lineText = text.slice(ls, le).replace(/\r$/, '');
       const trimmed = lineText.trim();
       if (trimmed === marker) {

@@ -473,6 +473,8 @@ class Parser {
         if (kw.value === 'if') {
           const condition = this.withNewlines(true, () => this.expression());
           this.endSequence();
+          // Directives nest like expressions: the same cap, with the line.
+          this.enter(kw.line);
           const then = this.templateParts();
           let otherwise: TemplatePart[] = [];
           let stop = then.stop;
@@ -482,6 +484,7 @@ class Parser {
             stop = e.stop;
           }
           if (stop !== 'endif') this.fail('"%{ if }" without "%{ endif }"', kw.line);
+          this.depth--;
           parts.push({ kind: 'if', condition, then: then.parts, else: otherwise, line: kw.line });
           continue;
         }
@@ -491,8 +494,10 @@ class Parser {
             return [k, v, this.expression()] as const;
           });
           this.endSequence();
+          this.enter(kw.line);
           const body = this.templateParts();
           if (body.stop !== 'endfor') this.fail('"%{ for }" without "%{ endfor }"', kw.line);
+          this.depth--;
           const part: TemplatePart = { kind: 'forDirective', valueVar, collection, body: body.parts, line: kw.line };
           if (keyVar !== undefined) part.keyVar = keyVar;
           parts.push(part);
