@@ -3,7 +3,7 @@
 // modules' outputs becomes an Unknown with a reason, never an exception.
 import type { Expr, TemplatePart } from '../hcl/ast.ts';
 import { callFunction } from './functions.ts';
-import { MAX_EVAL_DEPTH, type Scope } from './scope.ts';
+import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
 import {
   EvalError, Unknown, checkItems, checkString, equal, hasKey, isObject, isUnknown, makeObject,
   toBool, toNum, toStr, typeName, type ObjectValue, type Value,
@@ -48,6 +48,7 @@ class Evaluator {
 
   eval(e: Expr): Value {
     const guard = this.scope.guard;
+    this.charge(1);
     if (++guard.depth > MAX_EVAL_DEPTH) {
       guard.depth--;
       throw new EvalError('expression nested too deeply');
@@ -59,11 +60,25 @@ class Evaluator {
     }
   }
 
+  /** Counts work against the read's budget (see MAX_EVAL_STEPS). */
+  private charge(steps: number): void {
+    const guard = this.scope.guard;
+    guard.steps = (guard.steps ?? 0) + steps;
+    if (guard.steps > MAX_EVAL_STEPS) throw new EvalError('too much work to evaluate (tfw gives up on this setting; terraform will evaluate it)');
+  }
+
+  /** Charges for a produced value by its size, then returns it. */
+  private sized<V extends Value>(v: V): V {
+    if (typeof v === 'string') this.charge(v.length >> 8);
+    else if (Array.isArray(v)) this.charge(v.length >> 8);
+    return v;
+  }
+
   private evalInner(e: Expr): Value {
     switch (e.kind) {
       case 'literal': return e.value;
       case 'paren': return this.eval(e.expr);
-      case 'template': return this.template(e.parts);
+      case 'template': return this.sized(this.template(e.parts));
       case 'scope': return this.name(e.name);
       case 'splatItem': return this.splatItems[this.splatItems.length - 1] ?? null;
       case 'getattr': return this.getattr(e);
@@ -238,7 +253,7 @@ class Evaluator {
       if (!Array.isArray(last)) throw new EvalError(`the "..." argument of ${e.name}() must be a list`);
       args.push(...last);
     }
-    return callFunction(e.name, args);
+    return this.sized(callFunction(e.name, args));
   }
 
   private binary(op: string, le: Expr, re: Expr): Value {
@@ -308,7 +323,7 @@ class Evaluator {
         this.locals.pop();
       }
     }
-    if (!e.keyExpr) return list;
+    if (!e.keyExpr) return this.sized(list);
     if (e.grouping) for (const [k, g] of groups) obj[k] = g;
     return obj;
   }

@@ -22,10 +22,108 @@ function arity(name: string, args: Value[], min: number, max = min): void {
   if (args.length < min || args.length > max) throw new EvalError(`wrong number of arguments to ${name}()`);
 }
 
+/** First occurrences, in order. Keyed, so 100k elements take milliseconds, not the minutes pairwise equal() took. */
 function distinct(items: Value[]): Value[] {
+  const seen = new Set<string>();
   const out: Value[] = [];
-  for (const v of items) if (!out.some((o) => equal(o, v))) out.push(v);
+  for (const v of items) {
+    const k = canonical(v);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(v);
+  }
   return out;
+}
+
+/** A string equal for values that equal() calls equal (object keys in any order). */
+function canonical(v: Value): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return `n${Object.is(v, -0) ? 0 : v}`;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k]!)}`).join(',')}}`;
+  return 'unknown';
+}
+
+/** Above this, work grows too fast for a guess to be safe (backtracking is exponential at worst). */
+const REGEX_WORK = 1e8;
+
+/**
+ * JavaScript's regular expressions backtrack: `replace(s, "/(a+)+$/", "")`
+ * on thirty a's ran for a minute (terraform's RE2 is linear). A pattern runs
+ * only when it cannot blow up: no quantified group holding a quantifier or an
+ * alternative, no back-reference or look-around (RE2 has neither), and few
+ * enough quantifiers for the length of the string (the work grows as
+ * length^(quantifiers+1)). Returns why it is refused, or undefined.
+ */
+export function regexRisk(pattern: string, subjectLength: number): string | undefined {
+  type Group = { quant: boolean; alt: boolean };
+  const groups: Group[] = [];
+  let quantifiers = 0;
+  let last: Group | undefined;
+  const quantifier = /\{\d+(,\d*)?\}\??|[*+?]\??/y;
+  for (let i = 0; i < pattern.length; ) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const n = pattern[i + 1] ?? '';
+      if (/[1-9k]/.test(n)) return 'back-references are not supported';
+      i += 2;
+      last = undefined;
+      continue;
+    }
+    if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      i = j + 1;
+      last = undefined;
+      continue;
+    }
+    if (c === '(') {
+      if (/^\(\?<?[=!]/.test(pattern.slice(i, i + 4))) return 'look-around is not supported';
+      groups.push({ quant: false, alt: false });
+      i += pattern[i + 1] === '?' ? 2 : 1;
+      last = undefined;
+      continue;
+    }
+    if (c === ')') {
+      const g = groups.pop() ?? { quant: false, alt: false };
+      const parent = groups[groups.length - 1];
+      if (parent) {
+        parent.quant ||= g.quant;
+        parent.alt ||= g.alt;
+      }
+      last = g;
+      i++;
+      continue;
+    }
+    if (c === '|') {
+      const top = groups[groups.length - 1];
+      if (top) top.alt = true;
+      i++;
+      last = undefined;
+      continue;
+    }
+    quantifier.lastIndex = i;
+    const q = quantifier.exec(pattern);
+    if (q) {
+      if (last && (last.quant || last.alt)) return 'a repeated group that itself repeats or alternates can take exponential time';
+      quantifiers++;
+      const top = groups[groups.length - 1];
+      if (top) top.quant = true;
+      i += q[0].length;
+      last = undefined;
+      continue;
+    }
+    i++;
+    last = undefined;
+  }
+  if (quantifiers > 0 && (quantifiers + 1) * Math.log10(Math.max(subjectLength, 1)) > Math.log10(REGEX_WORK)) {
+    return `${quantifiers} quantifiers on a string of ${subjectLength} characters could take too long`;
+  }
+  return undefined;
 }
 
 const FUNCTIONS: Record<string, Fn> = {
@@ -116,6 +214,8 @@ const FUNCTIONS: Record<string, Fn> = {
     const search = str(a[1], 'substring');
     const repl = str(a[2], 'replacement');
     if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) {
+      const risk = regexRisk(search.slice(1, -1), s.length);
+      if (risk) return new Unknown(`replace() with the regular expression ${search} is not evaluated by tfw: ${risk}`);
       let re: RegExp;
       try { re = new RegExp(search.slice(1, -1), 'g'); } catch { throw new EvalError(`invalid regular expression ${search}`); }
       return checkString(s.replace(re, repl.replace(/\$\{(\d+)\}/g, '$$$1')));
@@ -195,7 +295,9 @@ function format(spec: string, args: Value[]): string {
         s = formatNumber(n);
         break;
       }
-      case 'f': s = toNum(v, 'format() argument').toFixed(prec === undefined ? 6 : Number(prec)); break;
+      case 'f':
+        if (prec !== undefined && Number(prec) > 100) throw new EvalError('format precision too large');
+        s = toNum(v, 'format() argument').toFixed(prec === undefined ? 6 : Number(prec)); break;
       case 't': s = toBool(v, 'format() argument') ? 'true' : 'false'; break;
       case 'q': s = JSON.stringify(toStr(v, 'format() argument')); break;
       case 'v': s = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? toStr(v) : JSON.stringify(v); break;

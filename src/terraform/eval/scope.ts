@@ -14,12 +14,23 @@ export interface Scope {
   readonly each?: { key: Value; value: Value };
   /** Iterators of `dynamic` blocks (`assume_role.value`), by name. */
   readonly iterators?: ReadonlyMap<string, Value>;
-  /** Shared by every scope of one read, so chains of locals across modules cannot overflow the stack. */
-  readonly guard: { depth: number };
+  /**
+   * Shared by every scope of one read, so chains of locals across modules
+   * cannot overflow the stack, and nested `for`s over big lists cannot run
+   * for hours (`steps`, counted by the evaluator).
+   */
+  readonly guard: { depth: number; steps?: number };
 }
 
 /** Recursion budget for nested evaluation (expressions within locals within locals…). */
 export const MAX_EVAL_DEPTH = 400;
+
+/**
+ * Work budget of one read: an evaluated node is a step, a produced string or
+ * list costs one more step per 256 characters or items. Real provider and
+ * backend settings take hundreds; this is about a second of work.
+ */
+export const MAX_EVAL_STEPS = 2_000_000;
 
 /** A scope with nothing in it: tfvars files and -var values are evaluated here. */
 export function emptyScope(guard = { depth: 0 }): Scope {

@@ -109,10 +109,14 @@ export function equal(a: Value, b: Value): boolean {
   return false;
 }
 
-/** Converts parsed JSON (tfstate, tfvars.json) into Values. */
-export function fromJson(j: unknown): Value {
+/** Deeper JSON than any recorded backend setting; JSON.parse itself takes 100k levels. */
+const MAX_JSON_DEPTH = 128;
+
+/** Converts parsed JSON (tfstate, tfvars.json) into Values; nesting past MAX_JSON_DEPTH is Unknown, not a stack overflow. */
+export function fromJson(j: unknown, depth = 0): Value {
   if (j === null || typeof j === 'string' || typeof j === 'number' || typeof j === 'boolean') return j;
-  if (Array.isArray(j)) return j.map(fromJson);
-  if (typeof j === 'object') return makeObject(Object.entries(j as Record<string, unknown>).map(([k, v]) => [k, fromJson(v)]));
+  if (depth >= MAX_JSON_DEPTH) return new Unknown(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (Array.isArray(j)) return j.map((v) => fromJson(v, depth + 1));
+  if (typeof j === 'object') return makeObject(Object.entries(j as Record<string, unknown>).map(([k, v]) => [k, fromJson(v, depth + 1)]));
   return null;
 }
