@@ -60,6 +60,7 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
     }
   }
   const { defaults: awsFiles, filesFor } = await loadFilesForTargets(targets, deps.env);
+  for (const line of new Set([awsFiles, ...targets.map(filesFor)].flatMap((f) => f.problems ?? []))) deps.log.warn(line);
   const plan = planAuth(targets, filesFor, deps.env);
   for (const t of plan.targets) {
     deps.log.debug(`${t.target.name}: profile ${t.profile}: ${t.action} (${t.reason})`);

@@ -1,15 +1,15 @@
 // Reading the user's AWS shared config/credentials files, exactly as the AWS
-// SDK does: the parsing is the SDK's own (`loadSharedConfigFiles` of
-// @smithy/shared-ini-file-loader), so `[profile x]` vs `[x]`, comments,
-// sub-sections and the `sso-session`/`services` prefixes mean here what they
-// mean to every JS SDK. What tfw computes itself is *which* files: the SDK
-// resolves `~` and the default paths from process.env, tfw from the env it is
-// given (the run's env, or a test's).
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
-import { access, constants } from 'node:fs/promises';
+// SDK does: the parsing is the SDK's own (ini.ts: parseIni/getConfigData of
+// @smithy/shared-ini-file-loader, on prototype-free objects), so `[profile x]`
+// vs `[x]`, comments, sub-sections and the `sso-session`/`services` prefixes
+// mean here what they mean to every JS SDK. What tfw computes itself is
+// *which* files: the SDK resolves `~` and the default paths from process.env,
+// tfw from the env it is given (the run's env, or a test's).
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthTarget } from '../model.ts';
+import { configSections, parseIni } from './ini.ts';
 import type { AwsFiles, ProfileSection } from './types.ts';
 import { withEnvironmentProfile } from './environment.ts';
 
@@ -67,12 +67,21 @@ function mergeInto(into: Sections, from: Sections): void {
   }
 }
 
-async function readable(path: string): Promise<boolean> {
+/**
+ * One shared file, parsed. Missing, unreadable or not a file: empty, as the
+ * SDKs (terraform's included) read it; all but a missing file are a problem
+ * for a warning. Never opens anything but a regular file (a FIFO would block).
+ */
+async function readShared(path: string): Promise<{ sections?: Sections; problems: string[] }> {
   try {
-    await access(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
+    if (!(await stat(path)).isFile()) return { problems: [`${path} is not a regular file: read as empty, as terraform does`] };
+    const parsed = parseIni(await readFile(path, 'utf8'));
+    const problems = parsed.skipped.map((s) => `${path}:${s.line}: section [${s.name}] ignored: "__proto__" cannot be a profile name for the AWS SDK`);
+    return { sections: parsed.sections, problems };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { problems: [] };
+    return { problems: [`cannot read ${path} (${code ?? (e as Error).message}): read as empty, as terraform does`] };
   }
 }
 
@@ -103,25 +112,21 @@ export async function loadAwsFiles(opts: LoadAwsFilesOptions): Promise<AwsFiles>
   const credentialsPaths = (opts.credentialsPaths ?? defaultCredentialsPaths(opts.env)).map((p) =>
     expandHome(p, opts.env),
   );
-  // The SDK reads one config and one credentials file per call; each file is
-  // read on its own (the same path in both slots, the unused half discarded)
-  // so that no made-up path is ever opened.
-  const read = (path: string) => loadSharedConfigFiles({ configFilepath: path, filepath: path, ignoreCache: true });
-  const [configParsed, credentialsParsed, configOk, credentialsOk] = await Promise.all([
-    Promise.all(configPaths.map(async (p) => (await read(p)).configFile as Sections)),
-    Promise.all(credentialsPaths.map(async (p) => (await read(p)).credentialsFile as Sections)),
-    Promise.all(configPaths.map(readable)),
-    Promise.all(credentialsPaths.map(readable)),
+  const [configRead, credentialsRead] = await Promise.all([
+    Promise.all(configPaths.map(readShared)),
+    Promise.all(credentialsPaths.map(readShared)),
   ]);
   const configMerged: Sections = {};
-  for (const parsed of configParsed) mergeInto(configMerged, parsed);
+  for (const r of configRead) if (r.sections) mergeInto(configMerged, configSections(r.sections));
   const credentials: Sections = {};
-  for (const parsed of credentialsParsed) mergeInto(credentials, parsed);
+  for (const r of credentialsRead) if (r.sections) mergeInto(credentials, r.sections);
+  const problems = [...configRead, ...credentialsRead].flatMap((r) => r.problems);
   return {
-    configPaths: configPaths.filter((_, i) => configOk[i]),
-    credentialsPaths: credentialsPaths.filter((_, i) => credentialsOk[i]),
+    configPaths: configPaths.filter((_, i) => configRead[i]!.sections),
+    credentialsPaths: credentialsPaths.filter((_, i) => credentialsRead[i]!.sections),
     ...splitConfig(configMerged),
     credentials,
+    ...(problems.length > 0 ? { problems } : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export interface AwsFiles {
   otherSections: Record<string, ProfileSection>;
   /** Profiles from the credentials files. */
   credentials: Record<string, ProfileSection>;
+  /** Files that exist but could not be read (read as empty), sections left out: one warning each. */
+  problems?: string[];
 }
 
 /** One step of a profile chain, from the profile a target names down to its root. */
