@@ -54,7 +54,7 @@ export function parseIni(text: string): ParsedIni {
         skipped.push({ line: i + 1, name: sectionName });
         currentSection = undefined;
       }
-    } else if (currentSection !== undefined) {
+    } else if (currentSection) {
       const indexOfEqualsSign = trimmedLine.indexOf('=');
       if (![0, -1].includes(indexOfEqualsSign)) {
         const name = trimmedLine.substring(0, indexOfEqualsSign).trim();
