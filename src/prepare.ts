@@ -5,6 +5,7 @@
 // only a cache miss needs (the AWS SDK, prompts, the lock) stays lazy inside
 // the stages.
 import { isAbsolute, resolve } from 'node:path';
+import { ConfigError, isTfwError } from './errors.ts';
 import type { TerraformArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import type { ModuleAuth } from './model.ts';
@@ -60,8 +61,16 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
     }
   }
   const { defaults: awsFiles, filesFor } = await loadFilesForTargets(targets, deps.env);
-  for (const line of new Set([awsFiles, ...targets.map(filesFor)].flatMap((f) => f.problems ?? []))) deps.log.warn(line);
-  const plan = planAuth(targets, filesFor, deps.env);
+  // An unreadable AWS file reads as empty: said once, inside the error when that is why planning fails.
+  const fileProblems = [...new Set([awsFiles, ...targets.map(filesFor)].flatMap((f) => f.problems ?? []))];
+  let plan: AuthPlan;
+  try {
+    plan = planAuth(targets, filesFor, deps.env);
+  } catch (e) {
+    if (isTfwError(e) && fileProblems.length > 0) throw new ConfigError(`${e.message}; note: ${fileProblems.join('; ')}`);
+    throw e;
+  }
+  for (const line of fileProblems) deps.log.warn(line);
   for (const t of plan.targets) {
     deps.log.debug(`${t.target.name}: profile ${t.profile}: ${t.action} (${t.reason})`);
     // It will fail with terraform's MFA error: say why before it does.

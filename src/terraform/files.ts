@@ -29,7 +29,7 @@ export function readTextFile(path: string): ReadResult {
     return { ok: false, message: `cannot read: ${errorCode(e)}` };
   }
   if (bytes.length > MAX_FILE_BYTES) return { ok: false, message: `file too large to read (${bytes.length} bytes)` };
-  if (bytes.includes(0)) return { ok: false, message: 'binary file (contains NUL bytes), not HCL text' };
+  if (bytes.includes(0)) return { ok: false, message: 'binary file (contains NUL bytes), not text' };
   let text: string;
   try {
     text = decoder().decode(bytes);
@@ -75,6 +75,18 @@ export function displayPath(path: string, cwd: string): string {
   return rel;
 }
 
+/** What a failed read means, in words, with the code (callers look for ENOENT). */
+const MEANING: Record<string, string> = {
+  ENOENT: 'no such file (or a dangling symlink)',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'a symlink loop',
+  EISDIR: 'a directory',
+  ENOTDIR: 'a path through something that is not a directory',
+};
+
 function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException)?.code ?? String(e);
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === undefined) return String(e);
+  return MEANING[code] ? `${MEANING[code]} (${code})` : code;
 }
