@@ -1,0 +1,318 @@
+// Odd files, end to end through the built tfw, the fake terraform and the STS
+// stand-in (issue 8): unreadable, looping, dangling, binary, huge, a directory
+// or a FIFO where a file should be. For each, tfw either proceeds (terraform
+// runs: with the per-run files, or untouched when terraform will refuse the
+// configuration and say why) or exits non-zero with exactly one `tfw:` line
+// naming the file. Never a stack trace, never a hang, no run files left.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { moduleSandbox, readRecord, runTfw, which } from './support/harness.ts';
+import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+
+const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0008', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000008', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const NETWORK = 'arn:aws:iam::222222222222:role/network';
+
+let sts: StsStandIn;
+let codeCounter = 800000;
+before(async () => {
+  sts = await startStsStandIn({ users: [ALICE], roles: [{ arn: NETWORK, requireMfa: true }] });
+});
+after(() => sts?.stop());
+
+const CONFIG = `[profile source]
+region = us-east-1
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile network]
+source_profile = source
+role_arn = ${NETWORK}
+mfa_serial = ${ALICE.mfaSerial}
+`;
+const CREDENTIALS = `[source]
+aws_access_key_id = ${ALICE.accessKeyId}
+aws_secret_access_key = ${ALICE.secretAccessKey}
+`;
+const MAIN_TF = `provider "aws" {
+  profile = "network"
+}
+`;
+const BACKEND_TF = `terraform {
+  backend "s3" {
+    bucket  = "b"
+    key     = "k"
+    region  = "us-east-1"
+    profile = "network"
+  }
+}
+`;
+
+// Root reads a mode-000 file anyway: as root, those cases run tfw as nobody.
+const isRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+const mkfifo = which('mkfifo');
+
+interface Case {
+  name: string;
+  /** Why the case cannot run here (printed), or undefined. */
+  skip?: string;
+  /** A mode-000 case: tfw must run as a user that permissions apply to. */
+  permissions?: boolean;
+  /** Arguments after the command (default `plan`). */
+  args?: string[];
+  /** Makes the odd file; returns the label tfw must name when it complains. */
+  make(p: { dir: string; aws: string; root: string }): Promise<string | undefined>;
+  /** What tfw must do: run terraform with the MFA files, run it untouched, or either. */
+  expect: 'mfa' | 'untouched' | 'either';
+}
+
+const CASES: Case[] = [
+  {
+    name: 'an unreadable main.tf (mode 000)',
+    permissions: true,
+    expect: 'untouched',
+    make: async ({ dir }) => {
+      await chmod(join(dir, 'main.tf'), 0o000);
+      return 'main.tf';
+    },
+  },
+  {
+    name: 'a symlink loop named x.tf',
+    expect: 'untouched',
+    make: async ({ dir }) => {
+      await symlink('x.tf', join(dir, 'x.tf'));
+      return 'x.tf';
+    },
+  },
+  {
+    name: 'a dangling symlink named x.tf',
+    expect: 'untouched',
+    make: async ({ dir }) => {
+      await symlink('nowhere.tf', join(dir, 'x.tf'));
+      return 'x.tf';
+    },
+  },
+  {
+    name: 'a directory named main.tf (the provider in providers.tf)',
+    expect: 'mfa',
+    make: async ({ dir }) => {
+      await rm(join(dir, 'main.tf'));
+      await mkdir(join(dir, 'main.tf'));
+      await writeFile(join(dir, 'main.tf', 'inner.tf'), 'this is not read');
+      await writeFile(join(dir, 'providers.tf'), MAIN_TF);
+      return undefined;
+    },
+  },
+  {
+    name: 'a FIFO named x.tf (reading it would block)',
+    skip: mkfifo ? undefined : 'mkfifo is not on PATH',
+    expect: 'mfa',
+    make: async ({ dir }) => {
+      spawnSync(mkfifo!, [join(dir, 'x.tf')]);
+      return undefined;
+    },
+  },
+  {
+    name: 'non-UTF-8 bytes in a .tf file',
+    expect: 'untouched',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'latin1.tf'), Buffer.from('locals {\n  caf\xe9 = "\xe9t\xe9"\n}\n', 'latin1'));
+      return 'latin1.tf';
+    },
+  },
+  {
+    name: 'NUL bytes in a .tf file',
+    expect: 'untouched',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'nul.tf'), Buffer.from('locals {\n  a = "\0"\n}\n'));
+      return 'nul.tf';
+    },
+  },
+  {
+    name: 'a 10 MB .tf file',
+    expect: 'mfa',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'big.tf'), `# ${'x'.repeat(97)}\n`.repeat(100_000));
+      return 'big.tf';
+    },
+  },
+  {
+    name: 'a syntax error with deep nesting in a .tf file',
+    expect: 'either',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'deep.tf'), `locals {\n  x = ${'['.repeat(100_000)}\n}\n`);
+      return 'deep.tf';
+    },
+  },
+  {
+    name: 'non-UTF-8 bytes in ~/.aws/config',
+    expect: 'mfa',
+    make: async ({ aws }) => {
+      await writeFile(join(aws, 'config'), Buffer.concat([Buffer.from('# caf\xe9 \xff\xfe\n', 'latin1'), Buffer.from(CONFIG)]));
+      return undefined;
+    },
+  },
+  {
+    name: 'an unreadable ~/.aws/config (mode 000)',
+    permissions: true,
+    expect: 'untouched',
+    make: async ({ aws }) => {
+      await chmod(join(aws, 'config'), 0o000);
+      return join(aws, 'config');
+    },
+  },
+  {
+    name: 'an unreadable ~/.aws/credentials (mode 000)',
+    permissions: true,
+    expect: 'either',
+    make: async ({ aws }) => {
+      await chmod(join(aws, 'credentials'), 0o000);
+      return join(aws, 'credentials');
+    },
+  },
+  {
+    name: '~/.aws/config is a directory',
+    expect: 'untouched',
+    make: async ({ aws }) => {
+      await rm(join(aws, 'config'));
+      await mkdir(join(aws, 'config'));
+      return join(aws, 'config');
+    },
+  },
+  {
+    name: '~/.aws/credentials is a FIFO (reading it would block)',
+    skip: mkfifo ? undefined : 'mkfifo is not on PATH',
+    expect: 'either',
+    make: async ({ aws }) => {
+      await rm(join(aws, 'credentials'));
+      spawnSync(mkfifo!, [join(aws, 'credentials')]);
+      return join(aws, 'credentials');
+    },
+  },
+  {
+    name: 'an unreadable -var-file (mode 000)',
+    permissions: true,
+    args: ['-var-file=secret.tfvars'],
+    expect: 'either',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'secret.tfvars'), 'x = 1\n');
+      await chmod(join(dir, 'secret.tfvars'), 0o000);
+      return 'secret.tfvars';
+    },
+  },
+  {
+    name: 'a -var-file that is a directory',
+    args: ['-var-file=vars'],
+    expect: 'either',
+    make: async ({ dir }) => {
+      await mkdir(join(dir, 'vars'));
+      return 'vars';
+    },
+  },
+  {
+    name: 'a -backend-config file that is a directory (init)',
+    args: ['-backend-config=backend.d'],
+    expect: 'either',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'backend.tf'), BACKEND_TF);
+      await mkdir(join(dir, 'backend.d'));
+      return 'backend.d';
+    },
+  },
+  {
+    name: 'a module whose source directory is missing',
+    expect: 'either',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'mod.tf'), 'module "m" {\n  source = "./nope"\n}\n');
+      return 'nope';
+    },
+  },
+  {
+    name: 'a module whose source is a symlink loop',
+    expect: 'either',
+    make: async ({ dir }) => {
+      await symlink('loop', join(dir, 'loop'));
+      await writeFile(join(dir, 'mod.tf'), 'module "m" {\n  source = "./loop"\n}\n');
+      return 'loop';
+    },
+  },
+  {
+    name: 'a module that calls its own directory',
+    expect: 'either',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'mod.tf'), 'module "me" {\n  source = "./"\n}\n');
+      return 'mod.tf';
+    },
+  },
+  {
+    name: 'a .terraform/terraform.tfstate nested 100,000 deep',
+    expect: 'either',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'backend.tf'), BACKEND_TF);
+      await mkdir(join(dir, '.terraform'));
+      await writeFile(join(dir, '.terraform', 'terraform.tfstate'), `{"backend": {"type": "s3", "config": {"profile": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}}`);
+      return undefined;
+    },
+  },
+  {
+    name: 'a .terraform/terraform.tfstate that is not JSON',
+    expect: 'either',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'backend.tf'), BACKEND_TF);
+      await mkdir(join(dir, '.terraform'));
+      await writeFile(join(dir, '.terraform', 'terraform.tfstate'), Buffer.from([0xff, 0xfe, 0x7b, 0x00]));
+      return join('.terraform', 'terraform.tfstate');
+    },
+  },
+];
+
+for (const c of CASES) {
+  test(`bad input: ${c.name} → tfw proceeds or fails with one line naming it; no stack trace, no run files left`, { skip: c.skip, timeout: 120_000 }, async (t) => {
+    if (c.skip) t.diagnostic(`skipped: ${c.skip}`);
+    const { box, dir, record, env } = await moduleSandbox(t, {
+      config: CONFIG,
+      credentials: CREDENTIALS,
+      mainTf: MAIN_TF,
+      env: { AWS_ENDPOINT_URL_STS: sts.url, TFW_MFA_CODE: String(codeCounter++) },
+    });
+    // Restores permissions so the sandbox can be removed.
+    t.after(() => spawnSync('chmod', ['-R', 'u+rwX', box.root]));
+    const label = await c.make({ dir, aws: box.aws, root: box.root });
+    const command = c.args?.some((a) => a.startsWith('-backend-config')) ? 'init' : 'plan';
+    let as = {};
+    if (c.permissions && isRoot) {
+      const chown = spawnSync('chown', ['-R', '-h', `${NOBODY}:${NOBODY}`, box.root]);
+      if (chown.status !== 0) return t.skip(`running as root and cannot hand the sandbox to nobody: ${chown.stderr}`);
+      t.diagnostic('running as root: tfw runs as nobody (65534) so that mode 000 applies');
+      as = { uid: NOBODY, gid: NOBODY };
+    }
+    const r = await runTfw([command, ...(c.args ?? [])], { cwd: dir, env, timeoutMs: 100_000, ...as });
+
+    t.diagnostic(`exit ${r.code}; stderr: ${r.stderr.trim() || '(empty)'}`);
+    assert.equal(r.signal, null, `tfw was killed (a hang?): ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, 'a stack trace');
+    assert.doesNotMatch(r.stderr, /internal error|Maximum call stack|TypeError|RangeError/);
+    const tfwLines = r.stderr.split('\n').filter((l) => l.startsWith('tfw:'));
+    const [start] = (await readRecord(record)).filter((e) => e.event === 'start');
+    if (start) {
+      // Proceeded: terraform ran and its status is tfw's.
+      assert.equal(r.code, 0, r.stderr);
+      const withFiles = start.env.AWS_CONFIG_FILE !== undefined;
+      if (c.expect === 'mfa') assert.ok(withFiles, `terraform ran without the per-run files: ${r.stderr}`);
+      if (c.expect === 'untouched') assert.ok(!withFiles, `terraform ran with per-run files: ${r.stderr}`);
+      const warnings = tfwLines.filter((l) => l.startsWith('tfw: warning:'));
+      if (label !== undefined && c.expect === 'untouched') assert.ok(warnings.some((l) => l.includes(label)), `a warning naming ${label}: ${r.stderr}`);
+      for (const w of warnings) assert.ok(label !== undefined && w.includes(label), `a warning that names ${label}: ${w}`);
+    } else {
+      // Stopped: non-zero, exactly one line, naming the file.
+      assert.notEqual(r.code, 0);
+      assert.equal(tfwLines.length, 1, r.stderr);
+      assert.ok(label !== undefined && tfwLines[0]!.includes(label), `the line names ${label}: ${r.stderr}`);
+      assert.notEqual(c.expect, 'mfa', `expected terraform to run: ${r.stderr}`);
+      assert.notEqual(c.expect, 'untouched', `expected terraform to run: ${r.stderr}`);
+    }
+    assert.deepEqual(await readdir(box.runtime), [], 'run files left behind');
+  });
+}
