@@ -62,6 +62,8 @@ interface Case {
   permissions?: boolean;
   /** Arguments after the command (default `plan`). */
   args?: string[];
+  /** Global options before the command (`-chdir=…`). */
+  globals?: string[];
   /** Makes the odd file; returns the label tfw must name when it complains. */
   make(p: { dir: string; aws: string; root: string }): Promise<string | undefined>;
   /** What tfw must do: run terraform with the MFA files, run it untouched, or either. */
@@ -162,6 +164,30 @@ const CASES: Case[] = [
       await chmod(join(aws, 'config'), 0o000);
       return join(aws, 'config');
     },
+  },
+  {
+    name: 'a 10 MB ~/.aws/config',
+    expect: 'mfa',
+    make: async ({ aws }) => {
+      const filler = Array.from({ length: 200_000 }, (_, i) => `[profile filler-${i}]\nregion = us-east-1\n`).join('');
+      await writeFile(join(aws, 'config'), `${CONFIG}\n${filler}`.padEnd(10_000_000, '#'));
+      return undefined;
+    },
+  },
+  {
+    name: 'a symlink loop named ~/.aws/config',
+    expect: 'untouched',
+    make: async ({ aws }) => {
+      await rm(join(aws, 'config'));
+      await symlink('config', join(aws, 'config'));
+      return join(aws, 'config');
+    },
+  },
+  {
+    name: 'a -chdir that names a file',
+    globals: ['-chdir=main.tf'],
+    expect: 'either',
+    make: async () => 'main.tf',
   },
   {
     name: 'an unreadable ~/.aws/credentials (mode 000)',
@@ -288,7 +314,7 @@ for (const c of CASES) {
       t.diagnostic('running as root: tfw runs as nobody (65534) so that mode 000 applies');
       as = { uid: NOBODY, gid: NOBODY };
     }
-    const r = await runTfw([command, ...(c.args ?? [])], { cwd: dir, env, timeoutMs: 100_000, ...as });
+    const r = await runTfw([...(c.globals ?? []), command, ...(c.args ?? [])], { cwd: dir, env, timeoutMs: 100_000, ...as });
 
     t.diagnostic(`exit ${r.code}; stderr: ${r.stderr.trim() || '(empty)'}`);
     assert.equal(r.signal, null, `tfw was killed (a hang?): ${r.stderr}`);

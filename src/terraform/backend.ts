@@ -159,7 +159,7 @@ function readRecordedBackend(input: BackendInput, problems: ReadProblem[]): Reco
   const label = displayPath(path, input.cwd);
   const r = readTextFile(path);
   if (!r.ok) {
-    if (!r.message.includes('ENOENT')) problems.push({ source: { file: label, line: 1 }, message: r.message });
+    if (!/ENOENT|ENOTDIR/.test(r.message)) problems.push({ source: { file: label, line: 1 }, message: r.message });
     return undefined;
   }
   let json: unknown;

@@ -82,7 +82,7 @@ const MEANING: Record<string, string> = {
   EPERM: 'permission denied',
   ELOOP: 'a symlink loop',
   EISDIR: 'a directory',
-  ENOTDIR: 'a path through something that is not a directory',
+  ENOTDIR: 'not a directory',
 };
 
 function errorCode(e: unknown): string {

@@ -35,7 +35,7 @@ export function rootAssignments(input: RootVariablesInput): { assignments: Map<s
     const label = displayPath(path, input.cwd);
     const r = readTextFile(path);
     if (!r.ok) {
-      if (mustExist || !r.message.includes('ENOENT')) problems.push({ source: { file: label, line: 1 }, message: r.message });
+      if (mustExist || !/ENOENT|ENOTDIR/.test(r.message)) problems.push({ source: { file: label, line: 1 }, message: r.message });
       return;
     }
     const parsed = path.endsWith('.json') ? parseTfvarsJson(r.text, label) : parseHcl(r.text, label);
