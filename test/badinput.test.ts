@@ -141,6 +141,22 @@ const CASES: Case[] = [
     },
   },
   {
+    name: '130,000 provider blocks in one .tf file',
+    expect: 'mfa',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'many.tf'), Array.from({ length: 130_000 }, (_, i) => `provider "aws" {\n  alias = "a${i}"\n  profile = "network"\n}\n`).join(''));
+      return undefined;
+    },
+  },
+  {
+    name: '180,000 provider blocks in a .tf.json file',
+    expect: 'mfa',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'many.tf.json'), JSON.stringify({ provider: { aws: Array.from({ length: 180_000 }, (_, i) => ({ alias: `j${i}`, profile: 'network' })) } }));
+      return undefined;
+    },
+  },
+  {
     name: 'a syntax error with deep nesting in a .tf file',
     expect: 'either',
     make: async ({ dir }) => {

@@ -69,7 +69,7 @@ function readSync(opts: ReadModuleOptions): ModuleAuth {
   });
   ctx.problems.push(...backend.problems);
   if (backend.target) ctx.targets.push(backend.target);
-  ctx.targets.push(...providerTargets(config, scope, '', ctx.paths));
+  for (const t of providerTargets(config, scope, '', ctx.paths)) ctx.targets.push(t); // a spread push overflows past ~100k
   readChildModules(config, scope, rootDir, '', [realpathOr(rootDir)], ctx);
   return { targets: ctx.targets, problems: ctx.problems };
 }
@@ -110,7 +110,7 @@ function readChildModules(config: ModuleConfig, scope: ProviderScope, dir: strin
       if (!MODULE_META.has(a.name)) assignments.set(a.name, { kind: 'expr', expr: a.expr, scope });
     }
     const childScope = scopeFor(loaded.config, assignments, relative(ctx.rootDir, childDir) || '.', ctx);
-    ctx.targets.push(...providerTargets(loaded.config, childScope, `${childPath}: `, ctx.paths));
+    for (const t of providerTargets(loaded.config, childScope, `${childPath}: `, ctx.paths)) ctx.targets.push(t);
     readChildModules(loaded.config, childScope, childDir, childPath, [...stack, real], ctx);
   }
 }

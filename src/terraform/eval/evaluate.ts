@@ -69,7 +69,7 @@ class Evaluator {
 
   /** Charges for a produced value by its size, then returns it. */
   private sized<V extends Value>(v: V): V {
-    if (typeof v === 'string') this.charge(v.length >> 8);
+    if (typeof v === 'string') this.charge(v.length >> 6);
     else if (Array.isArray(v)) this.charge(v.length >> 8);
     return v;
   }
@@ -251,7 +251,7 @@ class Evaluator {
       const last = args.pop()!;
       if (isUnknown(last)) return last;
       if (!Array.isArray(last)) throw new EvalError(`the "..." argument of ${e.name}() must be a list`);
-      args.push(...last);
+      for (const v of last) args.push(v); // not a spread push: a 100k-item list would overflow the stack
     }
     return this.sized(callFunction(e.name, args));
   }

@@ -27,7 +27,7 @@ export const MAX_EVAL_DEPTH = 400;
 
 /**
  * Work budget of one read: an evaluated node is a step, a produced string or
- * list costs one more step per 256 characters or items. Real provider and
+ * list one more step per 64 characters or 256 items. Real provider and
  * backend settings take hundreds; this is about a second of work.
  */
 export const MAX_EVAL_STEPS = 2_000_000;

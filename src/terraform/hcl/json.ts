@@ -180,7 +180,7 @@ export function parseTfJson(text: string, file: string): ParseResult<Body> {
         continue;
       }
       if (e.key === 'resource' || e.key === 'data' || e.key === 'output') continue; // never evaluated by tfw
-      blocks.push(...toBlocks(e.key, e.value, LABELS[e.key] ?? 0, SCHEMAS[e.key] ?? {}, file));
+      for (const b of toBlocks(e.key, e.value, LABELS[e.key] ?? 0, SCHEMAS[e.key] ?? {}, file)) blocks.push(b);
     }
     return { ok: true, value: { attributes: [], blocks } };
   } catch (e) {
@@ -201,7 +201,10 @@ export function parseTfvarsJson(text: string, file: string): ParseResult<Body> {
   };
 }
 
-/** `{label: {label: body}}` nesting, each level possibly an array of objects. */
+/**
+ * `{label: {label: body}}` nesting, each level possibly an array of objects.
+ * Results are appended in loops: a spread push overflows the stack past ~100k blocks.
+ */
 function toBlocks(type: string, node: JsonNode, labelCount: number, schema: Schema, file: string, labels: string[] = []): Block[] {
   if (labels.length === labelCount) {
     return objects(node).map((obj) => ({ type, labels, body: toBody(obj, schema, file), line: obj.line, file }));
@@ -210,7 +213,7 @@ function toBlocks(type: string, node: JsonNode, labelCount: number, schema: Sche
   for (const obj of objects(node)) {
     for (const e of obj.entries) {
       if (e.key === '//') continue;
-      out.push(...toBlocks(type, e.value, labelCount, schema, file, [...labels, e.key]));
+      for (const b of toBlocks(type, e.value, labelCount, schema, file, [...labels, e.key])) out.push(b);
     }
   }
   return out;
@@ -236,7 +239,7 @@ function toBody(obj: Extract<JsonNode, { type: 'object' }>, schema: Schema, file
     if (nested) {
       // `backend: {s3: {...}}` carries a label; other nested blocks do not.
       const labelCount = LABELS[e.key] ?? 0;
-      blocks.push(...toBlocks(e.key, e.value, labelCount, nested, file));
+      for (const b of toBlocks(e.key, e.value, labelCount, nested, file)) blocks.push(b);
       continue;
     }
     let expr: Expr;
