@@ -191,6 +191,16 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'a source_profile chain 120,000 profiles long in ~/.aws/config',
+    expect: 'either',
+    make: async ({ dir, aws }) => {
+      const hops = Array.from({ length: 120_000 }, (_, i) => `[profile hop${i}]\nrole_arn = ${NETWORK}\nsource_profile = ${i + 1 < 120_000 ? `hop${i + 1}` : 'source'}\n`).join('');
+      await writeFile(join(aws, 'config'), `${CONFIG}\n[profile top]\nrole_arn = ${NETWORK}\nmfa_serial = ${ALICE.mfaSerial}\nsource_profile = hop0\n${hops}`);
+      await writeFile(join(dir, 'main.tf'), 'provider "aws" {\n  profile = "top"\n}\n');
+      return join(aws, 'config');
+    },
+  },
+  {
     name: 'a symlink loop named ~/.aws/config',
     expect: 'untouched',
     make: async ({ aws }) => {

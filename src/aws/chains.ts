@@ -101,13 +101,22 @@ function resolveTerminal(p: string, s: ProfileSection): ResolvedHop | undefined 
 }
 
 /**
+ * Longer than any real chain (they are a few hops): a file with a 100k-hop
+ * chain made every profile's walk long, and the writer's walk per profile
+ * quadratic (minutes). Beyond it the chain is refused like a loop.
+ */
+export const MAX_CHAIN = 64;
+
+/**
  * Walks `profile` down to its root. A missing profile (or one with no
  * credentials) ends the chain with a 'missing' hop: whether that matters is
  * the planner's call. A loop is a ConfigError naming it: `a → b → a`.
  */
 export function resolveChain(files: AwsFiles, profile: string): ResolvedHop[] {
   const chain: ResolvedHop[] = [];
+  // In order for the message; the Set keeps a 100k-profile chain linear (includes() made it minutes).
   const visited: string[] = [];
+  const seen = new Set<string>();
   let name = profile;
   for (;;) {
     const section = profileSection(files, name);
@@ -122,10 +131,14 @@ export function resolveChain(files: AwsFiles, profile: string): ResolvedHop[] {
       chain.push(resolveStatic(name, section));
       return chain;
     }
-    if (visited.includes(name)) {
+    if (seen.has(name)) {
       throw new ConfigError(`profile loop in the AWS config: ${[...visited, name].join(' → ')}`);
     }
+    if (visited.length >= MAX_CHAIN) {
+      throw new ConfigError(`source_profile chain longer than ${MAX_CHAIN} profiles in the AWS config: ${visited.slice(0, 3).join(' → ')} → … → ${name}`);
+    }
     visited.push(name);
+    seen.add(name);
     if (str(section, 'role_arn') && str(section, 'source_profile') && str(section, 'credential_source')) {
       // Terraform's SDK refuses this; it will say so itself.
       chain.push(missing(name, 'sets both source_profile and credential_source'));

@@ -187,3 +187,13 @@ test('property: chains over any source_profile graph end, or fail with one Confi
     { numRuns: 3000 },
   );
 });
+
+test('a source_profile chain longer than 64 profiles is one ConfigError naming its start, not minutes of walking', () => {
+  const config: Record<string, Record<string, string>> = {};
+  for (let i = 0; i < 100_000; i++) config[`p${i}`] = { role_arn: 'arn:aws:iam::1:role/r', source_profile: `p${i + 1}` };
+  config.p100000 = { aws_access_key_id: 'AKIAX', aws_secret_access_key: 'k' };
+  const files: AwsFiles = { configPaths: ['/c'], credentialsPaths: [], config, credentials: {}, ssoSessions: {}, otherSections: {} };
+  assert.throws(() => resolveChain(files, 'p0'), (e: Error) => e instanceof ConfigError && /longer than 64 profiles.*p0 → p1/.test(e.message));
+  assert.equal(resolveChain(files, 'p99940').length, 61);
+  assert.throws(() => planAuth([target('p0')], () => files, {}), (e: Error) => e instanceof ConfigError && e.message.includes('/c'));
+});
