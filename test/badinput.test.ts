@@ -255,6 +255,16 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'a -var-file that is a pipe (-var-file=<(…)): not read, not taken from terraform',
+    skip: mkfifo ? undefined : 'mkfifo is not on PATH',
+    args: ['-var-file=piped.tfvars'],
+    expect: 'mfa',
+    make: async ({ dir }) => {
+      spawnSync(mkfifo!, [join(dir, 'piped.tfvars')]);
+      return 'piped.tfvars';
+    },
+  },
+  {
     name: 'a -var-file that is a directory',
     args: ['-var-file=vars'],
     expect: 'either',

@@ -74,7 +74,7 @@ function mergeInto(into: Sections, from: Sections): void {
  */
 async function readShared(path: string): Promise<{ sections?: Sections; problems: string[] }> {
   try {
-    if (!(await stat(path)).isFile()) return { problems: [`${path} is not a regular file: read as empty, as terraform does`] };
+    if (!(await stat(path)).isFile()) return { problems: [`${path} is not a regular file: tfw reads it as empty`] };
     const parsed = parseIni(await readFile(path, 'utf8'));
     const problems = parsed.skipped.map((s) => `${path}:${s.line}: section [${s.name}] ignored: "__proto__" cannot be a profile name for the AWS SDK`);
     return { sections: parsed.sections, problems };

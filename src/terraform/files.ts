@@ -1,13 +1,23 @@
 // The only file-system access of the reader: listing a module directory and
 // reading a text file defensively (no FIFOs, no huge or binary files), with
 // failures returned as values.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 
 /** Bigger than any hand-written or generated .tf file seen in practice. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
+export type ReadResult = { ok: true; text: string } | { ok: false; message: string; notAFile?: true };
+
+/** What a path that is not a regular file is, for the message. */
+function notAFile(st: Stats): string {
+  if (st.isDirectory()) return 'a directory, not a file';
+  // Reading a pipe (`-var-file=<(sops -d x)`) would block, or take its content from terraform.
+  if (st.isFIFO()) return 'a pipe, not read by tfw (terraform gets its content)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device, not a file';
+  if (st.isSocket()) return 'a socket, not a file';
+  return 'not a regular file';
+}
 
 const decoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true });
 
@@ -16,7 +26,7 @@ export function readTextFile(path: string): ReadResult {
   try {
     const st = statSync(path);
     // Only regular files: reading a FIFO named x.tf would block forever.
-    if (!st.isFile()) return { ok: false, message: 'not a regular file' };
+    if (!st.isFile()) return { ok: false, message: notAFile(st), notAFile: true };
     size = st.size;
   } catch (e) {
     return { ok: false, message: `cannot read: ${errorCode(e)}` };

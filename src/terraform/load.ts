@@ -18,7 +18,7 @@ export function loadModule(dir: string, cwd: string): { config: ModuleConfig; pr
     if (!r.ok) {
       // A directory named x.tf is not a file terraform reads either: skip it quietly.
       // Too large for tfw is not an error for terraform; unreadable or binary is.
-      if (r.message !== 'not a regular file') problems.push({ source: { file: label, line: 1 }, message: r.message, ...(/too large/.test(r.message) ? {} : { terraformRejects: true }) });
+      if (!r.notAFile) problems.push({ source: { file: label, line: 1 }, message: r.message, ...(/too large/.test(r.message) ? {} : { terraformRejects: true }) });
       continue;
     }
     files.push({ name: basename(path), label, text: r.text });
