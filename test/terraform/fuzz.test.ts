@@ -199,6 +199,8 @@ const FUNCTION_NAMES = [
   'lower', 'upper', 'trimspace', 'trimprefix', 'trimsuffix', 'startswith', 'endswith', 'tostring', 'tonumber', 'tobool',
   'tolist', 'toset', 'tomap', 'length', 'keys', 'values', 'contains', 'split', 'join', 'concat', 'element', 'lookup',
   'merge', 'coalesce', 'coalescelist', 'replace', 'format', 'try', 'can', 'range', 'regex', 'regexall', 'strrev',
+  'sensitive', 'nonsensitive', 'title', 'substr', 'chomp', 'pathexpand', 'basename', 'dirname', 'flatten', 'distinct',
+  'compact', 'one', 'zipmap',
   'file', 'templatefile', '__proto__', 'constructor', 'toString', 'provider::aws::arn_parse',
 ];
 
@@ -275,6 +277,13 @@ const HOSTILE: Array<[string, string]> = [
   ['length(split("", replace(format("%4000s", ""), " ", format("%4000s", ""))))', 'a 16M-character string'],
   ['join(",", [for a in split("", format("%4000s", "")) : format("%4000s", a)])', 'a 16M-character join'],
   ['[for a in split("", format("%4000s", "")) : [for b in split("", format("%4000s", "")) : [for c in split("", format("%4000s", "")) : c]]]', 'a 64G-element comprehension'],
+  ['chomp("${replace(format("%4000s", ""), " ", replace(format("%250s", ""), " ", "\\n"))}x")', 'a million newlines for chomp (the regex was quadratic)'],
+  ['basename("${replace(format("%4000s", ""), " ", replace(format("%250s", ""), " ", "/"))}x")', 'a million slashes for basename'],
+  ['dirname("${replace(format("%4000s", ""), " ", replace(format("%250s", ""), " ", "/"))}x")', 'a million slashes for dirname'],
+  ['format("%${replace(format("%4000s", ""), " ", replace(format("%250s", ""), " ", "0"))}")', 'a million zeros after % in a format string'],
+  ['title(replace(format("%4000s", ""), " ", format("%250s", "-")))', 'a million separators for title'],
+  ['length(flatten([for a in split("", format("%4000s", "")) : [[[a]]]]))', 'flatten of nested lists'],
+  ['length(substr(replace(format("%4000s", ""), " ", format("%250s", "")), 5, 1e15))', 'substr past the end'],
 ];
 
 for (const [src, what] of HOSTILE) {
@@ -343,4 +352,20 @@ test('property: mutated configurations through the whole module reader: problems
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the loops that replaced quadratic regexes give the same answers', () => {
+  const ev = (src: string): Value => {
+    const p = parseExpression(src, 't');
+    assert.ok(p.ok);
+    return evaluateSafely(p.value, emptyScope());
+  };
+  assert.equal(ev('chomp("a\\r\\n\\n")'), 'a');
+  assert.equal(ev('chomp("a\\r")'), 'a');
+  assert.equal(ev('chomp("a\\nb\\n")'), 'a\nb');
+  assert.equal(ev('basename("a/b//")'), 'b');
+  assert.equal(ev('basename("///")'), '/');
+  assert.equal(ev('dirname("/a/b/")'), '/a');
+  assert.equal(ev('dirname("a")'), '.');
+  assert.equal(ev('format("%05d|%5d|%-4s|%00d|%.2f|%%", 42, 7, "x", 3, 1.5)'), '00042|    7|x   |3|1.50|%');
 });

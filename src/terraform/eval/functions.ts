@@ -245,13 +245,14 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!Number.isInteger(offset) || offset < 0 || offset > chars.length) throw new EvalError('substr() offset out of range');
     return chars.slice(offset, length < 0 ? undefined : offset + length).join('');
   },
-  chomp: (a) => { arity('chomp', a, 1); return str(a[0], 'chomp() argument').replace(/(\r?\n)+$/, ''); },
+  // Terraform's chomp drops every trailing \n, \r\n and \r.
+  chomp: (a) => { arity('chomp', a, 1); return trimEnd(str(a[0], 'chomp() argument'), '\r\n'); },
   // `~` is expanded where a path is used (settings.ts: expandPath, from the run's HOME): the same result.
   pathexpand: (a) => { arity('pathexpand', a, 1); return str(a[0], 'pathexpand() argument'); },
-  basename: (a) => { arity('basename', a, 1); const p = str(a[0], 'basename() argument').replace(/\/+$/, ''); return p.slice(p.lastIndexOf('/') + 1) || '/'; },
+  basename: (a) => { arity('basename', a, 1); const p = trimEnd(str(a[0], 'basename() argument'), '/'); return p.slice(p.lastIndexOf('/') + 1) || '/'; },
   dirname: (a) => {
     arity('dirname', a, 1);
-    const p = str(a[0], 'dirname() argument').replace(/\/+$/, '');
+    const p = trimEnd(str(a[0], 'dirname() argument'), '/');
     const i = p.lastIndexOf('/');
     return i < 0 ? '.' : i === 0 ? '/' : p.slice(0, i);
   },
@@ -279,10 +280,21 @@ const FUNCTIONS: Record<string, Fn> = {
   },
 };
 
+/**
+ * `s` without the trailing run of `chars`. A loop: `/\/+$/` and `/(\r?\n)+$/`
+ * retry from every position of a long run, quadratic (a 40k-newline chomp took 6 s).
+ */
+function trimEnd(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1]!)) end--;
+  return s.slice(0, end);
+}
+
 /** Go-style verbs as terraform's format(): %s %d %v %q %t %f %%, with width and precision. */
 function format(spec: string, args: Value[]): string {
   let next = 0;
-  return spec.replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g, (_m, flags: string, width?: string, prec?: string, verb?: string) => {
+  // Flags take every 0, a width starts at 1-9: with `0` in both, a long run of zeros backtracked quadratically.
+  return spec.replace(/%([-+ 0#]*)([1-9]\d*)?(?:\.(\d+))?([a-zA-Z%])/g, (_m, flags: string, width?: string, prec?: string, verb?: string) => {
     if (verb === '%') return '%';
     if (next >= args.length) throw new EvalError('too few arguments for format()');
     const v = args[next++]!;
