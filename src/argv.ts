@@ -62,10 +62,14 @@ const NESTED = new Set(['state', 'workspace', 'providers']);
 
 /** Words of a TF_CLI_ARGS value, as terraform splits it (go-shellwords: quotes, escapes, no $ expansion; stops at an operator or comment). */
 export function shellWords(value: string): string[] {
+  // `$` is plain text to go-shellwords; shell-quote expands it and throws on
+  // `${` ("Bad substitution"), which stopped even `tfw version`. A NUL (never in
+  // an environment value) stands in for it while parsing.
+  const restore = (s: string): string => s.replace(/\0/g, '$');
   const words: string[] = [];
-  for (const entry of parseShellWords(value, (name) => `$${name}`)) {
-    if (typeof entry === 'string') words.push(entry);
-    else if ('op' in entry && entry.op === 'glob') words.push(entry.pattern);
+  for (const entry of parseShellWords(value.replace(/\$/g, '\0'))) {
+    if (typeof entry === 'string') words.push(restore(entry));
+    else if ('op' in entry && entry.op === 'glob') words.push(restore(entry.pattern));
     else break;
   }
   return words;
