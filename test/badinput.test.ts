@@ -378,3 +378,19 @@ for (const c of CASES) {
     assert.deepEqual(await readdir(box.runtime), [], 'run files left behind');
   });
 }
+
+test('tfw auth login --all-devices over a 10 MB ~/.aws/config (150,000 profiles) finishes: the files are read once, not once per profile', { timeout: 120_000 }, async (t) => {
+  const filler = Array.from({ length: 150_000 }, (_, i) => `[profile filler-${i}]\nregion = us-east-1\n`).join('');
+  const { box, dir, env } = await moduleSandbox(t, {
+    config: `${CONFIG}\n${filler}`,
+    credentials: CREDENTIALS,
+    mainTf: MAIN_TF,
+    env: { AWS_ENDPOINT_URL_STS: sts.url, TFW_MFA_CODE: String(codeCounter++) },
+  });
+  const r = await runTfw(['auth', 'login', '--all-devices'], { cwd: dir, env, timeoutMs: 100_000 });
+  t.diagnostic(`exit ${r.code}; stderr: ${r.stderr.trim().slice(0, 300)}`);
+  assert.equal(r.signal, null, 'killed: it did not finish');
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+  assert.deepEqual(await readdir(box.runtime), []);
+});

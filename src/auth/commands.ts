@@ -150,7 +150,8 @@ async function planAllDevices(deps: Deps): Promise<MfaDevice[]> {
   const devices = new Map<string, MfaDevice>();
   for (const name of profileNames(files)) {
     try {
-      for (const d of (await planForProfiles([name], deps)).plan.devices) {
+      // The files read once: re-reading them per profile was quadratic (a 10 MB config never finished).
+      for (const d of planAuth([profileTarget(name)], () => files, deps.env).devices) {
         const known = devices.get(d.id);
         if (known) known.targets.push(...d.targets);
         else devices.set(d.id, { ...d, targets: [...d.targets] });
