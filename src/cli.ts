@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { analyzeArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import { isTfwError } from './errors.ts';
-import { createLogger, truthy } from './log.ts';
+import { createLogger, printable, truthy } from './log.ts';
 import { redact } from './redact.ts';
 import { childrenEnded, resolveTerraform, runUntouched } from './spawn.ts';
 
@@ -82,11 +82,11 @@ export async function main(argv: readonly string[], deps: Deps = realDeps()): Pr
     return await (await lazy()).runCredentialed(args, terraform, deps);
   } catch (error) {
     if (isTfwError(error)) {
-      writeErr(redact(`tfw: ${error.message}`));
+      writeErr(printable(redact(`tfw: ${error.message}`)));
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    writeErr(redact(`tfw: internal error: ${message}`));
+    writeErr(printable(redact(`tfw: internal error: ${message}`)));
     if (truthy(deps.env.TFW_DEBUG) && error instanceof Error && error.stack) writeErr(redact(error.stack));
     return INTERNAL_ERROR;
   }
@@ -106,7 +106,7 @@ function fatalHandler(env: Deps['env']): { handler: (error: unknown) => void; ha
       if (happened) return;
       happened = true;
       const message = error instanceof Error ? error.message : String(error);
-      writeErr(redact(`tfw: internal error: ${message}`));
+      writeErr(printable(redact(`tfw: internal error: ${message}`)));
       if (truthy(env.TFW_DEBUG) && error instanceof Error && error.stack) writeErr(redact(error.stack));
       void childrenEnded().then(() => process.exit(INTERNAL_ERROR));
     },

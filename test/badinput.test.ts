@@ -394,3 +394,23 @@ test('tfw auth login --all-devices over a 10 MB ~/.aws/config (150,000 profiles)
   assert.doesNotMatch(r.stderr, /^\s+at /m);
   assert.deepEqual(await readdir(box.runtime), []);
 });
+
+test('a file name with a newline, ESC and a bidi override cannot add or rewrite tfw lines: one warning, escaped', { timeout: 120_000 }, async (t) => {
+  const { box, dir, record, env } = await moduleSandbox(t, {
+    config: CONFIG,
+    credentials: CREDENTIALS,
+    mainTf: MAIN_TF,
+    env: { AWS_ENDPOINT_URL_STS: sts.url, TFW_MFA_CODE: String(codeCounter++) },
+  });
+  const name = 'evil\ntfw: MFA session faked\u001b[2K\u202e.tf';
+  await writeFile(join(dir, name), 'provider "aws" {\n');
+  const r = await runTfw(['plan'], { cwd: dir, env });
+  t.diagnostic(`stderr: ${r.stderr}`);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^tfw: warning: could not read evil\\u000atfw: MFA session faked\\u001b\[2K\\u202e\.tf:1: missing "}"/);
+  assert.doesNotMatch(r.stderr, /[\u001b\u202e]/);
+  assert.equal((await readRecord(record)).filter((e) => e.event === 'start').length, 1);
+  assert.deepEqual(await readdir(box.runtime), []);
+});
