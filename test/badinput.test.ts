@@ -11,6 +11,7 @@ import { chmod, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { moduleSandbox, readRecord, runTfw, which } from './support/harness.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+import { deviceLabel } from '../src/aws/codes.ts';
 
 const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0008', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000008', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
 const NETWORK = 'arn:aws:iam::222222222222:role/network';
@@ -413,4 +414,10 @@ test('a file name with a newline, ESC and a bidi override cannot add or rewrite 
   assert.doesNotMatch(r.stderr, /[\u001b\u202e]/);
   assert.equal((await readRecord(record)).filter((e) => e.event === 'start').length, 1);
   assert.deepEqual(await readdir(box.runtime), []);
+});
+
+test('the MFA prompt names at most ten providers, escaped (aliases come from the module)', () => {
+  const device = { id: 'x', serial: 'arn:aws:iam::1:mfa/a', rootProfile: 'source', keys: { accessKeyId: 'A', secretAccessKey: 'B' }, region: 'us-east-1', targets: ['aws.\u001b[2Kfake', ...Array.from({ length: 129_999 }, (_, i) => `aws.a${i}`)] };
+  const label = deviceLabel(device);
+  assert.equal(label, 'arn:aws:iam::1:mfa/a (for aws.\\u001b[2Kfake, aws.a0, aws.a1, aws.a2, aws.a3, aws.a4, aws.a5, aws.a6, aws.a7, aws.a8 and 129990 more)');
 });

@@ -2,6 +2,7 @@
 // profile's mfa_process, a prompt on the terminal. One small type per source,
 // composed by `codeSources`; none of them knows about STS or the cache.
 import { TfwError } from '../errors.ts';
+import { printable } from '../log.ts';
 import type { MfaDevice } from './types.ts';
 
 export interface CodeRequest {
@@ -22,8 +23,11 @@ export interface CodeSource {
 export const CODE_SHAPE = /^\d{6}$/;
 
 export function deviceLabel(device: MfaDevice): string {
-  const who = device.targets.length > 0 ? ` (for ${device.targets.join(', ')})` : '';
-  return `${device.serial}${who}`;
+  // Provider names come from the module (a cloned repository): escaped, and
+  // at most ten of them (130k aliases made a 2 MB prompt).
+  const shown = device.targets.slice(0, 10).join(', ') + (device.targets.length > 10 ? ` and ${device.targets.length - 10} more` : '');
+  const who = device.targets.length > 0 ? ` (for ${shown})` : '';
+  return printable(`${device.serial}${who}`);
 }
 
 /**
