@@ -45,7 +45,8 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
     command: args.command ?? '',
   });
   for (const problem of module.problems) {
-    deps.log.warn(`could not read ${problem.source.file}:${problem.source.line}: ${problem.message} (terraform will say more)`);
+    // Only where terraform will refuse the configuration too: a pipe, a file too big for tfw, are terraform's to read.
+    deps.log.warn(`could not read ${problem.source.file}:${problem.source.line}: ${problem.message}${problem.terraformRejects ? ' (terraform will say more)' : ''}`);
   }
   // init, output, state…: only the backend is configured, providers are not.
   const targets = args.credentialScope === 'backend' ? module.targets.filter((t) => t.kind === 'backend') : module.targets;

@@ -8,7 +8,8 @@ export function loadModule(dir: string, cwd: string): { config: ModuleConfig; pr
   const problems: ReadProblem[] = [];
   const listed = listConfigFiles(dir);
   if (!listed.ok) {
-    problems.push({ source: { file: displayPath(dir, cwd), line: 1 }, message: listed.message });
+    // Terraform cannot read it either (-chdir to a file, a missing or looping local module): it stops before credentials.
+    problems.push({ source: { file: displayPath(dir, cwd), line: 1 }, message: listed.message, terraformRejects: true });
     return { ...assembleModule([]), problems };
   }
   const files: ConfigFile[] = [];

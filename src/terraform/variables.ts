@@ -35,7 +35,10 @@ export function rootAssignments(input: RootVariablesInput): { assignments: Map<s
     const label = displayPath(path, input.cwd);
     const r = readTextFile(path);
     if (!r.ok) {
-      if (mustExist || !/ENOENT|ENOTDIR/.test(r.message)) problems.push({ source: { file: label, line: 1 }, message: r.message });
+      // What terraform cannot read either stops it before it needs credentials (so no code is spent);
+      // a pipe (`<(…)`) or a device it reads, a file too large for tfw it reads too.
+      const rejects = /\((ENOENT|EACCES|EPERM|ELOOP|ENOTDIR|EISDIR)\)|^a directory|not UTF-8|binary/.test(r.message);
+      if (mustExist || !/ENOENT|ENOTDIR/.test(r.message)) problems.push({ source: { file: label, line: 1 }, message: r.message, ...(rejects ? { terraformRejects: true } : {}) });
       return;
     }
     const parsed = path.endsWith('.json') ? parseTfvarsJson(r.text, label) : parseHcl(r.text, label);
