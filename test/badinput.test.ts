@@ -283,11 +283,20 @@ const CASES: Case[] = [
   {
     name: 'a -backend-config file that is a directory (init)',
     args: ['-backend-config=backend.d'],
-    expect: 'either',
+    expect: 'untouched',
     make: async ({ dir }) => {
       await writeFile(join(dir, 'backend.tf'), BACKEND_TF);
       await mkdir(join(dir, 'backend.d'));
       return 'backend.d';
+    },
+  },
+  {
+    name: 'a -backend-config file that is missing (init)',
+    args: ['-backend-config=gone.s3.tfbackend'],
+    expect: 'untouched',
+    make: async ({ dir }) => {
+      await writeFile(join(dir, 'backend.tf'), BACKEND_TF);
+      return 'gone.s3.tfbackend';
     },
   },
   {

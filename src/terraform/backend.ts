@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { AuthTarget, BackendConfigArg, ReadProblem, SourceRef } from '../model.ts';
 import type { Block } from './hcl/ast.ts';
 import { parseExpression, parseHcl } from './hcl/parser.ts';
-import { displayPath, readTextFile } from './files.ts';
+import { displayPath, readTextFile, terraformCannotRead } from './files.ts';
 import { emptyScope, type Scope } from './eval/scope.ts';
 import { evaluateSafely } from './eval/evaluate.ts';
 import { fromJson, isObject, isUnknown, type Value } from './eval/value.ts';
@@ -128,12 +128,13 @@ function backendConfigOverlay(input: BackendInput, problems: ReadProblem[]): Map
     const label = displayPath(path, input.cwd);
     const r = readTextFile(path);
     if (!r.ok) {
-      problems.push({ source: { file: label, line: 1 }, message: r.message });
+      // terraform init stops on a -backend-config file it cannot read: no code to spend on it.
+      problems.push({ source: { file: label, line: 1 }, message: r.message, ...(terraformCannotRead(r.message) ? { terraformRejects: true } : {}) });
       continue;
     }
     const parsed = parseHcl(r.text, label);
     if (!parsed.ok) {
-      problems.push({ source: { file: label, line: parsed.error.line }, message: parsed.error.message });
+      problems.push({ source: { file: label, line: parsed.error.line }, message: parsed.error.message, terraformRejects: !/nesting/.test(parsed.error.message) });
       continue;
     }
     for (const a of parsed.value.attributes) {

@@ -100,3 +100,12 @@ function errorCode(e: unknown): string {
   if (code === undefined) return String(e);
   return MEANING[code] ? `${MEANING[code]} (${code})` : code;
 }
+
+/**
+ * A readTextFile failure terraform meets too (missing, unreadable, a
+ * directory, not UTF-8): it stops before it needs credentials. A pipe or a
+ * device it reads, and a file only too large for tfw, it reads too.
+ */
+export function terraformCannotRead(message: string): boolean {
+  return /\((ENOENT|EACCES|EPERM|ELOOP|ENOTDIR|EISDIR)\)|^a directory|not UTF-8|binary/.test(message);
+}

@@ -7,7 +7,7 @@ import type { Env, ReadProblem, VarArg } from '../model.ts';
 import type { Expr } from './hcl/ast.ts';
 import { parseTfvarsJson } from './hcl/json.ts';
 import { parseHcl } from './hcl/parser.ts';
-import { compareNames, displayPath, readTextFile } from './files.ts';
+import { compareNames, displayPath, readTextFile, terraformCannotRead } from './files.ts';
 import type { Scope } from './eval/scope.ts';
 import { readdirSync } from 'node:fs';
 
@@ -35,9 +35,8 @@ export function rootAssignments(input: RootVariablesInput): { assignments: Map<s
     const label = displayPath(path, input.cwd);
     const r = readTextFile(path);
     if (!r.ok) {
-      // What terraform cannot read either stops it before it needs credentials (so no code is spent);
-      // a pipe (`<(…)`) or a device it reads, a file too large for tfw it reads too.
-      const rejects = /\((ENOENT|EACCES|EPERM|ELOOP|ENOTDIR|EISDIR)\)|^a directory|not UTF-8|binary/.test(r.message);
+      // What terraform cannot read either stops it before it needs credentials (so no code is spent).
+      const rejects = terraformCannotRead(r.message);
       if (mustExist || !/ENOENT|ENOTDIR/.test(r.message)) problems.push({ source: { file: label, line: 1 }, message: r.message, ...(rejects ? { terraformRejects: true } : {}) });
       return;
     }
