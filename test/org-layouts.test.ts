@@ -284,3 +284,15 @@ test('explain --find-device asks IAM for the device of each identity that names 
   const down = (await explain(b, 'assume-role-only', ['--find-device'], { ...env, AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:9' })) as Explained & { deviceLookup: Array<{ problem?: string }> };
   assert.match(down.deviceLookup[0]!.problem!, /^cannot ask IAM at http:\/\/127\.0\.0\.1:9: /);
 });
+
+test('explain\'s text escapes control characters in names from the module (an alias cannot rewrite the terminal)', async (t) => {
+  const b = await box(t);
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const dir = join(b.root, 'hostile');
+  await mkdir(dir);
+  await writeFile(join(dir, 'main.tf'), 'provider "aws" {\n  alias = "x\\u001b[2Jy"\n  profile = "ops"\n}\n');
+  const r = await runTfw(['auth', 'explain', `-chdir=${dir}`], { cwd: b.root, env: b.env() });
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /\u001b/);
+  assert.match(r.stdout, /aws\.x\\u001b\[2Jy/);
+});

@@ -4,6 +4,7 @@
 import type { AuthPlan, TargetPlan } from '../aws/types.ts';
 import type { ModuleAuth } from '../model.ts';
 import { formatLeft } from '../prepare.ts';
+import { printable } from '../log.ts';
 
 export type CacheState =
   | { state: 'valid'; expiresAt: Date }
@@ -137,7 +138,10 @@ function cacheText(c: ExplainJson['devices'][number]['cache'], now: Date): strin
   }
 }
 
-export function explainText(json: ExplainJson, now: Date, style: Style = plainStyle): string {
+export function explainText(raw: ExplainJson, now: Date, style: Style = plainStyle): string {
+  // Names, paths and reasons come from the module and the AWS files (a cloned
+  // repository): their control characters must not reach the terminal.
+  const json = JSON.parse(JSON.stringify(raw), (_k, v: unknown) => (typeof v === 'string' ? printable(v) : v)) as ExplainJson;
   const lines: string[] = [];
   lines.push(`${style.bold('Root module')} ${json.module}`);
   if (json.targets.length === 0) lines.push('  no provider "aws" block and no backend "s3"');
