@@ -1,8 +1,7 @@
 // Looks at terraform's argv without rewriting it (the antfu/ni habit): which
 // command, does it need credentials, and the few options that change what the
 // root module means. Imports nothing heavy: the pass-through path runs on this.
-import { parse as parseShellWords } from 'shell-quote';
-import type { BackendConfigArg, Env, VarArg } from './model.ts';
+import type { BackendConfigArg, VarArg } from './model.ts';
 
 export interface TerraformArgs {
   /** The exact argv, handed on verbatim. */
@@ -57,48 +56,13 @@ function optionValue(args: readonly string[], i: number, name: string): { value:
   return undefined;
 }
 
-// Commands whose second word names a command of its own (TF_CLI_ARGS_state_list).
-const NESTED = new Set(['state', 'workspace', 'providers']);
-
-/** Words of a TF_CLI_ARGS value, as terraform splits it (go-shellwords: quotes, escapes, no $ expansion; stops at an operator or comment). */
-export function shellWords(value: string): string[] {
-  // `$` is plain text to go-shellwords; shell-quote expands it and throws on
-  // `${` ("Bad substitution"), which stopped even `tfw version`. A NUL (never in
-  // an environment value) stands in for it while parsing.
-  const restore = (s: string): string => s.replace(/\0/g, '$');
-  const words: string[] = [];
-  for (const entry of parseShellWords(value.replace(/\$/g, '\0'))) {
-    if (typeof entry === 'string') words.push(restore(entry));
-    else if ('op' in entry && entry.op === 'glob') words.push(restore(entry.pattern));
-    else break;
-  }
-  return words;
-}
-
 /**
- * The argv terraform acts on: TF_CLI_ARGS and TF_CLI_ARGS_<command> inserted
- * right after the command word, the specific one first (terraform's
- * mergeEnvArgs). Only read, never handed on: terraform adds them itself.
+ * Reads `effective` (the argv with what TF_CLI_ARGS* add, env-args.ts) and
+ * returns the user's own `argv` for handing on. Without `effective`, the argv
+ * alone: enough for the pass-through decision, since TF_CLI_ARGS can only add
+ * to a command (`-backend=false`, `-help`), never change it.
  */
-export function withEnvironmentArgs(argv: readonly string[], env: Env): readonly string[] {
-  const first = analyzeWords(argv);
-  if (first.command === undefined) return argv;
-  const nested = NESTED.has(first.command) && first.subcommand !== undefined;
-  const name = (nested ? `${first.command}_${first.subcommand}` : first.command).replace(/-/g, '_');
-  const search = nested ? first.subcommand! : first.command;
-  let out = [...argv];
-  for (const variable of ['TF_CLI_ARGS', `TF_CLI_ARGS_${name}`]) {
-    const value = env[variable];
-    if (!value) continue;
-    const at = out.indexOf(search) + 1;
-    out = [...out.slice(0, at), ...shellWords(value), ...out.slice(at)];
-  }
-  return out;
-}
-
-/** terraform's argv, with what TF_CLI_ARGS* add to it taken into account (`argv` stays the user's own). */
-export function analyzeArgs(argv: readonly string[], env: Env = {}): TerraformArgs {
-  const effective = env.TF_CLI_ARGS || Object.keys(env).some((k) => k.startsWith('TF_CLI_ARGS_')) ? withEnvironmentArgs(argv, env) : argv;
+export function analyzeArgs(argv: readonly string[], effective: readonly string[] = argv): TerraformArgs {
   return { ...analyzeWords(effective), argv };
 }
 

@@ -75,7 +75,7 @@ export function realDeps(env: NodeJS.ProcessEnv = process.env): Deps {
 export async function main(argv: readonly string[], deps: Deps = realDeps()): Promise<number> {
   try {
     if (argv[0] === 'auth') return await (await lazy()).authMain(argv.slice(1), deps);
-    const args = analyzeArgs(argv, deps.env);
+    const args = analyzeArgs(argv);
     const terraform = resolveTerraform(deps.env, deps.cwd, deps.selfPaths);
     deps.log.debug(`terraform: ${terraform}; command: ${args.command ?? '(none)'}; needs credentials: ${args.needsCredentials}`);
     if (!args.needsCredentials) return await runUntouched(terraform, argv, { cwd: deps.cwd, env: deps.env });

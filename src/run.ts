@@ -1,6 +1,7 @@
 // The pipeline of one terraform run (DESIGN.md "Flow"): argv → plan →
 // sessions → per-run files → terraform → exit status, cleanup on every way out.
 import type { TerraformArgs } from './argv.ts';
+import { analyzeWithEnvironment } from './env-args.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
 import { materialize, obtainRunSessions, planRun, sessionNote } from './prepare.ts';
@@ -46,7 +47,12 @@ export async function runWithFiles(file: string, args: readonly string[], genera
 }
 
 /** A credentialed `tfw ARGS…`: MFA sessions when the module needs them, terraform with exactly ARGS. */
-export async function runCredentialed(args: TerraformArgs, terraform: string, deps: Deps): Promise<number> {
+export async function runCredentialed(argvOnly: TerraformArgs, terraform: string, deps: Deps): Promise<number> {
+  const args = analyzeWithEnvironment(argvOnly.argv, deps.env);
+  if (!args.needsCredentials) {
+    deps.log.debug('TF_CLI_ARGS make this a command that needs no credentials: running terraform untouched');
+    return passThrough(terraform, args.argv, deps);
+  }
   const runPlan = await planRun(args, deps);
   if (runPlan.module.problems.some((p) => p.terraformRejects)) {
     // terraform will stop at the configuration before it needs credentials: no code to ask for.

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { analyzeArgs, shellWords } from '../src/argv.ts';
+import { analyzeWithEnvironment, shellWords } from '../src/env-args.ts';
 import { FAKE_TERRAFORM_DIR, readRecord, runTfw, sandbox } from './support/harness.ts';
 import { join } from 'node:path';
 
@@ -12,7 +12,7 @@ test('property: any TF_CLI_ARGS value is split without an exception', () => {
   fc.assert(
     fc.property(fc.oneof(fc.string({ unit, maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 })), (v) => {
       assert.ok(Array.isArray(shellWords(v)));
-      const args = analyzeArgs(['plan'], { TF_CLI_ARGS: v, TF_CLI_ARGS_plan: v });
+      const args = analyzeWithEnvironment(['plan'], { TF_CLI_ARGS: v, TF_CLI_ARGS_plan: v });
       assert.deepEqual(args.argv, ['plan']);
     }),
     { numRuns: 5000 },

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeArgs, shellWords } from '../src/argv.ts';
+import { analyzeArgs } from '../src/argv.ts';
+import { analyzeWithEnvironment, shellWords } from '../src/env-args.ts';
 
 const cases: Array<[string, string[], boolean]> = [
   ['bare terraform prints usage', [], false],
@@ -86,7 +87,7 @@ test('property: any argv is analysed without throwing and handed on unchanged', 
   fc.assert(
     fc.property(fc.array(word, { maxLength: 8 }), fc.string(), fc.string(), (argv, general, specific) => {
       // TF_CLI_ARGS of any shape never makes the analysis throw, nor touches the argv handed on.
-      const a = analyzeArgs(argv, { TF_CLI_ARGS: general, TF_CLI_ARGS_plan: specific, TF_CLI_ARGS_toString: specific });
+      const a = analyzeWithEnvironment(argv, { TF_CLI_ARGS: general, TF_CLI_ARGS_plan: specific, TF_CLI_ARGS_toString: specific });
       assert.equal(a.argv, argv);
     }),
   );
@@ -108,7 +109,7 @@ test('TF_CLI_ARGS and TF_CLI_ARGS_<command> count as terraform counts them: afte
     TF_CLI_ARGS_plan: '-var-file=plan.tfvars',
     TF_CLI_ARGS_init: '-backend-config=backend.hcl',
   };
-  const plan = analyzeArgs(['-chdir=live', 'plan', '-var-file=mine.tfvars'], env);
+  const plan = analyzeWithEnvironment(['-chdir=live', 'plan', '-var-file=mine.tfvars'], env);
   assert.deepEqual(plan.argv, ['-chdir=live', 'plan', '-var-file=mine.tfvars'], 'the argv handed on stays the user\'s own');
   assert.equal(plan.chdir, 'live');
   assert.deepEqual(plan.vars, [
@@ -117,15 +118,15 @@ test('TF_CLI_ARGS and TF_CLI_ARGS_<command> count as terraform counts them: afte
     { kind: 'var', value: 'region=$REGION' },
     { kind: 'var-file', value: 'mine.tfvars' },
   ]);
-  const init = analyzeArgs(['init'], env);
+  const init = analyzeWithEnvironment(['init'], env);
   assert.deepEqual(init.backendConfig, [{ kind: 'file', value: 'backend.hcl' }]);
   assert.deepEqual(init.vars, [{ kind: 'var-file', value: 'common vars.tfvars' }, { kind: 'var', value: 'region=$REGION' }]);
 });
 
 test('TF_CLI_ARGS_init="-backend=false" makes init need no credentials; nested commands use TF_CLI_ARGS_state_list', () => {
-  assert.equal(analyzeArgs(['init'], { TF_CLI_ARGS_init: '-backend=false' }).needsCredentials, false);
-  assert.equal(analyzeArgs(['init'], {}).needsCredentials, true);
-  const list = analyzeArgs(['state', 'list'], { TF_CLI_ARGS_state_list: '-var=x=1', TF_CLI_ARGS_state: '-var=y=2' });
+  assert.equal(analyzeWithEnvironment(['init'], { TF_CLI_ARGS_init: '-backend=false' }).needsCredentials, false);
+  assert.equal(analyzeWithEnvironment(['init'], {}).needsCredentials, true);
+  const list = analyzeWithEnvironment(['state', 'list'], { TF_CLI_ARGS_state_list: '-var=x=1', TF_CLI_ARGS_state: '-var=y=2' });
   assert.deepEqual(list.vars, [{ kind: 'var', value: 'x=1' }]);
 });
 

@@ -520,3 +520,17 @@ test('mfa_process runs without the exported keys or TFW_MFA_CODE in its environm
   assert.match(seen, /^HOME=/m, 'the rest of the environment is there');
   assert.doesNotMatch(seen, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|exported-secret-9/);
 });
+
+test('TF_CLI_ARGS_init="-backend=false": init needs no credentials, so terraform runs untouched with nothing asked', async (t) => {
+  const { dir, record, env } = await setup(t, THREE_ALIASES, { TF_CLI_ARGS_init: '-backend=false' });
+  const r = await runTfw(['init'], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const [start] = await readRecord(record);
+  assert.deepEqual(start!.argv, ['init'], 'terraform adds TF_CLI_ARGS itself: tfw hands on the argv as typed');
+  assert.equal(start!.env.AWS_CONFIG_FILE, undefined);
+  // The same init without it needs the backend's device, and there is no code to be had.
+  const needs = await runTfw(['init'], { cwd: dir, env: { ...env, TF_CLI_ARGS_init: '' } });
+  assert.notEqual(needs.code, 0);
+  assert.match(needs.stderr, /^tfw: .*code/m);
+});

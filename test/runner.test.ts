@@ -28,7 +28,7 @@ test('pass-through: exactly the same arguments, directory and environment', asyn
 });
 
 for (const args of [['version'], ['-help'], ['fmt'], ['-version'], ['plan', '-help']]) {
-  test(`pass-through \`tfw ${args.join(' ')}\` loads neither the AWS SDK, nor the HCL reader, nor yargs`, async (t) => {
+  test(`pass-through \`tfw ${args.join(' ')}\` loads neither the AWS SDK, nor the HCL reader, nor yargs, nor the TF_CLI_ARGS parser`, async (t) => {
     const { box, env } = await fakeEnv(t);
     const trace = join(box.root, 'trace.txt');
     const meta = JSON.parse(await readFile(join(ROOT, 'dist', 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
@@ -46,7 +46,7 @@ for (const args of [['version'], ['-help'], ['fmt'], ['-version'], ['plan', '-he
       .filter((u) => u.startsWith('file://') && u.includes('/dist/'))
       .flatMap((u) => Object.keys(meta.outputs[`dist/${u.split('/dist/')[1]}`]?.inputs ?? {}));
     assert.ok(inputs.some((i) => i.includes('src/cli.ts')), 'the trace saw the bundle');
-    const heavy = inputs.filter((i) => /@aws-sdk|@smithy|src\/terraform\/|node_modules\/(prompts|yargs)\//.test(i));
+    const heavy = inputs.filter((i) => /@aws-sdk|@smithy|src\/terraform\/|src\/env-args|node_modules\/(prompts|yargs|shell-quote)\//.test(i));
     assert.deepEqual(heavy, []);
   });
 }

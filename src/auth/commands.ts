@@ -1,6 +1,6 @@
 // What each `tfw auth` command does, given its parsed options. yargs wiring
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
-import { analyzeArgs } from '../argv.ts';
+import { analyzeWithEnvironment } from '../env-args.ts';
 import { cacheDir, cacheFileFor, SessionCache } from '../aws/cache.ts';
 import type { StsCallError } from '../aws/sts.ts';
 import { loadAwsFiles, loadFilesForTargets, profileNames, profileSection } from '../aws/files.ts';
@@ -31,7 +31,7 @@ function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
   const globals = terraformArgs.filter((a) => a.startsWith('-chdir=') || a.startsWith('--chdir='));
   const rest = terraformArgs.filter((a) => !globals.includes(a));
   const command = rest[0] !== undefined && COMMANDS.has(rest[0]) ? [] : ['plan'];
-  return analyzeArgs([...globals, ...command, ...rest], env);
+  return analyzeWithEnvironment([...globals, ...command, ...rest], env);
 }
 
 async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, CacheState>> {

@@ -1,0 +1,53 @@
+// TF_CLI_ARGS and TF_CLI_ARGS_<command>: arguments terraform adds to its own
+// command line. tfw reads them to know what the module means (a -var-file or
+// -backend-config may arrive there) and never hands them on: terraform adds
+// them itself. Off the pass-through path (argv.ts says why that is safe), so
+// the shell-word parser loads only for credentialed runs.
+import { parse as parseShellWords } from 'shell-quote';
+import { analyzeArgs, type TerraformArgs } from './argv.ts';
+import type { Env } from './model.ts';
+
+// Commands whose second word names a command of its own (TF_CLI_ARGS_state_list).
+const NESTED = new Set(['state', 'workspace', 'providers']);
+
+/** Words of a TF_CLI_ARGS value, as terraform splits it (go-shellwords: quotes, escapes, no $ expansion; stops at an operator or comment). */
+export function shellWords(value: string): string[] {
+  // `$` is plain text to go-shellwords; shell-quote expands it and throws on
+  // `${` ("Bad substitution"), which stopped even `tfw version`. A NUL (never in
+  // an environment value) stands in for it while parsing.
+  const restore = (s: string): string => s.replace(/\0/g, '$');
+  const words: string[] = [];
+  for (const entry of parseShellWords(value.replace(/\$/g, '\0'))) {
+    if (typeof entry === 'string') words.push(restore(entry));
+    else if ('op' in entry && entry.op === 'glob') words.push(restore(entry.pattern));
+    else break;
+  }
+  return words;
+}
+
+/**
+ * The argv terraform acts on: TF_CLI_ARGS and TF_CLI_ARGS_<command> inserted
+ * right after the command word, the specific one first (terraform's
+ * mergeEnvArgs).
+ */
+export function withEnvironmentArgs(argv: readonly string[], env: Env): readonly string[] {
+  const first = analyzeArgs(argv);
+  if (first.command === undefined) return argv;
+  const nested = NESTED.has(first.command) && first.subcommand !== undefined;
+  const name = (nested ? `${first.command}_${first.subcommand}` : first.command).replace(/-/g, '_');
+  const search = nested ? first.subcommand! : first.command;
+  let out = [...argv];
+  for (const variable of ['TF_CLI_ARGS', `TF_CLI_ARGS_${name}`]) {
+    const value = env[variable];
+    if (!value) continue;
+    const at = out.indexOf(search) + 1;
+    out = [...out.slice(0, at), ...shellWords(value), ...out.slice(at)];
+  }
+  return out;
+}
+
+/** terraform's argv read with what TF_CLI_ARGS* add to it (`argv` stays the user's own). */
+export function analyzeWithEnvironment(argv: readonly string[], env: Env): TerraformArgs {
+  const set = env.TF_CLI_ARGS || Object.keys(env).some((k) => k.startsWith('TF_CLI_ARGS_'));
+  return set ? analyzeArgs(argv, withEnvironmentArgs(argv, env)) : analyzeArgs(argv);
+}
