@@ -184,7 +184,8 @@ test('a closed port is unreachable within a second, and the message names the en
   assert.ok(performance.now() - started < 3_000, `took ${performance.now() - started} ms`);
 });
 
-test('an endpoint that accepts connections but never answers is unreachable after the request timeout', async (t) => {
+/** A loopback server that accepts connections and never answers; stopped by the test. */
+async function silentServer(t: { after(fn: () => void): void }): Promise<string> {
   const sockets = new Set<Socket>();
   const srv = createTcpServer((sock) => {
     sockets.add(sock);
@@ -195,7 +196,11 @@ test('an endpoint that accepts connections but never answers is unreachable afte
     for (const s of sockets) s.destroy();
     srv.close();
   });
-  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+}
+
+test('an endpoint that accepts connections but never answers is unreachable after the request timeout', async (t) => {
+  const url = await silentServer(t);
   const api = createStsApi({ AWS_ENDPOINT_URL: url }, { requestTimeoutMs: 300 });
   const started = performance.now();
   const e = await failsWith(session(api), 'unreachable');
@@ -204,17 +209,7 @@ test('an endpoint that accepts connections but never answers is unreachable afte
 });
 
 test('TFW_STS_TIMEOUT bounds the wait for an STS that never answers; the message says how long and what sets it', async (t) => {
-  const sockets = new Set<Socket>();
-  const srv = createTcpServer((sock) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  t.after(() => {
-    for (const s of sockets) s.destroy();
-    srv.close();
-  });
-  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  const url = await silentServer(t);
   const e = await failsWith(session(createStsApi({ AWS_ENDPOINT_URL_STS: url, TFW_STS_TIMEOUT: '1' })), 'unreachable');
   assert.equal(e.message, `STS at ${url} did not answer within 1 s (TFW_STS_TIMEOUT sets how long to wait)`);
 });
