@@ -190,3 +190,33 @@ test('a partial backend block: init -backend-config=FILE, then a plain re-init a
   assert.equal(sts.calls.GetSessionToken - before, 1);
   await noCredentialsLeft(box);
 });
+
+test('organisation layout: a backend with only assume_role = {…} (no profile), the default profile holding the device; one code for init and apply', { skip, timeout: 300_000 }, async (t) => {
+  const box = await sandbox(t);
+  // The aws-vault habit: mfa_serial on the long-term profile itself.
+  await box.writeAws(
+    `[default]\nregion = us-east-1\nmfa_serial = ${ALICE.mfaSerial}\n`,
+    `[default]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`,
+  );
+  const dir = join(box.root, 'org');
+  await mkdir(dir);
+  await writeFile(
+    join(dir, 'main.tf'),
+    `terraform {\n  backend "s3" {\n    bucket         = "tfstate"\n    key            = "org/terraform.tfstate"\n    region         = "us-east-1"\n    use_path_style = true\n    assume_role = {\n      role_arn = "${SWITCH_ROLE}"\n    }\n  }\n}\n\nresource "terraform_data" "thing" {\n  input = "org"\n}\n`,
+  );
+  const env = box.env({ AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_S3: s3.url, TF_IN_AUTOMATION: '1' });
+  const before = sts.calls.GetSessionToken;
+  const assumedBefore = sts.requests.length;
+  const init = await runTfw(['init', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '515151' } });
+  assert.equal(init.code, 0, init.stderr + init.stdout);
+  const apply = await runTfw(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env });
+  assert.equal(apply.code, 0, apply.stderr + apply.stdout);
+  assert.equal(sts.calls.GetSessionToken - before, 1, 'one code for init and apply');
+  // terraform assumed the backend's role from the MFA session, never from the long-term keys.
+  const assumed = sts.requests.slice(assumedBefore).filter((r) => r.action === 'AssumeRole');
+  assert.ok(assumed.length > 0);
+  for (const r of assumed) assert.notEqual(r.accessKeyId, ALICE.accessKeyId);
+  const listing = await (await fetch(`${s3.url}/tfstate?list-type=2`)).text();
+  assert.match(listing, /org\/terraform\.tfstate/);
+  await noCredentialsLeft(box);
+});
