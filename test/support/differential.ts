@@ -10,7 +10,7 @@
 // which is then split in halves until the failing expression stands alone.
 import { spawn } from 'node:child_process';
 import { rootEvaluator } from '../../src/terraform/index.ts';
-import { isObject, Unknown, type Value } from '../../src/terraform/eval/value.ts';
+import { formatNumber, isObject, Unknown, type Value } from '../../src/terraform/eval/value.ts';
 
 export interface Setup {
   name: string;
@@ -56,7 +56,8 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: Record<strin
 }
 
 export const runs = { count: 0 };
-const wrap = (expr: string, i: number): string => `e${i} = try(jsonencode(["ok", ${expr}]), "ERR")`;
+// nonsensitive(): a sensitive result is still a value (console would print "(sensitive value)").
+const wrap = (expr: string, i: number): string => `e${i} = try(nonsensitive(jsonencode(["ok", ${expr}])), "ERR")`;
 
 /** Evaluates every expression with the real terraform: one console run per batch, halves on static errors. */
 export async function terraformValues(terraform: string, setup: Setup, exprs: string[]): Promise<TfResult[]> {
@@ -169,8 +170,7 @@ export function parseJson(text: string): Json {
 export function toJson(v: Value): Json | Unknown {
   if (v instanceof Unknown) return v;
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (typeof v === 'number') return { num: Object.is(v, -0) ? '-0' : numberText(v) };
-  if (typeof v === 'object' && v !== null && 'decimal' in (v as object)) return { num: String((v as { decimal: string }).decimal) };
+  if (typeof v === 'number') return { num: formatNumber(v) };
   if (Array.isArray(v)) {
     const arr: Json[] = [];
     for (const x of v) {
@@ -197,11 +197,6 @@ function byBytes(a: string, b: string): number {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return Buffer.compare(x, y);
-}
-
-function numberText(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
-  return String(n);
 }
 
 export function showJson(j: Json): string {
