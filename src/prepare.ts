@@ -18,6 +18,7 @@ import * as sessions from './aws/sessions.ts';
 import * as codes from './aws/codes.ts';
 import { SessionCache, cacheDir } from './aws/cache.ts';
 import { generateFiles } from './aws/materialize.ts';
+import { keySources } from './aws/sources.ts';
 
 const AUTH_ATTRIBUTE = /^(profile|assume_role|role_arn|shared_(config|credentials)_files?|access_key|secret_key|for_each)/;
 
@@ -93,6 +94,7 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
   let spinner: { done(): void } | undefined;
   const mfa = sessions.mfaSessionProvider({
     sts: deps.sts,
+    keys: keySources(deps.runProcess),
     codes: source,
     durationSeconds: settings.durationSeconds,
     log: deps.log,

@@ -20,6 +20,7 @@ import { ENVIRONMENT_KEYS } from '../aws/plan.ts';
 import { environmentKeys, profileFromEnv } from '../aws/environment.ts';
 import { chainRoot, resolveChain } from '../aws/chains.ts';
 import type { LongTermKeys } from '../aws/types.ts';
+import type { RoleHop } from '../aws/kinds/role.ts';
 
 // Commands an auth command can be asked to read the module as (`tfw auth explain init -backend-config=…`).
 const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'output', 'state', 'workspace', 'show', 'taint', 'untaint', 'force-unlock', 'test']);
@@ -465,7 +466,7 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
     return r.session.credentials;
   };
   // Roles from the root outward: each is assumed with the previous credentials.
-  const roles = target.chain.filter((h) => h.kind === 'role' && h.roleArn).reverse();
+  const roles = target.chain.filter((h): h is RoleHop => h.kind === 'role').reverse();
   const assumeChain = async (session: SessionCredentials, rejectedSession: (error: StsCallError) => Promise<SessionCredentials>): Promise<SessionCredentials> => {
     let credentials = session;
     const sts = roles.length > 0 ? await deps.sts() : undefined;

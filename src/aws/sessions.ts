@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import { rememberSecret } from '../redact.ts';
 import type { SessionCache, SessionKey } from './cache.ts';
 import { deviceLabel, type CodeSource } from './codes.ts';
+import { keySources, sourceIdentity, type KeysFor } from './sources.ts';
 import type { StsApi, StsCallError } from './sts.ts';
 import type { MfaDevice, SessionCredentials } from './types.ts';
 
@@ -48,6 +49,8 @@ export function describeStsFailure(error: StsCallError, device: MfaDevice): stri
 
 export interface MfaSessionOptions {
   sts: () => Promise<StsApi>;
+  /** The long-term keys of a device's source (sources.ts); default: keys at hand only, no process. */
+  keys?: KeysFor;
   codes: CodeSource;
   durationSeconds: number;
   log: Logger;
@@ -55,11 +58,17 @@ export interface MfaSessionOptions {
   onCall?: (device: MfaDevice) => void;
 }
 
+const keysAtHand = keySources(async () => {
+  throw new TfwError('no runner for credential_process');
+});
+
 /** Ask for a code, call GetSessionToken; on "invalid code" ask again (never the same code twice), up to 3 times. */
 export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider {
   return async (device) => {
     // Load the AWS SDK while the code is being typed (or produced): it is ready by the time it is needed.
     options.sts().catch(() => undefined);
+    // The source first (a credential_process may ask for a password): a failure there costs no code.
+    const keys = await (options.keys ?? keysAtHand)(device);
     const sent = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       const code = await options.codes.next({ device, attempt, sent });
@@ -76,7 +85,7 @@ export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider 
       try {
         const sts = await options.sts();
         return await sts.getSessionToken({
-          keys: device.keys,
+          keys,
           serial: device.serial,
           code,
           durationSeconds: options.durationSeconds,
@@ -100,7 +109,7 @@ export interface CacheOptions {
 }
 
 export function sessionKeyFor(device: MfaDevice, endpoint: string): SessionKey {
-  return { serial: device.serial, keys: device.keys, endpoint, profile: device.rootProfile };
+  return { serial: device.serial, source: sourceIdentity(device.source), endpoint, profile: device.rootProfile };
 }
 
 /** Serves a session from the cache while it has more than the margin left; else asks `inner` under the lock and stores the result. */
@@ -157,7 +166,7 @@ export async function obtainSessions(devices: readonly MfaDevice[], provider: Se
   const entries = await Promise.all(
     devices.map(async (d) => {
       // From here on, no line tfw prints can carry them (redact.ts).
-      rememberSecret(d.keys.secretAccessKey);
+      if (d.source.type === 'keys') rememberSecret(d.source.keys.secretAccessKey);
       const session = await provider(d);
       rememberSecret(session.secretAccessKey);
       rememberSecret(session.sessionToken);
