@@ -116,6 +116,19 @@ export const AUTH_COMMANDS: readonly CommandSpec[] = [
     terraformArgs: false,
     rest: 'none',
   },
+  {
+    name: 'doctor',
+    summary: 'check terraform, the AWS files, the cache, each profile\'s device, STS and the clock',
+    purpose: 'Checks what tfw needs, each a line with ✓ or ✗ and the fix: terraform found, the AWS files readable, the cache directory safe, each profile of the module (or --profile) resolvable with its device, STS reachable and the clock\'s skew against it, and how the shell reaches tfw.',
+    usage: 'tfw auth doctor [--profile P] [--json] [TERRAFORM ARGS…]',
+    examples: [
+      ['tfw auth doctor', 'check the module here'],
+      ['tfw auth doctor --profile prod --json', 'one profile, as JSON'],
+    ],
+    options: [{ name: 'profile', type: 'string', describe: 'check this profile instead of the module\'s', value: PROFILE_VALUE }, JSON_OPTION],
+    terraformArgs: true,
+    rest: 'terraform',
+  },
 ];
 
 /** Options every command accepts. */

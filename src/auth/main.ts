@@ -30,6 +30,8 @@ const EPILOGUE = `Examples:
       run a command as profile prod, the MFA session behind it
   tfw auth explain --json -- -chdir=live/prod -var=env=prod
       the auth plan of live/prod as JSON, with a variable set
+  tfw auth doctor
+      check the set-up: each problem with its fix
 
 Everything else is terraform's: tfw ARGS… runs terraform with exactly ARGS.
 Settings: TFW_MFA_CODE, TFW_TERRAFORM, TFW_CACHE_DIR, TFW_NO_CACHE, TFW_SESSION_DURATION,
@@ -72,6 +74,7 @@ function handlers(deps: Deps, style: Style): Record<string, Handler> {
       if (profile === undefined) throw new TfwError('auth credential-process needs --profile P (tfw auth credential-process --help)', 2);
       return credentialProcess(profile, deps);
     },
+    doctor: async (a, tf, rest) => (await import('./doctor.ts')).doctor({ terraformArgs: [...tf, ...rest], profile: str(a.profile), json: Boolean(a.json) }, deps, style),
   };
 }
 
