@@ -16,7 +16,8 @@ import { loadFilesForTargets } from './aws/files.ts';
 import { planAuth } from './aws/plan.ts';
 import * as sessions from './aws/sessions.ts';
 import * as codes from './aws/codes.ts';
-import { SessionCache, cacheDir } from './aws/cache.ts';
+import { cacheDir } from './aws/cache.ts';
+import { openSessions } from './aws/session-api.ts';
 import { generateFiles } from './aws/materialize.ts';
 import { keySources } from './aws/sources.ts';
 
@@ -102,9 +103,10 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
       spinner ??= deps.progress(`getting an MFA session for ${device.serial}`);
     },
   });
-  const provider = settings.useCache
+  const api = await openSessions({ env: deps.env, command, now: deps.now, onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
+  const provider = api.store
     ? sessions.cachedSessionProvider(mfa, {
-        cache: new SessionCache(cacheDir(deps.env)),
+        cache: api.store,
         endpoint: stsEndpoint(deps.env),
         marginSeconds: settings.marginSeconds,
         now: deps.now,
