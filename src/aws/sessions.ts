@@ -19,12 +19,15 @@ function isStsError(error: unknown): error is StsCallError {
   return error instanceof Error && error.name === 'StsCallError' && typeof (error as StsCallError).kind === 'string';
 }
 
+/** What to check when STS keeps refusing codes. */
+const CODE_CHECKS = "check that the device ARN is the one the authenticator shows codes for (`tfw auth explain --find-device` lists the caller's devices) and that this machine's clock is right (codes are time-based)";
+
 /** STS's answer as the one line the user reads: what failed, for whom, what to do. */
 export function describeStsFailure(error: StsCallError, device: MfaDevice): string {
   const who = `profile ${device.rootProfile}, device ${device.serial}`;
   switch (error.kind) {
     case 'invalid-code':
-      return `STS refused the MFA code (${who}): wrong, expired or already used`;
+      return `STS refused the MFA code (${who}): wrong, expired or already used; ${CODE_CHECKS}`;
     case 'access-denied':
       return `STS denied GetSessionToken (${who}): ${error.message}`;
     case 'invalid-key':
@@ -74,7 +77,7 @@ export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider 
     for (let attempt = 1; ; attempt++) {
       const code = await options.codes.next({ device, attempt, sent });
       if (code === undefined) {
-        if (attempt > 1) throw new TfwError(`STS refused the MFA code for device ${device.serial} and no other code source is left (profile ${device.rootProfile})`);
+        if (attempt > 1) throw new TfwError(`STS refused the MFA code for device ${device.serial} and no other code source is left (profile ${device.rootProfile}); ${CODE_CHECKS}`);
         throw new TfwError(
           `MFA code needed for ${deviceLabel(device)} but there is no terminal to ask on: set TFW_MFA_CODE, add mfa_process to profile ${device.rootProfile}, or run \`tfw auth login\` first`,
         );
