@@ -129,6 +129,20 @@ export const AUTH_COMMANDS: readonly CommandSpec[] = [
     terraformArgs: true,
     rest: 'terraform',
   },
+  {
+    name: 'completion',
+    summary: 'print the shell completion script for `tfw auth` (bash or zsh)',
+    purpose: 'Prints a completion script for `tfw auth …`. It completes commands, flags and profile names from ~/.aws/config; it never calls STS and never prompts.',
+    usage: 'tfw auth completion [bash|zsh]',
+    word: { name: 'shell', choices: ['bash', 'zsh'] },
+    examples: [
+      ['tfw auth completion bash >> ~/.bashrc', 'install for bash (then open a new shell)'],
+      ['tfw auth completion zsh >> ~/.zshrc', 'install for zsh (after compinit; then open a new shell)'],
+    ],
+    options: [],
+    terraformArgs: false,
+    rest: 'none',
+  },
 ];
 
 /** Options every command accepts. */
@@ -142,6 +156,8 @@ const TERRAFORM_VALUED = ['var', 'var-file', 'backend-config'];
 export type AuthArgv =
   | { kind: 'help' }
   | { kind: 'version' }
+  /** The shell completion scripts asking for candidates: the words after `tfw auth`. */
+  | { kind: 'complete'; words: string[] }
   | { kind: 'command'; spec: CommandSpec; help: boolean }
   | { kind: 'error'; message: string };
 
@@ -186,6 +202,7 @@ export function checkAuthArgv(argv: readonly string[]): AuthArgv {
   let i = 0;
   while (i < argv.length && (argv[i] === '-no-color' || argv[i] === '--no-color')) i++;
   const first = argv[i];
+  if (first === '__complete') return { kind: 'complete', words: argv.slice(i + 1) };
   if (first === undefined) return { kind: 'error', message: `tfw auth needs a command: ${names.join(', ')} (tfw auth --help)` };
   if (first === '--help' || first === '-h' || first === '-help' || first === 'help') {
     // `tfw auth help status` = `tfw auth status --help`
