@@ -9,15 +9,17 @@ import { ConfigError, isTfwError } from './errors.ts';
 import type { TerraformArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import type { ModuleAuth } from './model.ts';
-import type { AuthPlan, AwsFiles, GeneratedFiles, SessionCredentials } from './aws/types.ts';
+import type { AuthPlan, AwsFiles, GeneratedFiles, MfaDevice, SessionCredentials } from './aws/types.ts';
 import { sessionSettings, stsEndpoint } from './settings.ts';
 import { readModuleAuth } from './terraform/index.ts';
 import { loadFilesForTargets } from './aws/files.ts';
 import { planAuth } from './aws/plan.ts';
 import * as sessions from './aws/sessions.ts';
 import * as codes from './aws/codes.ts';
-import { SessionCache, cacheDir } from './aws/cache.ts';
+import { cacheDir } from './aws/cache.ts';
+import { openSessions, type SessionApi } from './aws/session-api.ts';
 import { generateFiles } from './aws/materialize.ts';
+import { keySources } from './aws/sources.ts';
 
 const AUTH_ATTRIBUTE = /^(profile|assume_role|role_arn|shared_(config|credentials)_files?|access_key|secret_key|for_each)/;
 
@@ -80,19 +82,50 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
   return { moduleDir, module, awsFiles, plan };
 }
 
+/** `90m` → `1h30m`, `3600` → `1h`: a duration as people write it. */
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h}h${m > 0 ? `${String(m).padStart(2, '0')}m` : ''}` : `${m}m`;
+}
+
+/** Why a prompt asks although a session is cached: it is too short for this command (the margin, and its cap, said). */
+export function describeRenewal(leftMs: number, command: string | undefined, settings: ReturnType<typeof sessionSettings>): string {
+  if (leftMs <= 0) return 'the cached session has expired';
+  const { setting, requestedSeconds, capped } = settings.margin;
+  const cap = capped ? `${setting}=${formatDuration(requestedSeconds)}, capped at half the ${formatDuration(settings.durationSeconds)} session` : setting;
+  return `the cached session has ${formatLeft(leftMs)} left; ${command || 'this run'} needs ${formatDuration(settings.marginSeconds)} (${cap})`;
+}
+
+async function whyPrompt(device: MfaDevice, command: string | undefined, settings: ReturnType<typeof sessionSettings>, api: SessionApi, deps: Deps): Promise<string | undefined> {
+  try {
+    const s = await api.inspect(device);
+    if (!('expiresAt' in s)) return undefined;
+    return describeRenewal(s.expiresAt.getTime() - deps.now().getTime(), command, settings);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
 export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
+  const api = await openSessions({ env: deps.env, command, now: deps.now, onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
+  let spinner: { done(): void } | undefined;
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([
       new codes.EnvCodeSource(deps.env.TFW_MFA_CODE, plan.devices[0]?.id),
       new codes.ProcessCodeSource(deps.runProcess),
-      new codes.PromptCodeSource(deps.ask),
+      new codes.PromptCodeSource(deps.ask, api.store ? (device) => whyPrompt(device, command, settings, api, deps) : undefined, () => {
+        // The progress line of an earlier STS call goes before the prompt is drawn, never into it.
+        spinner?.done();
+        spinner = undefined;
+      }),
     ]),
   );
-  let spinner: { done(): void } | undefined;
   const mfa = sessions.mfaSessionProvider({
     sts: deps.sts,
+    keys: keySources(deps.runProcess),
     codes: source,
     durationSeconds: settings.durationSeconds,
     log: deps.log,
@@ -100,9 +133,9 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
       spinner ??= deps.progress(`getting an MFA session for ${device.serial}`);
     },
   });
-  const provider = settings.useCache
+  const provider = api.store
     ? sessions.cachedSessionProvider(mfa, {
-        cache: new SessionCache(cacheDir(deps.env)),
+        cache: api.store,
         endpoint: stsEndpoint(deps.env),
         marginSeconds: settings.marginSeconds,
         now: deps.now,
