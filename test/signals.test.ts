@@ -223,3 +223,16 @@ describe('at a terminal', { concurrency: 3, skip: which('script') ? false : 'scr
     assert.deepEqual((await readdir(dir)).filter((f) => /core/.test(f)), []);
   });
 });
+
+test('tfw plan 2>&1 | true: tfw\'s own note meets a closed pipe, terraform still runs and its status is tfw\'s', async (t) => {
+  const { dir, record, env } = await setup(t, { FAKE_TF_WAIT: undefined, FAKE_TF_EXIT: '0', TFW_QUIET: undefined });
+  const r = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'plan'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader is gone before tfw writes anything.
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    child.on('close', resolve);
+  });
+  assert.equal((await readRecord(record)).filter((e) => e.event === 'start').length, 1, 'terraform ran');
+  assert.equal(r, 0);
+});
