@@ -20,7 +20,7 @@ import { ENVIRONMENT_KEYS } from '../aws/plan.ts';
 import { environmentKeys, profileFromEnv } from '../aws/environment.ts';
 import { chainRoot, resolveChain } from '../aws/chains.ts';
 import type { LongTermKeys } from '../aws/types.ts';
-import type { RoleHop } from '../aws/kinds/role.ts';
+import { roleAssumption, type RoleHop } from '../aws/kinds/role.ts';
 
 // Commands an auth command can be asked to read the module as (`tfw auth explain init -backend-config=…`).
 const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'output', 'state', 'workspace', 'show', 'taint', 'untaint', 'force-unlock', 'test']);
@@ -461,17 +461,8 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
     let credentials = session;
     const sts = roles.length > 0 ? await deps.sts() : undefined;
     for (const [i, hop] of roles.entries()) {
-      const section = profileSection(runPlan.awsFiles, hop.profile) ?? {};
-      const duration = Number(section.duration_seconds);
       try {
-        credentials = await sts!.assumeRole({
-          credentials,
-          roleArn: hop.roleArn!,
-          sessionName: section.role_session_name || `tfw-${Date.now()}`,
-          ...(section.external_id ? { externalId: section.external_id } : {}),
-          ...(Number.isFinite(duration) && duration > 0 ? { durationSeconds: duration } : {}),
-          region: device.region,
-        });
+        credentials = await sts!.assumeRole({ credentials, ...roleAssumption(hop, deps.now()), region: device.region });
       } catch (error) {
         // The first hop is made with the MFA session itself: a rejection there is the session's.
         if (i === 0 && isRejectedSession(error)) return rejectedSession(error);

@@ -178,3 +178,14 @@ test('a profile file round trip: credential_process profiles load like any other
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a role hop carries the AssumeRole settings the SDKs honour (credential-process assumes with them)', async () => {
+  const { roleAssumption } = await import('../../src/aws/kinds/role.ts');
+  const f = files({ base: { credential_process: VAULT, mfa_serial: ALICE }, r: { source_profile: 'base', role_arn: 'arn:aws:iam::2:role/r', external_id: 'ext-9', role_session_name: 'me', duration_seconds: '900' }, plain: { source_profile: 'base', role_arn: 'arn:aws:iam::2:role/p', duration_seconds: 'soon' } });
+  const [hop] = planAuth([target('aws', 'r')], () => f, {}).targets[0]!.chain;
+  assert.ok(hop?.kind === 'role');
+  assert.deepEqual(roleAssumption(hop, new Date(5)), { roleArn: 'arn:aws:iam::2:role/r', sessionName: 'me', externalId: 'ext-9', durationSeconds: 900 });
+  const [plain] = planAuth([target('aws', 'plain')], () => f, {}).targets[0]!.chain;
+  assert.ok(plain?.kind === 'role');
+  assert.deepEqual(roleAssumption(plain, new Date(5)), { roleArn: 'arn:aws:iam::2:role/p', sessionName: 'tfw-5' }, 'the clock of Deps, not Date.now');
+});
