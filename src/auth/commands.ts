@@ -6,7 +6,8 @@ import { cacheDir } from '../aws/cache.ts';
 import { clearSessions, listSessions, openSessions } from '../aws/session-api.ts';
 import type { StsCallError } from '../aws/sts.ts';
 import { loadAwsFiles, loadFilesForTargets, profileNames, profileSection } from '../aws/files.ts';
-import { planAuth } from '../aws/plan.ts';
+import { decideAuth, planAuth } from '../aws/plan.ts';
+import { describeImpossible } from '../aws/decisions.ts';
 import { isRejectedSession } from '../aws/sessions.ts';
 import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
 import type { Deps } from '../deps.ts';
@@ -144,17 +145,15 @@ async function planAllDevices(deps: Deps): Promise<{ devices: MfaDevice[]; profi
   const devices = new Map<string, MfaDevice>();
   const profiles: string[] = [];
   for (const name of profileNames(files)) {
-    try {
-      // The files read once: re-reading them per profile was quadratic (a 10 MB config never finished).
-      const found = planAuth([profileTarget(name)], () => files, deps.env).devices;
-      if (found.length > 0) profiles.push(name);
-      for (const d of found) {
-        const known = devices.get(d.id);
-        if (known) known.targets.push(...d.targets);
-        else devices.set(d.id, { ...d, targets: [...d.targets] });
-      }
-    } catch (error) {
-      deps.log.debug(`profile ${name}: ${(error as Error).message}`);
+    // The files read once: re-reading them per profile was quadratic (a 10 MB config never finished).
+    const { plan, impossible } = decideAuth([profileTarget(name)], () => files, deps.env);
+    for (const i of impossible) deps.log.debug(`profile ${name}: ${describeImpossible(i)}`);
+    if (impossible.length > 0) continue;
+    if (plan.devices.length > 0) profiles.push(name);
+    for (const d of plan.devices) {
+      const known = devices.get(d.id);
+      if (known) known.targets.push(...d.targets);
+      else devices.set(d.id, { ...d, targets: [...d.targets] });
     }
   }
   return { devices: [...devices.values()], profiles };
