@@ -30,7 +30,7 @@ const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import
  * Terraform-style arguments given to an auth command, read as `terraform plan
  * ARGS` would be, or as `terraform CMD ARGS` when they start with a command.
  */
-function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
+export function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
   // Global options (-chdir) go before the command, the rest after it.
   const globals = terraformArgs.filter((a) => a.startsWith('-chdir=') || a.startsWith('--chdir='));
   const rest = terraformArgs.filter((a) => !globals.includes(a));
@@ -128,7 +128,7 @@ function profileTarget(profile: string | undefined): AuthTarget {
   };
 }
 
-async function planForProfiles(profiles: Array<string | undefined>, deps: Deps): Promise<RunPlan> {
+export async function planForProfiles(profiles: Array<string | undefined>, deps: Deps): Promise<RunPlan> {
   const targets = profiles.map(profileTarget);
   const { defaults, filesFor } = await loadFilesForTargets(targets, deps.env);
   return {
