@@ -214,7 +214,12 @@ export function decideAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => A
   // they are; they go when the run replaced them with their MFA session, or
   // when no target uses them (then they could only shadow the profiles).
   const converted = devicesList.some((d) => d.rootProfile === ENVIRONMENT_PROFILE);
-  const keepKeyVariables = keys !== 'none' && !converted && targetPlans.some((t) => t.profile === ENVIRONMENT_KEYS);
+  // A chain that ends in credential_source = Environment and is not served by a session reads them too.
+  const readsExported = (t: TargetPlan): boolean => {
+    const root = t.chain[t.chain.length - 1];
+    return t.action === 'none' && root?.kind === 'credential-source' && root.credentialSource === 'Environment';
+  };
+  const keepKeyVariables = keys !== 'none' && !converted && targetPlans.some((t) => t.profile === ENVIRONMENT_KEYS || readsExported(t));
   return {
     plan: { targets: targetPlans, devices: devicesList, childEnvironment: { keepKeyVariables, ...(converted ? { profile: ENVIRONMENT_PROFILE } : {}) } },
     impossible,

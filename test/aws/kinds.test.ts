@@ -72,6 +72,10 @@ test('credential_source = Environment: exported long-term keys answer; a session
   const p = planAuth([target('aws', 'env')], () => f, keys);
   assert.deepEqual(p.devices[0]?.source, { type: 'keys', from: 'environment', keys: { accessKeyId: 'AKIAEXPORTEDEXAMPLE1', secretAccessKey: 'exported-secret' } });
   assert.equal(p.childEnvironment.keepKeyVariables, false, 'the session replaces them: they leave terraform\'s environment');
+  const both = files({ ...f.config, bare: { role_arn: 'arn:aws:iam::222222222222:role/y', credential_source: 'Environment' } });
+  const mixed = planAuth([target('aws', 'env'), target('aws.bare', 'bare')], () => both, keys);
+  assert.deepEqual(mixed.targets.map((t) => t.action), ['mfa', 'none']);
+  assert.equal(mixed.childEnvironment.keepKeyVariables, true, 'a chain served without a session still reads them');
   assert.throws(() => planAuth([target('aws', 'env')], () => f, {}), (e: unknown) => e instanceof ConfigError && /credential_source = Environment, and no long-term keys are exported/.test(e.message));
   assert.throws(() => planAuth([target('aws', 'env')], () => f, { ...keys, AWS_SESSION_TOKEN: 't' }), (e: unknown) => e instanceof ConfigError && /exported keys are a session/.test(e.message));
   const ec2 = files({ ec2: { role_arn: 'arn:aws:iam::222222222222:role/x', credential_source: 'Ec2InstanceMetadata', mfa_serial: ALICE } });
