@@ -268,7 +268,12 @@ const FUNCTIONS: Record<string, Fn> = {
     const u = unifyElements(list(a[0], 'distinct() argument'), 'distinct() argument');
     return u instanceof Unknown ? u : distinct(u);
   },
-  compact: (a) => { arity('compact', a, 1); return list(a[0], 'compact() argument').filter((v) => v !== null && v !== ''); },
+  // compact() takes a list(string): numbers and bools become strings.
+  compact: (a) => {
+    arity('compact', a, 1);
+    const l = convert(list(a[0], 'compact() argument'), { t: 'list', elem: { t: 'string' } }, 'compact() argument');
+    return Array.isArray(l) ? tag(l.filter((v) => v !== null && v !== ''), 'list') : l;
+  },
   one: (a) => {
     arity('one', a, 1);
     const l = list(a[0], 'one() argument');
