@@ -110,7 +110,7 @@ async function whyPrompt(device: MfaDevice, command: string | undefined, setting
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
 export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
-  const api = await openSessions({ env: deps.env, command, now: deps.now, onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
+  const api = await openSessions({ env: deps.env, command, now: deps.now, onWarn: (m) => deps.log.warn(m), onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
   let spinner: { done(): void } | undefined;
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([

@@ -6,7 +6,8 @@ import { cacheDir } from '../aws/cache.ts';
 import { clearSessions, listSessions, openSessions } from '../aws/session-api.ts';
 import type { StsCallError } from '../aws/sts.ts';
 import { loadAwsFiles, loadFilesForTargets, profileNames, profileSection } from '../aws/files.ts';
-import { planAuth } from '../aws/plan.ts';
+import { decideAuth, planAuth } from '../aws/plan.ts';
+import { describeImpossible } from '../aws/decisions.ts';
 import { isRejectedSession } from '../aws/sessions.ts';
 import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
 import type { Deps } from '../deps.ts';
@@ -20,7 +21,7 @@ import { ENVIRONMENT_KEYS } from '../aws/plan.ts';
 import { environmentKeys, profileFromEnv } from '../aws/environment.ts';
 import { chainRoot, resolveChain } from '../aws/chains.ts';
 import type { LongTermKeys } from '../aws/types.ts';
-import type { RoleHop } from '../aws/kinds/role.ts';
+import { roleAssumption, type RoleHop } from '../aws/kinds/role.ts';
 
 // Commands an auth command can be asked to read the module as (`tfw auth explain init -backend-config=…`).
 const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'output', 'state', 'workspace', 'show', 'taint', 'untaint', 'force-unlock', 'test']);
@@ -144,17 +145,15 @@ async function planAllDevices(deps: Deps): Promise<{ devices: MfaDevice[]; profi
   const devices = new Map<string, MfaDevice>();
   const profiles: string[] = [];
   for (const name of profileNames(files)) {
-    try {
-      // The files read once: re-reading them per profile was quadratic (a 10 MB config never finished).
-      const found = planAuth([profileTarget(name)], () => files, deps.env).devices;
-      if (found.length > 0) profiles.push(name);
-      for (const d of found) {
-        const known = devices.get(d.id);
-        if (known) known.targets.push(...d.targets);
-        else devices.set(d.id, { ...d, targets: [...d.targets] });
-      }
-    } catch (error) {
-      deps.log.debug(`profile ${name}: ${(error as Error).message}`);
+    // The files read once: re-reading them per profile was quadratic (a 10 MB config never finished).
+    const { plan, impossible } = decideAuth([profileTarget(name)], () => files, deps.env);
+    for (const i of impossible) deps.log.debug(`profile ${name}: ${describeImpossible(i)}`);
+    if (impossible.length > 0) continue;
+    if (plan.devices.length > 0) profiles.push(name);
+    for (const d of plan.devices) {
+      const known = devices.get(d.id);
+      if (known) known.targets.push(...d.targets);
+      else devices.set(d.id, { ...d, targets: [...d.targets] });
     }
   }
   return { devices: [...devices.values()], profiles };
@@ -461,17 +460,8 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
     let credentials = session;
     const sts = roles.length > 0 ? await deps.sts() : undefined;
     for (const [i, hop] of roles.entries()) {
-      const section = profileSection(runPlan.awsFiles, hop.profile) ?? {};
-      const duration = Number(section.duration_seconds);
       try {
-        credentials = await sts!.assumeRole({
-          credentials,
-          roleArn: hop.roleArn!,
-          sessionName: section.role_session_name || `tfw-${Date.now()}`,
-          ...(section.external_id ? { externalId: section.external_id } : {}),
-          ...(Number.isFinite(duration) && duration > 0 ? { durationSeconds: duration } : {}),
-          region: device.region,
-        });
+        credentials = await sts!.assumeRole({ credentials, ...roleAssumption(hop, deps.now()), region: device.region });
       } catch (error) {
         // The first hop is made with the MFA session itself: a rejection there is the session's.
         if (i === 0 && isRejectedSession(error)) return rejectedSession(error);

@@ -3,9 +3,16 @@
 // tfw does not pretend to. `try` and `can` live in the evaluator (they need
 // the unevaluated arguments).
 import {
-  EvalError, Unknown, checkItems, checkString, equal, findUnknown, formatNumber, hasKey, isObject,
-  makeObject, toBool, toNum, toStr, typeName, type ObjectValue, type Value,
+  EvalError, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isObject,
+  fromJson, makeObject, toBool, toNum, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
+import { convert, kindOf, setOf, tag, unifyElements, type Type } from './types.ts';
+import { arith, exactLiteral, parseNumber } from './numbers.ts';
+import { format, graphemes, insertBetween, simpleCase, title, toJsonText, trimSpace } from './strings.ts';
+import { regex, regexall, regexReplace } from './regex.ts';
+import { createRequire } from 'node:module';
+
+const ANY: Type = { t: 'any' };
 
 type Fn = (args: Value[]) => Value;
 
@@ -46,90 +53,77 @@ function canonical(v: Value): string {
   return 'unknown';
 }
 
-/** Above this, work grows too fast for a guess to be safe (backtracking is exponential at worst). */
-const REGEX_WORK = 1e8;
+let crypto: typeof import('node:crypto') | undefined;
+function hash(alg: string, s: string, enc: 'hex' | 'base64'): string {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash(alg).update(s, 'utf8').digest(enc);
+}
 
-/**
- * JavaScript's regular expressions backtrack: `replace(s, "/(a+)+$/", "")`
- * on thirty a's ran for a minute (terraform's RE2 is linear). A pattern runs
- * only when it cannot blow up: no quantified group holding a quantifier or an
- * alternative, no back-reference or look-around (RE2 has neither), and few
- * enough quantifiers for the length of the string (the work grows as
- * length^(quantifiers+1)). Returns why it is refused, or undefined.
- */
-export function regexRisk(pattern: string, subjectLength: number): string | undefined {
-  type Group = { quant: boolean; alt: boolean };
-  const groups: Group[] = [];
-  let quantifiers = 0;
-  let last: Group | undefined;
-  const quantifier = /\{\d+(,\d*)?\}\??|[*+?]\??/y;
-  for (let i = 0; i < pattern.length; ) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      const n = pattern[i + 1] ?? '';
-      if (/[1-9k]/.test(n)) return 'back-references are not supported';
-      i += 2;
-      last = undefined;
-      continue;
-    }
-    if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '^') j++;
-      if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
-      i = j + 1;
-      last = undefined;
-      continue;
-    }
-    if (c === '(') {
-      if (/^\(\?<?[=!]/.test(pattern.slice(i, i + 4))) return 'look-around is not supported';
-      groups.push({ quant: false, alt: false });
-      i += pattern[i + 1] === '?' ? 2 : 1;
-      last = undefined;
-      continue;
-    }
-    if (c === ')') {
-      const g = groups.pop() ?? { quant: false, alt: false };
-      const parent = groups[groups.length - 1];
-      if (parent) {
-        parent.quant ||= g.quant;
-        parent.alt ||= g.alt;
-      }
-      last = g;
-      i++;
-      continue;
-    }
-    if (c === '|') {
-      const top = groups[groups.length - 1];
-      if (top) top.alt = true;
-      i++;
-      last = undefined;
-      continue;
-    }
-    quantifier.lastIndex = i;
-    const q = quantifier.exec(pattern);
-    if (q) {
-      if (last && (last.quant || last.alt)) return 'a repeated group that itself repeats or alternates can take exponential time';
-      quantifiers++;
-      const top = groups[groups.length - 1];
-      if (top) top.quant = true;
-      i += q[0].length;
-      last = undefined;
-      continue;
-    }
-    i++;
-    last = undefined;
-  }
-  if (quantifiers > 0 && (quantifiers + 1) * Math.log10(Math.max(subjectLength, 1)) > Math.log10(REGEX_WORK)) {
-    return `${quantifiers} quantifiers on a string of ${subjectLength} characters could take too long`;
-  }
-  return undefined;
+const bool = (v: Value | undefined, what: string): boolean => toBool(v ?? null, what);
+
+function num(v: Value | undefined, what: string): number {
+  return toNum(v ?? null, what);
 }
 
 const FUNCTIONS: Record<string, Fn> = {
-  lower: (a) => { arity('lower', a, 1); return str(a[0], 'lower() argument').toLowerCase(); },
-  upper: (a) => { arity('upper', a, 1); return str(a[0], 'upper() argument').toUpperCase(); },
-  trimspace: (a) => { arity('trimspace', a, 1); return str(a[0], 'trimspace() argument').trim(); },
+  regex: (a) => { arity('regex', a, 2); return regex(str(a[0], 'pattern'), str(a[1], 'string')); },
+  regexall: (a) => { arity('regexall', a, 2); return regexall(str(a[0], 'pattern'), str(a[1], 'string')); },
+  strcontains: (a) => { arity('strcontains', a, 2); return str(a[0], 'string').includes(str(a[1], 'substring')); },
+  strrev: (a) => { arity('strrev', a, 1); return graphemes(str(a[0], 'strrev() argument')).reverse().join(''); },
+  trim: (a) => {
+    arity('trim', a, 2);
+    const cs = [...str(a[0], 'string')];
+    const cut = new Set(str(a[1], 'characters'));
+    let i = 0;
+    let j = cs.length;
+    while (i < j && cut.has(cs[i]!)) i++;
+    while (j > i && cut.has(cs[j - 1]!)) j--;
+    return cs.slice(i, j).join('');
+  },
+  alltrue: (a) => { arity('alltrue', a, 1); return list(a[0], 'alltrue() argument').every((v, i) => bool(v, `alltrue() element ${i}`)); },
+  anytrue: (a) => { arity('anytrue', a, 1); return list(a[0], 'anytrue() argument').map((v, i) => bool(v, `anytrue() element ${i}`)).some((x) => x); },
+  abs: (a) => { arity('abs', a, 1); return Math.abs(num(a[0], 'abs() argument')); },
+  // `+ 0`: cty's integers have no negative zero (ceil(-0.5) is 0).
+  ceil: (a) => { arity('ceil', a, 1); return Math.ceil(num(a[0], 'ceil() argument')) + 0; },
+  floor: (a) => { arity('floor', a, 1); return Math.floor(num(a[0], 'floor() argument')) + 0; },
+  signum: (a) => {
+    arity('signum', a, 1);
+    const n = num(a[0], 'signum() argument');
+    if (!Number.isInteger(n)) return new Unknown('signum() of a fraction (terraform refuses it)');
+    return n > 0 ? 1 : n < 0 ? -1 : 0;
+  },
+  max: (a) => { if (a.length === 0) throw new EvalError('max() needs at least one number'); return Math.max(...a.map((v) => num(v, 'max() argument'))); },
+  min: (a) => { if (a.length === 0) throw new EvalError('min() needs at least one number'); return Math.min(...a.map((v) => num(v, 'min() argument'))); },
+  md5: (a) => { arity('md5', a, 1); return hash('md5', str(a[0], 'md5() argument'), 'hex'); },
+  sha1: (a) => { arity('sha1', a, 1); return hash('sha1', str(a[0], 'sha1() argument'), 'hex'); },
+  sha256: (a) => { arity('sha256', a, 1); return hash('sha256', str(a[0], 'sha256() argument'), 'hex'); },
+  sha512: (a) => { arity('sha512', a, 1); return hash('sha512', str(a[0], 'sha512() argument'), 'hex'); },
+  base64sha256: (a) => { arity('base64sha256', a, 1); return hash('sha256', str(a[0], 'base64sha256() argument'), 'base64'); },
+  base64sha512: (a) => { arity('base64sha512', a, 1); return hash('sha512', str(a[0], 'base64sha512() argument'), 'base64'); },
+  base64encode: (a) => { arity('base64encode', a, 1); return checkString(Buffer.from(str(a[0], 'base64encode() argument'), 'utf8').toString('base64')); },
+  base64decode: (a) => {
+    arity('base64decode', a, 1);
+    const s = str(a[0], 'base64decode() argument');
+    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new EvalError('base64decode() of a string that is not base64');
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'base64'));
+    } catch {
+      throw new EvalError('base64decode() of bytes that are not UTF-8');
+    }
+  },
+  // Go's url.QueryEscape.
+  urlencode: (a) => {
+    arity('urlencode', a, 1);
+    return Array.from(Buffer.from(str(a[0], 'urlencode() argument'), 'utf8'), (b) => {
+      const c = String.fromCharCode(b);
+      if (/[A-Za-z0-9\-_.~]/.test(c)) return c;
+      return c === ' ' ? '+' : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    }).join('');
+  },
+  jsonencode: (a) => { arity('jsonencode', a, 1); return toJsonText(a[0]!); },
+  lower: (a) => { arity('lower', a, 1); return simpleCase(str(a[0], 'lower() argument'), false); },
+  upper: (a) => { arity('upper', a, 1); return simpleCase(str(a[0], 'upper() argument'), true); },
+  trimspace: (a) => { arity('trimspace', a, 1); return trimSpace(str(a[0], 'trimspace() argument')); },
   trimprefix: (a) => {
     arity('trimprefix', a, 2);
     const s = str(a[0], 'string'); const p = str(a[1], 'prefix');
@@ -143,15 +137,22 @@ const FUNCTIONS: Record<string, Fn> = {
   startswith: (a) => { arity('startswith', a, 2); return str(a[0], 'string').startsWith(str(a[1], 'prefix')); },
   endswith: (a) => { arity('endswith', a, 2); return str(a[0], 'string').endsWith(str(a[1], 'suffix')); },
   tostring: (a) => { arity('tostring', a, 1); return a[0] === null ? null : str(a[0], 'tostring() argument'); },
-  tonumber: (a) => { arity('tonumber', a, 1); return a[0] === null ? null : toNum(a[0]!, 'tonumber() argument'); },
+  tonumber: (a) => {
+    arity('tonumber', a, 1);
+    const v = a[0]!;
+    if (v === null || typeof v === 'number') return v;
+    if (typeof v === 'string') return parseNumber(v, 'tonumber() argument');
+    throw new EvalError(`tonumber() of a ${typeName(v)}`);
+  },
   tobool: (a) => { arity('tobool', a, 1); return a[0] === null ? null : toBool(a[0]!, 'tobool() argument'); },
-  tolist: (a) => { arity('tolist', a, 1); return list(a[0], 'tolist() argument'); },
-  toset: (a) => { arity('toset', a, 1); return distinct(list(a[0], 'toset() argument')); },
-  tomap: (a) => { arity('tomap', a, 1); return map(a[0], 'tomap() argument'); },
+  // cty's conversion to list(any) / set(any) / map(any): elements unified to one type, sets ordered.
+  tolist: (a) => { arity('tolist', a, 1); return convert(a[0]!, { t: 'list', elem: ANY }, 'tolist() argument'); },
+  toset: (a) => { arity('toset', a, 1); return convert(a[0]!, { t: 'set', elem: ANY }, 'toset() argument'); },
+  tomap: (a) => { arity('tomap', a, 1); return convert(a[0]!, { t: 'map', elem: ANY }, 'tomap() argument'); },
   length: (a) => {
     arity('length', a, 1);
     const v = a[0]!;
-    if (typeof v === 'string') return [...v].length;
+    if (typeof v === 'string') return graphemes(v).length;
     if (Array.isArray(v)) return v.length;
     if (isObject(v)) return Object.keys(v).length;
     throw new EvalError(`length() of a ${typeName(v)}`);
@@ -166,7 +167,8 @@ const FUNCTIONS: Record<string, Fn> = {
   split: (a) => {
     arity('split', a, 2);
     const sep = str(a[0], 'separator');
-    return checkItems(str(a[1], 'string').split(sep));
+    const s = str(a[1], 'string');
+    return checkItems(sep === '' ? graphemes(s) : s.split(sep));
   },
   join: (a) => {
     if (a.length < 2) throw new EvalError('join() needs a separator and at least one list');
@@ -201,7 +203,10 @@ const FUNCTIONS: Record<string, Fn> = {
     return out;
   },
   coalesce: (a) => {
-    for (const v of a) if (v !== null && v !== '') return v;
+    // The arguments are unified to one type first (coalesce(1, "a") is "1").
+    const u = unifyElements(a, 'coalesce() arguments');
+    if (u instanceof Unknown) return u;
+    for (const v of u) if (v !== null && v !== '') return v;
     throw new EvalError('no non-null, non-empty argument to coalesce()');
   },
   coalescelist: (a) => {
@@ -213,18 +218,13 @@ const FUNCTIONS: Record<string, Fn> = {
     const s = str(a[0], 'string');
     const search = str(a[1], 'substring');
     const repl = str(a[2], 'replacement');
-    if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) {
-      const risk = regexRisk(search.slice(1, -1), s.length);
-      if (risk) return new Unknown(`replace() with the regular expression ${search} is not evaluated by tfw: ${risk}`);
-      let re: RegExp;
-      try { re = new RegExp(search.slice(1, -1), 'g'); } catch { throw new EvalError(`invalid regular expression ${search}`); }
-      return checkString(s.replace(re, repl.replace(/\$\{(\d+)\}/g, '$$$1')));
-    }
-    return checkString(search === '' ? s : s.split(search).join(repl));
+    if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) return regexReplace(s, search.slice(1, -1), repl);
+    return checkString(search === '' ? insertBetween(s, repl) : s.split(search).join(repl));
   },
   format: (a) => {
     if (a.length < 1) throw new EvalError('format() needs a format string');
-    return checkString(format(str(a[0], 'format string'), a.slice(1)));
+    const r = format(str(a[0], 'format string'), a.slice(1));
+    return typeof r === 'string' ? checkString(r) : r;
   },
   // Sensitivity is terraform's display concern; the value is the same (role ARNs from SSM parameters).
   sensitive: (a) => { arity('sensitive', a, 1); return a[0]!; },
@@ -233,29 +233,29 @@ const FUNCTIONS: Record<string, Fn> = {
   // `title(terraform.workspace)`, `substr(var.env, 0, 3)`, `one(var.roles)`.
   title: (a) => {
     arity('title', a, 1);
-    // Go's strings.Title: a letter after a non-letter, non-digit, non-underscore starts a word.
-    return str(a[0], 'title() argument').replace(/(^|[^\p{L}\p{N}_])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+    return title(str(a[0], 'title() argument'));
   },
   substr: (a) => {
     arity('substr', a, 3);
-    const chars = Array.from(str(a[0], 'substr() string'));
+    const chars = graphemes(str(a[0], 'substr() string'));
     let offset = toNum(a[1] ?? null, 'substr() offset');
     const length = toNum(a[2] ?? null, 'substr() length');
+    if (!Number.isInteger(offset) || !Number.isInteger(length)) throw new EvalError('substr() offset and length must be whole numbers');
     if (offset < 0) offset += chars.length;
-    if (!Number.isInteger(offset) || offset < 0 || offset > chars.length) throw new EvalError('substr() offset out of range');
+    if (offset < 0 || length < -1) return new Unknown('substr() with an offset before the start or a length below -1');
+    if (offset > chars.length) return '';
     return chars.slice(offset, length < 0 ? undefined : offset + length).join('');
   },
   // Terraform's chomp drops every trailing \n, \r\n and \r.
   chomp: (a) => { arity('chomp', a, 1); return trimEnd(str(a[0], 'chomp() argument'), '\r\n'); },
-  // `~` is expanded where a path is used (settings.ts: expandPath, from the run's HOME): the same result.
-  pathexpand: (a) => { arity('pathexpand', a, 1); return str(a[0], 'pathexpand() argument'); },
-  basename: (a) => { arity('basename', a, 1); const p = trimEnd(str(a[0], 'basename() argument'), '/'); return p.slice(p.lastIndexOf('/') + 1) || '/'; },
-  dirname: (a) => {
-    arity('dirname', a, 1);
-    const p = trimEnd(str(a[0], 'dirname() argument'), '/');
-    const i = p.lastIndexOf('/');
-    return i < 0 ? '.' : i === 0 ? '/' : p.slice(0, i);
+  // `~` alone or `~/…` needs the HOME of the run; anything else is unchanged (Go's homedir.Expand).
+  pathexpand: (a) => {
+    arity('pathexpand', a, 1);
+    const p = str(a[0], 'pathexpand() argument');
+    return p.startsWith('~') ? new Unknown('pathexpand() of a path starting with ~ depends on HOME') : p;
   },
+  basename: (a) => { arity('basename', a, 1); return goBase(str(a[0], 'basename() argument')); },
+  dirname: (a) => { arity('dirname', a, 1); return goDir(str(a[0], 'dirname() argument')); },
   flatten: (a) => {
     arity('flatten', a, 1);
     const out: Value[] = [];
@@ -263,7 +263,11 @@ const FUNCTIONS: Record<string, Fn> = {
     walk(list(a[0], 'flatten() argument'));
     return checkItems(out);
   },
-  distinct: (a) => { arity('distinct', a, 1); return distinct(list(a[0], 'distinct() argument')); },
+  distinct: (a) => {
+    arity('distinct', a, 1);
+    const u = unifyElements(list(a[0], 'distinct() argument'), 'distinct() argument');
+    return u instanceof Unknown ? u : distinct(u);
+  },
   compact: (a) => { arity('compact', a, 1); return list(a[0], 'compact() argument').filter((v) => v !== null && v !== ''); },
   one: (a) => {
     arity('one', a, 1);
@@ -280,6 +284,40 @@ const FUNCTIONS: Record<string, Fn> = {
   },
 };
 
+/** Go's filepath.Base (Unix). */
+function goBase(p: string): string {
+  if (p === '') return '.';
+  let end = p.length;
+  while (end > 0 && p[end - 1] === '/') end--;
+  if (end === 0) return '/';
+  const q = p.slice(0, end);
+  return q.slice(q.lastIndexOf('/') + 1);
+}
+
+/** Go's filepath.Dir (Unix): everything up to the last separator, then Clean. */
+function goDir(p: string): string {
+  const i = p.lastIndexOf('/');
+  return goClean(p.slice(0, i + 1));
+}
+
+/** Go's filepath.Clean (Unix). */
+export function goClean(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+      continue;
+    }
+    out.push(part);
+  }
+  const s = (rooted ? '/' : '') + out.join('/');
+  return s === '' ? '.' : s;
+}
+
 /**
  * `s` without the trailing run of `chars`. A loop: `/\/+$/` and `/(\r?\n)+$/`
  * retry from every position of a long run, quadratic (a 40k-newline chomp took 6 s).
@@ -290,42 +328,315 @@ function trimEnd(s: string, chars: string): string {
   return s.slice(0, end);
 }
 
-/** Go-style verbs as terraform's format(): %s %d %v %q %t %f %%, with width and precision. */
-function format(spec: string, args: Value[]): string {
-  let next = 0;
-  // Flags take every 0, a width starts at 1-9: with `0` in both, a long run of zeros backtracked quadratically.
-  return spec.replace(/%([-+ 0#]*)([1-9]\d*)?(?:\.(\d+))?([a-zA-Z%])/g, (_m, flags: string, width?: string, prec?: string, verb?: string) => {
-    if (verb === '%') return '%';
-    if (next >= args.length) throw new EvalError('too few arguments for format()');
-    const v = args[next++]!;
-    let s: string;
-    switch (verb) {
-      case 's': s = toStr(v, 'format() argument'); break;
-      case 'd': {
-        const n = toNum(v, 'format() argument');
-        if (!Number.isInteger(n)) throw new EvalError('%d needs an integer');
-        s = formatNumber(n);
-        break;
-      }
-      case 'f':
-        if (prec !== undefined && Number(prec) > 100) throw new EvalError('format precision too large');
-        s = toNum(v, 'format() argument').toFixed(prec === undefined ? 6 : Number(prec)); break;
-      case 't': s = toBool(v, 'format() argument') ? 'true' : 'false'; break;
-      case 'q': s = JSON.stringify(toStr(v, 'format() argument')); break;
-      case 'v': s = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? toStr(v) : JSON.stringify(v); break;
-      default: throw new EvalError(`unsupported format verb %${verb}`);
-    }
-    const w = width === undefined ? 0 : Number(width);
-    if (w > 4096) throw new EvalError('format width too large');
-    if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : s.padStart(w, flags.includes('0') && verb !== 's' ? '0' : ' ');
-    return s;
-  });
-}
-
 export function callFunction(name: string, args: Value[]): Value {
   const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!fn) return new Unknown(`function ${name}() is not evaluated by tfw`);
   const u = findUnknown(args);
   if (u) return u;
   return fn(args);
+}
+
+// ---- Collections, numbers, encodings and networks (issue 15) -------------
+
+const primitiveOnly = (items: Value[], what: string): void => {
+  if (items.some((x) => typeof x === 'object' && x !== null)) leave(`${what} of collections is not evaluated by tfw`);
+};
+
+function intArg(v: Value | undefined, what: string): number {
+  const n = num(v, what);
+  if (!Number.isInteger(n)) throw new EvalError(`${what} must be a whole number`);
+  return n;
+}
+
+/** Values of the functions below that tfw leaves to terraform. */
+class Leave extends Error {
+  constructor(readonly unknown: Unknown) { super(unknown.reason); }
+}
+const leave = (reason: string): never => { throw new Leave(new Unknown(reason)); };
+
+function seq(v: Value | undefined, what: string): Value[] {
+  const l = list(v, what);
+  if (kindOf(l) === 'set') leave(`${what}: a set, ordered by terraform`);
+  return l;
+}
+
+function setArgs(a: Value[], name: string): Value[][] {
+  if (a.length < 1) throw new EvalError(`${name}() needs at least one set`);
+  return a.map((x, i) => {
+    const u = unifyElements(list(x, `${name}() argument ${i + 1}`), `${name}() argument ${i + 1}`);
+    if (u instanceof Unknown) leave(u.reason);
+    primitiveOnly(u as Value[], `${name}()`);
+    return u as Value[];
+  });
+}
+
+function asSet(items: Value[]): Value {
+  const s = setOf(items);
+  if (s instanceof Unknown) leave(s.reason);
+  return tag(s as Value[], 'set');
+}
+
+/** IPv4 only: a.b.c.d/len, octets without leading zeros (Go's net.ParseCIDR). */
+function parseCidr(s: string, what: string): { ip: number; len: number } {
+  if (s.includes(':')) leave(`${what}: IPv6 prefixes are not evaluated by tfw`);
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+  if (!m || m.slice(1, 5).some((o) => (o.length > 1 && o.startsWith('0')) || Number(o) > 255) || Number(m[5]) > 32) throw new EvalError(`${what}: invalid CIDR address ${JSON.stringify(s)}`);
+  const ip = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
+  const len = Number(m[5]);
+  const size = 2 ** (32 - len);
+  return { ip: ip - (ip % size), len };
+}
+
+const dotted = (n: number): string => [24, 16, 8, 0].map((sh) => Math.floor(n / 2 ** sh) % 256).join('.');
+
+function cidrSubnet(base: { ip: number; len: number }, newbits: number, netnum: number, what: string): { ip: number; len: number } {
+  const len = base.len + newbits;
+  if (newbits < 0 || len > 32) throw new EvalError(`${what}: ${newbits} extra bits would make a prefix longer than 32`);
+  if (netnum < 0 || netnum >= 2 ** newbits) throw new EvalError(`${what}: network number ${netnum} does not fit in ${newbits} bits`);
+  return { ip: base.ip + netnum * 2 ** (32 - len), len };
+}
+
+const UUID_NS: Record<string, string> = { dns: '6ba7b810-9dad-11d1-80b4-00c04fd430c8', url: '6ba7b811-9dad-11d1-80b4-00c04fd430c8', oid: '6ba7b812-9dad-11d1-80b4-00c04fd430c8', x500: '6ba7b814-9dad-11d1-80b4-00c04fd430c8' };
+
+const MORE: Record<string, Fn> = {
+  index: (a) => {
+    arity('index', a, 2);
+    const l = seq(a[0], 'index() list');
+    if (typeof a[1] === 'object' && a[1] !== null) leave('index() of a collection value');
+    const i = l.findIndex((v) => equal(v, a[1]!));
+    if (i < 0) throw new EvalError('index() found no such element');
+    return i;
+  },
+  slice: (a) => {
+    arity('slice', a, 3);
+    const l = seq(a[0], 'slice() list');
+    const s = intArg(a[1], 'slice() start');
+    const e = intArg(a[2], 'slice() end');
+    if (s < 0 || e > l.length || s > e) throw new EvalError('slice() indices out of range');
+    const out = l.slice(s, e);
+    const k = kindOf(l);
+    return k === 'list' || k === 'tuple' ? tag(out, k) : out;
+  },
+  sort: (a) => {
+    arity('sort', a, 1);
+    const l = convert(a[0]!, { t: 'list', elem: { t: 'string' } }, 'sort() argument');
+    if (!Array.isArray(l)) return l;
+    if (l.some((x) => x === null)) throw new EvalError('sort() of a list with a null element');
+    return tag([...(l as string[])].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))), 'list');
+  },
+  reverse: (a) => {
+    arity('reverse', a, 1);
+    const l = seq(a[0], 'reverse() argument');
+    const k = kindOf(l);
+    const out = [...l].reverse();
+    return k === 'list' || k === 'tuple' ? tag(out, k) : out;
+  },
+  range: (a) => {
+    if (a.length < 1 || a.length > 3) throw new EvalError('range() takes one to three numbers');
+    const ns = a.map((v) => num(v, 'range() argument'));
+    const [start, limit, step] = ns.length === 1 ? [0, ns[0]!, 1] : ns.length === 2 ? [ns[0]!, ns[1]!, ns[0]! <= ns[1]! ? 1 : -1] : [ns[0]!, ns[1]!, ns[2]!];
+    if (step === 0) throw new EvalError('range() step must not be zero');
+    if ((step > 0 && start > limit) || (step < 0 && start < limit)) throw new EvalError('range() step goes away from the limit');
+    const out: Value[] = [];
+    let x: number | Unknown = start;
+    while (!(x instanceof Unknown) && (step > 0 ? x < limit : x > limit)) {
+      if (out.length >= 1024) throw new EvalError('range() would have more than 1024 elements');
+      out.push(x);
+      x = arith('+', x, step);
+    }
+    if (x instanceof Unknown) return x;
+    return tag(out, 'list');
+  },
+  chunklist: (a) => {
+    arity('chunklist', a, 2);
+    const l = seq(a[0], 'chunklist() list');
+    const n = intArg(a[1], 'chunklist() size');
+    if (n <= 0) leave('chunklist() with a size below 1');
+    const out: Value[] = [];
+    for (let i = 0; i < l.length; i += n) out.push(tag(l.slice(i, i + n), 'list'));
+    return tag(out, 'list');
+  },
+  sum: (a) => {
+    arity('sum', a, 1);
+    const l = list(a[0], 'sum() argument');
+    if (l.length === 0) throw new EvalError('sum() of an empty list');
+    let total: number | Unknown = num(l[0], 'sum() element');
+    for (const v of l.slice(1)) {
+      if (total instanceof Unknown) return total;
+      total = arith('+', total, num(v, 'sum() element'));
+    }
+    return total;
+  },
+  setunion: (a) => asSet(setArgs(a, 'setunion').flat()),
+  setintersection: (a) => {
+    const sets = setArgs(a, 'setintersection');
+    return asSet(sets[0]!.filter((x) => sets.every((s) => s.some((y) => equal(x, y)))));
+  },
+  setsubtract: (a) => {
+    arity('setsubtract', a, 2);
+    const [x, y] = setArgs(a, 'setsubtract');
+    return asSet(x!.filter((v) => !y!.some((w) => equal(v, w))));
+  },
+  setproduct: (a) => {
+    if (a.length < 2) throw new EvalError('setproduct() needs at least two collections');
+    const ls = a.map((x, i) => seq(x, `setproduct() argument ${i + 1}`));
+    let out: Value[][] = [[]];
+    for (const l of ls) out = out.flatMap((p) => l.map((v) => [...p, v]));
+    checkItems(out);
+    return out.length === 0 || ls.some((l) => l.length === 0) ? tag([], 'list') : out;
+  },
+  matchkeys: (a) => {
+    arity('matchkeys', a, 3);
+    const vs = seq(a[0], 'matchkeys() values');
+    const ks = seq(a[1], 'matchkeys() keys');
+    const search = list(a[2], 'matchkeys() searchset');
+    if (vs.length !== ks.length) throw new EvalError('matchkeys() needs as many values as keys');
+    primitiveOnly([...ks, ...search], 'matchkeys()');
+    return tag(vs.filter((_, i) => search.some((s) => equal(s, ks[i]!))), 'list');
+  },
+  transpose: (a) => {
+    arity('transpose', a, 1);
+    const m = convert(a[0]!, { t: 'map', elem: { t: 'list', elem: { t: 'string' } } }, 'transpose() argument');
+    if (!isObject(m)) return m;
+    const out = new Map<string, string[]>();
+    for (const k of Object.keys(m).sort()) {
+      for (const v of m[k] as string[]) {
+        if (v === null) throw new EvalError('transpose() of a null string');
+        out.set(v, [...(out.get(v) ?? []), k]);
+      }
+    }
+    return tag(makeObject([...out].map(([k, v]) => [k, tag(v, 'list')])), 'map');
+  },
+  formatlist: (a) => {
+    if (a.length < 1) throw new EvalError('formatlist() needs a format string');
+    const spec = str(a[0], 'format string');
+    const args = a.slice(1);
+    let n = -1;
+    for (const x of args) {
+      if (!Array.isArray(x)) continue;
+      if (kindOf(x) === 'set') leave('formatlist() over a set');
+      if (n >= 0 && x.length !== n) throw new EvalError('formatlist() lists must all have the same length');
+      n = x.length;
+    }
+    const out: Value[] = [];
+    for (let i = 0; i < (n < 0 ? 1 : n); i++) {
+      const r = format(spec, args.map((x) => (Array.isArray(x) ? x[i]! : x)));
+      if (r instanceof Unknown) return r;
+      out.push(r);
+    }
+    return tag(checkItems(out), 'list');
+  },
+  indent: (a) => {
+    arity('indent', a, 2);
+    const n = intArg(a[0], 'indent() spaces');
+    if (n < 0 || n > 4096) leave('indent() with that many spaces');
+    return checkString(str(a[1], 'indent() string').split('\n').join(`\n${' '.repeat(n)}`));
+  },
+  parseint: (a) => {
+    arity('parseint', a, 2);
+    const s = str(a[0], 'parseint() number');
+    const base = intArg(a[1], 'parseint() base');
+    if (base < 2 || base > 62) throw new EvalError('parseint() base must be between 2 and 62');
+    if (base > 36) leave('parseint() with a base above 36');
+    const m = /^([+-]?)([0-9a-zA-Z]+)$/.exec(s);
+    if (!m) throw new EvalError(`cannot parse ${JSON.stringify(s)} as a base ${base} integer`);
+    let v = 0n;
+    for (const c of m[2]!.toLowerCase()) {
+      const d = parseInt(c, 36);
+      if (d >= base) throw new EvalError(`cannot parse ${JSON.stringify(s)} as a base ${base} integer`);
+      v = v * BigInt(base) + BigInt(d);
+    }
+    if (m[1] === '-') v = -v;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) leave('parseint() beyond 2^53');
+    return Number(v);
+  },
+  pow: (a) => {
+    arity('pow', a, 2);
+    const x = num(a[0], 'pow() base');
+    const y = num(a[1], 'pow() exponent');
+    // Go's math.Pow in float64: only exact integer results are certainly the same here.
+    if (!Number.isInteger(x) || !Number.isInteger(y) || y < 0 || y > 1100) leave('pow() with a result only Go\'s math.Pow rounds');
+    const r = BigInt(x) ** BigInt(y);
+    if (r > BigInt(Number.MAX_SAFE_INTEGER) || r < -BigInt(Number.MAX_SAFE_INTEGER)) leave('pow() beyond 2^53');
+    return Number(r);
+  },
+  jsondecode: (a) => {
+    arity('jsondecode', a, 1);
+    const s = str(a[0], 'jsondecode() argument');
+    let j: unknown;
+    try {
+      j = JSON.parse(s);
+    } catch {
+      throw new EvalError('jsondecode() of text that is not JSON');
+    }
+    for (const m of s.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
+      if (!m[0].startsWith('"') && !exactLiteral(m[0])) leave(`jsondecode() of the number ${m[0]}, beyond tfw's precision`);
+    }
+    const typed = (v: Value): Value => {
+      if (Array.isArray(v)) return tag(v.map(typed), 'tuple');
+      if (isObject(v)) return tag(makeObject(Object.keys(v).map((k) => [k, typed(v[k]!)])), 'object');
+      return typeof v === 'string' ? v.normalize('NFC') : v;
+    };
+    return typed(fromJson(j));
+  },
+  uuidv5: (a) => {
+    arity('uuidv5', a, 2);
+    const ns = str(a[0], 'uuidv5() namespace');
+    const id = UUID_NS[ns] ?? ns;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) leave('uuidv5() with that namespace');
+    crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    const h = crypto.createHash('sha1').update(Buffer.from(id.replace(/-/g, ''), 'hex')).update(str(a[1], 'uuidv5() name'), 'utf8').digest();
+    h[6] = (h[6]! & 0x0f) | 0x50;
+    h[8] = (h[8]! & 0x3f) | 0x80;
+    const x = h.subarray(0, 16).toString('hex');
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+  },
+  cidrhost: (a) => {
+    arity('cidrhost', a, 2);
+    const p = parseCidr(str(a[0], 'cidrhost() prefix'), 'cidrhost()');
+    const size = 2 ** (32 - p.len);
+    let h = intArg(a[1], 'cidrhost() host number');
+    if (h < 0) h += size;
+    if (h < 0 || h >= size) throw new EvalError(`cidrhost(): host number ${a[1]} does not fit in the prefix`);
+    return dotted(p.ip + h);
+  },
+  cidrnetmask: (a) => {
+    arity('cidrnetmask', a, 1);
+    const p = parseCidr(str(a[0], 'cidrnetmask() prefix'), 'cidrnetmask()');
+    return dotted(2 ** 32 - 2 ** (32 - p.len));
+  },
+  cidrsubnet: (a) => {
+    arity('cidrsubnet', a, 3);
+    const s = cidrSubnet(parseCidr(str(a[0], 'cidrsubnet() prefix'), 'cidrsubnet()'), intArg(a[1], 'cidrsubnet() newbits'), intArg(a[2], 'cidrsubnet() netnum'), 'cidrsubnet()');
+    return `${dotted(s.ip)}/${s.len}`;
+  },
+  cidrsubnets: (a) => {
+    if (a.length < 1) throw new EvalError('cidrsubnets() needs a prefix');
+    const base = parseCidr(str(a[0], 'cidrsubnets() prefix'), 'cidrsubnets()');
+    const end = base.ip + 2 ** (32 - base.len);
+    let next = base.ip;
+    const out: Value[] = [];
+    for (const [i, nb] of a.slice(1).entries()) {
+      const bits = intArg(nb, `cidrsubnets() newbits ${i + 1}`);
+      const len = base.len + bits;
+      if (bits < 1 || len > 32) throw new EvalError(`cidrsubnets(): ${bits} new bits do not fit`);
+      const size = 2 ** (32 - len);
+      const start = Math.ceil(next / size) * size;
+      if (start + size > end) throw new EvalError('cidrsubnets(): not enough room for all the subnets');
+      out.push(`${dotted(start)}/${len}`);
+      next = start + size;
+    }
+    return tag(out, 'list');
+  },
+};
+for (const [k, f] of Object.entries(MORE)) {
+  FUNCTIONS[k] = (a) => {
+    try {
+      return f(a);
+    } catch (e) {
+      if (e instanceof Leave) return e.unknown;
+      if (e instanceof Unknown) return e;
+      throw e;
+    }
+  };
 }
