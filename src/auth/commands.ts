@@ -1,5 +1,6 @@
 // What each `tfw auth` command does, given its parsed options. yargs wiring
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
+import { rememberSecret } from '../redact.ts';
 import { quote } from 'shell-quote';
 import { analyzeWithEnvironment } from '../env-args.ts';
 import { cacheDir } from '../aws/cache.ts';
@@ -462,6 +463,8 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
     for (const [i, hop] of roles.entries()) {
       try {
         credentials = await sts!.assumeRole({ credentials, ...roleAssumption(hop, deps.now()), region: device.region });
+        rememberSecret(credentials.secretAccessKey);
+        rememberSecret(credentials.sessionToken);
       } catch (error) {
         // The first hop is made with the MFA session itself: a rejection there is the session's.
         if (i === 0 && isRejectedSession(error)) return rejectedSession(error);
