@@ -165,6 +165,8 @@ export interface LoginOptions {
   profile?: string;
   allDevices: boolean;
   force: boolean;
+  /** --duration was given (it reaches the sessions through TFW_SESSION_DURATION). */
+  durationGiven?: boolean;
 }
 
 /** "did you mean" for a profile name. */
@@ -237,7 +239,8 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
   const now = deps.now();
   for (const d of devices) {
     const s = sessions.get(d.id)!;
-    deps.out(`${d.serial} (profile ${d.rootProfile}): session valid until ${s.expiration.toISOString()} (${formatLeft(s.expiration.getTime() - now.getTime())} left)\n`);
+    const kept = options.durationGiven && sameSession(cached.get(d.id), s) ? ' (the cached session: --duration applies to a new one; add --force)' : '';
+    deps.out(`${d.serial} (profile ${d.rootProfile}): session valid until ${s.expiration.toISOString()} (${formatLeft(s.expiration.getTime() - now.getTime())} left)${kept}\n`);
   }
   return 0;
 }
