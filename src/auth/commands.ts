@@ -407,7 +407,13 @@ export async function exec(terraformArgs: readonly string[], command: readonly s
   }
   let runPlan = profile !== undefined ? await planForProfiles([profile], deps) : await planRun(asPlanArgs(terraformArgs, deps.env), deps);
   // Outside a module (a script, the aws CLI): the profile of AWS_PROFILE / default, as login does.
-  if (profile === undefined && runPlan.module.targets.length === 0) runPlan = await planForProfiles([undefined], deps);
+  if (profile === undefined && runPlan.module.targets.length === 0) {
+    runPlan = await planForProfiles([undefined], deps);
+    const named = deps.env.AWS_PROFILE ? 'AWS_PROFILE' : deps.env.AWS_DEFAULT_PROFILE ? 'AWS_DEFAULT_PROFILE' : undefined;
+    if (named && environmentKeys(deps.env).kind === 'none' && profileSection(runPlan.awsFiles, effective) === undefined) {
+      throw new TfwError(`auth exec: ${named}=${effective} names no profile of the AWS config or credentials files${nearestProfile(runPlan.awsFiles, effective)} (${profileList(runPlan.awsFiles)})`);
+    }
+  }
   if (profile !== undefined && profileSection(runPlan.awsFiles, profile) === undefined) {
     throw new TfwError(`auth exec: profile ${profile} is not in the AWS config or credentials files${nearestProfile(runPlan.awsFiles, profile)} (${profileList(runPlan.awsFiles)})`, 1);
   }
