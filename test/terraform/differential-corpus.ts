@@ -189,7 +189,12 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'format("%%")', 'format("%s")', 'format("%x", "hi")', 'format("%f", 1)', 'format("%.2f", 2.675)', 'format("%s", null)',
       'format("%v", null)', 'format("%d", "12")', 'format("%5d|%-5d|", 3, 4)', 'format("%s %s", "a")', 'format("%z", 1)',
       'format("%*d", 3, 1)', 'format("%[3]s", "a", "b")', 'format("%+.2e", 12345)', 'format("%8.3f", -3.14159)', 'format("%q", 1)',
-      'format("%c", 65)', 'format("%U", 65)', 'formatlist("%s-%s", ["a", "b"], "x")', 'formatlist("%s", [])', 'formatlist("%s=%d", ["a", "b"], [1, 2])',
+      'format("%c", 65)', 'format("%U", 65)', 'format("%v", 1234567)', 'format("%v", 0.0001)', 'format("%v", 0.00001)', 'format("%v", 1e21)',
+      'format("%v", -2.5)', 'format("%v", 100)', 'format("%g", 123456)', 'format("%g", 1234567)', 'format("%.3g", 1234.5)', 'format("%.3g", 0.000012345)',
+      'format("%.10g", 1.5)', 'format("%G", 1e-7)', 'format("%e", 0)', 'format("%E", -0.5)', 'format("%.0e", 5)', 'format("%.0f", 0.5)', 'format("%.0f", 1.5)',
+      'format("%.0f", 2.5)', 'format("%.1f", 0.25)', 'format("%.1f", 0.35)', 'format("%.2f", 1.005)', 'format("%+.1f", 3)', 'format("% .1f", 3)', 'format("%08.3f", -3.14159)',
+      'format("%-8.2f|", 3.14159)', 'format("%.3f", 1e21)', 'format("%f", -0)', 'format("%.2e", 9.995)', 'format("%.2e", 9.9951)', 'format("%g", 0)', 'format("%5v|", 1.5)',
+      'format("%.1f", 0.05)', 'format("%.1f", 0.95)', 'format("%.2f", 0.125)', 'format("%.2f", 0.375)', 'format("%e", 123456789)', 'format("%g", 1e100)', 'format("%v", 0.1)', 'formatlist("%s-%s", ["a", "b"], "x")', 'formatlist("%s", [])', 'formatlist("%s=%d", ["a", "b"], [1, 2])',
     ],
   },
   {

@@ -113,7 +113,7 @@ class Evaluator {
         const v = this.eval(e.operand);
         if (isUnknown(v)) return v;
         if (e.op === '!') return !toBool(v, 'operand of "!"');
-        return arith('*', toNum(v, 'operand of "-"'), -1);
+        return -toNum(v, 'operand of "-"'); // exact in binary too (and -0 stays -0, as in cty)
       }
       case 'binary': return this.binary(e.op, e.left, e.right);
       case 'conditional': return this.conditional(e);

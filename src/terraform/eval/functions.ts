@@ -223,6 +223,8 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   format: (a) => {
     if (a.length < 1) throw new EvalError('format() needs a format string');
+    // terraform's format() of a null argument is unknown (console: known after apply), whatever the verbs.
+    if (a.slice(1).some((x) => x === null)) return new Unknown('format() with a null argument');
     const r = format(str(a[0], 'format string'), a.slice(1));
     return typeof r === 'string' ? checkString(r) : r;
   },
@@ -526,6 +528,7 @@ const MORE: Record<string, Fn> = {
     if (a.length < 1) throw new EvalError('formatlist() needs a format string');
     const spec = str(a[0], 'format string');
     const args = a.slice(1);
+    if (args.some((x) => x === null)) return new Unknown('formatlist() with a null argument');
     let n = -1;
     for (const x of args) {
       if (!Array.isArray(x)) continue;

@@ -160,7 +160,10 @@ function formatOne(verb: Verb, v: Value): string | Unknown {
     case 'v': {
       if (v === null) return new Unknown('format() of null with %v');
       if (!verb.sharp && typeof v === 'string') return pad(verb, v);
-      if (!verb.sharp && typeof v === 'number') return new Unknown('%v of a number is Go\'s %g formatting, not evaluated by tfw');
+      if (!verb.sharp && typeof v === 'number') {
+        const g = goFloat(v, 'g', -1);
+        return g instanceof Unknown ? g : pad(verb, g);
+      }
       if (typeof v === 'object' && kindOf(v) === undefined) return new Unknown('%#v of a collection tfw does not type');
       const j = toJsonText(v);
       return j instanceof Unknown ? j : pad(verb, j);
@@ -177,9 +180,16 @@ function formatOne(verb: Verb, v: Value): string | Unknown {
       if (!Number.isSafeInteger(n)) return new Unknown('format() of an integer beyond 2^53');
       return goInteger(verb, n);
     }
-    case 'f': case 'e': case 'E': case 'g': case 'G':
-      toNum(v, 'format() argument');
-      return new Unknown(`format() with "${verb.raw}" (Go's float formatting) is not evaluated by tfw`);
+    case 'f': case 'e': case 'E': case 'g': case 'G': {
+      const r = goFloat(toNum(v, 'format() argument'), verb.mode, verb.prec);
+      if (r instanceof Unknown) return r;
+      // Go's fmt for a big.Float: + and space flags, zeros after the sign, - to the left.
+      const sign = r.startsWith('-') ? '-' : verb.plus ? '+' : verb.space ? ' ' : '';
+      const body = r.startsWith('-') ? r.slice(1) : r;
+      if (verb.width > 0 && verb.zero && !verb.minus) return sign + body.padStart(verb.width - sign.length, '0');
+      const out = sign + body;
+      return out.length >= verb.width ? out : verb.minus ? out.padEnd(verb.width) : out.padStart(verb.width);
+    }
     default:
       throw new EvalError(`unsupported format verb "${verb.mode}" in "${verb.raw}"`);
   }
@@ -199,4 +209,104 @@ function goInteger(verb: Verb, n: number): string {
   const s = sign + body;
   if (s.length >= verb.width) return s;
   return verb.minus ? s.padEnd(verb.width) : s.padStart(verb.width);
+}
+
+/**
+ * Go's big.Float formatting ('e', 'f', 'g' with a precision, or the shortest
+ * 'g' that %v and %g use) of a tfw number. Its decimal digits are those
+ * terraform's 512-bit float prints (tfw only keeps numbers whose shortest
+ * decimal reads back exactly); a rounding that falls exactly on a half of a
+ * number that is not exact in binary depends on the binary value: Unknown.
+ */
+export function goFloat(n: number, mode: string, prec: number): string | Unknown {
+  const neg = n < 0 || Object.is(n, -0);
+  const abs = Math.abs(n);
+  // digits and decimal exponent: value = 0.DIGITS × 10^exp
+  let digits: string;
+  let exp: number;
+  if (abs === 0) {
+    digits = '';
+    exp = 0;
+  } else {
+    const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(abs))!;
+    const all = m[1]! + (m[2] ?? '');
+    const lead = all.length - all.replace(/^0+/, '').length;
+    digits = all.slice(lead).replace(/0+$/, '');
+    exp = m[1]!.length - lead + Number(m[3] ?? 0);
+  }
+  const exactBinary = (() => {
+    // the value is DIGITS × 10^(exp - len): dyadic when 5^k divides DIGITS for a negative power k
+    const k = digits.length - exp;
+    return k <= 0 || BigInt(digits || '0') % 5n ** BigInt(k) === 0n;
+  })();
+  /** Rounds to `nd` significant digits (Go's decimal.round: half to even). */
+  const round = (nd: number): { d: string; e: number } | Unknown => {
+    if (nd < 0) return { d: '', e: exp };
+    if (digits.length <= nd) return { d: digits, e: exp };
+    const next = digits[nd]!;
+    const rest = digits.slice(nd + 1);
+    let up: boolean;
+    if (next > '5' || (next === '5' && rest.length > 0)) up = true;
+    else if (next < '5') up = false;
+    else {
+      if (!exactBinary) return new Unknown('a format() rounding that falls on a half, decided by terraform\'s binary value');
+      up = nd > 0 && Number(digits[nd - 1]) % 2 === 1;
+    }
+    let d = digits.slice(0, nd);
+    let e = exp;
+    if (up) {
+      const bumped = (BigInt(d || '0') + 1n).toString();
+      if (d === '' || bumped.length > d.length) { e++; d = bumped.padStart(1, '0'); } else d = bumped.padStart(d.length, '0');
+    }
+    return { d: d.replace(/0+$/, ''), e };
+  };
+  const fixed = (d: string, e: number, p: number): string => {
+    const intPart = e > 0 ? (d.slice(0, e).padEnd(e, '0')) : '0';
+    let frac = e >= 0 ? d.slice(e) : '0'.repeat(-e) + d;
+    frac = frac.padEnd(p, '0').slice(0, p);
+    return p > 0 ? `${intPart}.${frac}` : intPart;
+  };
+  const sci = (d: string, e: number, p: number, upper: boolean): string => {
+    const ds = (d || '0').padEnd(p + 1, '0');
+    const x = d === '' ? 0 : e - 1;
+    const ex = `${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
+    return `${ds[0]}${p > 0 ? `.${ds.slice(1, p + 1)}` : ''}${upper ? 'E' : 'e'}${ex}`;
+  };
+  let body: string;
+  if (mode === 'f') {
+    const p = prec < 0 ? 6 : prec;
+    const r = round(exp + p);
+    if (r instanceof Unknown) return r;
+    body = fixed(r.d, r.e, p);
+  } else if (mode === 'e' || mode === 'E') {
+    const p = prec < 0 ? 6 : prec;
+    const r = round(p + 1);
+    if (r instanceof Unknown) return r;
+    body = sci(r.d, r.e, p, mode === 'E');
+  } else {
+    // 'g': shortest when no precision (%v, %g), else `prec` significant digits
+    const shortest = prec < 0;
+    let d = digits;
+    let e = exp;
+    let eprec = prec;
+    if (!shortest) {
+      const r = round(prec === 0 ? 1 : prec);
+      if (r instanceof Unknown) return r;
+      d = r.d;
+      e = r.e;
+      if (eprec > d.length && d.length >= e) eprec = d.length;
+    } else {
+      eprec = 6;
+    }
+    const x = e - 1;
+    let p = shortest ? d.length : prec === 0 ? 1 : prec;
+    if (d !== '' && (x < -4 || x >= eprec)) {
+      if (p > d.length) p = d.length;
+      body = sci(d, e, Math.max(p - 1, 0), mode === 'G');
+    } else {
+      if (p > e) p = d.length;
+      body = fixed(d, e, Math.max(p - e, 0));
+    }
+  }
+  return (neg ? '-' : '') + body;
 }
