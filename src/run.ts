@@ -4,9 +4,18 @@ import type { TerraformArgs } from './argv.ts';
 import { analyzeWithEnvironment } from './env-args.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
-import { materialize, obtainRunSessions, planRun, sessionNote } from './prepare.ts';
+import { statSync } from 'node:fs';
+import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote } from './prepare.ts';
 import { buildChildEnv, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** Runs `file args` untouched: same environment, same arguments. */
 export function passThrough(file: string, args: readonly string[], deps: Deps): Promise<number> {
@@ -51,6 +60,11 @@ export async function runCredentialed(argvOnly: TerraformArgs, terraform: string
   const args = analyzeWithEnvironment(argvOnly.argv, deps.env);
   if (!args.needsCredentials) {
     deps.log.debug('TF_CLI_ARGS make this a command that needs no credentials: running terraform untouched');
+    return passThrough(terraform, args.argv, deps);
+  }
+  if (args.chdir !== undefined && !isDirectory(moduleDirFor(args, deps.cwd))) {
+    // terraform stops at a -chdir it cannot enter ("Error handling -chdir option"), before anything else.
+    deps.log.debug(`-chdir=${args.chdir} is not a directory: running terraform untouched`);
     return passThrough(terraform, args.argv, deps);
   }
   const runPlan = await planRun(args, deps);
