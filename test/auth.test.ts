@@ -203,7 +203,7 @@ test('an unknown auth command is one line and exit 2', async (t) => {
   const { box, env } = await setup(t);
   const r = await runTfw(['auth', 'frobnicate'], { cwd: box.root, env });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^tfw: auth: Unknown command: frobnicate/);
+  assert.match(r.stderr, /^tfw: auth: unknown command frobnicate/);
 });
 
 test('the aws CLI uses tfw\'s session through a credential_process profile', { skip: which('aws') ? undefined : 'the aws CLI is not on PATH' }, async (t) => {
