@@ -45,8 +45,10 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
     command: args.command ?? '',
   });
   for (const problem of module.problems) {
-    // Only where terraform will refuse the configuration too: a pipe, a file too big for tfw, are terraform's to read.
-    deps.log.warn(`could not read ${problem.source.file}:${problem.source.line}: ${problem.message}${problem.terraformRejects ? ' (terraform will say more)' : ''}`);
+    // What terraform will report itself is its to say (run.ts lets it); what only tfw meets (a file too big for it) is tfw's.
+    const line = `could not read ${problem.source.file}:${problem.source.line}: ${problem.message}`;
+    if (problem.terraformRejects) deps.log.debug(`${line} (terraform will report it)`);
+    else deps.log.warn(line);
   }
   // init, output, state…: only the backend is configured; test: only the providers.
   const scope = args.credentialScope;

@@ -5,7 +5,7 @@ import { analyzeWithEnvironment } from './env-args.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
 import { statSync } from 'node:fs';
-import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote } from './prepare.ts';
+import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote, type RunPlan } from './prepare.ts';
 import { buildChildEnv, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
@@ -55,6 +55,19 @@ export async function runWithFiles(file: string, args: readonly string[], genera
   }
 }
 
+/**
+ * Why terraform will stop before it uses any credential, or undefined: a
+ * configuration it cannot read (a syntax error, a missing local module), a
+ * profile that no AWS file holds. A code asked for such a run is wasted.
+ */
+export function terraformWillRefuse(runPlan: Pick<RunPlan, 'module' | 'plan'>): string | undefined {
+  const problem = runPlan.module.problems.find((p) => p.terraformRejects);
+  if (problem) return `${problem.source.file}:${problem.source.line}: ${problem.message}`;
+  const target = runPlan.plan.targets.find((t) => t.refusal !== undefined);
+  if (target) return `${target.target.name}: profile "${target.refusal!.profile}" is in no AWS file`;
+  return undefined;
+}
+
 /** A credentialed `tfw ARGS…`: MFA sessions when the module needs them, terraform with exactly ARGS. */
 export async function runCredentialed(argvOnly: TerraformArgs, terraform: string, deps: Deps): Promise<number> {
   const args = analyzeWithEnvironment(argvOnly.argv, deps.env);
@@ -68,9 +81,10 @@ export async function runCredentialed(argvOnly: TerraformArgs, terraform: string
     return passThrough(terraform, args.argv, deps);
   }
   const runPlan = await planRun(args, deps);
-  if (runPlan.module.problems.some((p) => p.terraformRejects)) {
-    // terraform will stop at the configuration before it needs credentials: no code to ask for.
-    deps.log.debug('terraform will refuse this configuration: running it untouched so it can say why');
+  const refused = terraformWillRefuse(runPlan);
+  if (refused !== undefined) {
+    // terraform stops before it needs credentials: no code to ask for, and terraform says why.
+    deps.log.debug(`terraform will refuse this run (${refused}): running it untouched so it can say why`);
     return passThrough(terraform, args.argv, deps);
   }
   if (runPlan.plan.devices.length === 0) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FAKE_TERRAFORM_DIR, readRecord, ROOT, runTfw, sandbox, TFW_BIN, TFW_LAUNCHER, withNode } from './support/harness.ts';
+import { FAKE_TERRAFORM_DIR, readRecord, ROOT, runTfw, sandbox, TFW_BIN, TFW_LAUNCHER, launched } from './support/harness.ts';
 
 async function fakeEnv(t: Parameters<typeof sandbox>[0], extra: Record<string, string | undefined> = {}) {
   const box = await sandbox(t);
@@ -17,8 +17,8 @@ async function fakeEnv(t: Parameters<typeof sandbox>[0], extra: Record<string, s
 
 test('pass-through: exactly the same arguments, directory and environment', async (t) => {
   const { box, record, env: base } = await fakeEnv(t, { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEEP00001', AWS_PROFILE: 'whatever' });
-  // PWD as a shell leaves it (a stale one would be corrected by the launcher's sh, as by any shell).
-  const env = withNode({ ...base, PWD: box.root });
+  // PWD as a shell leaves it (a stale one is corrected by the launcher's sh, as by any shell).
+  const env = launched(base, box.root);
   const args = ['fmt', '-recursive', '-var', 'n=1e3', '--', 'a b', ''];
   const r = await runTfw(args, { cwd: box.root, env });
   assert.equal(r.code, 0, r.stderr);

@@ -201,7 +201,10 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: strin
   const envSerial = serials.length === 0 && root.kind === 'static' && !root.temporaryKeys && root.profile === defaultRoot ? serialFromEnv(env) : undefined;
   const serial = serials[0] ?? envSerial;
   if (serial === undefined) {
-    return { plan: plan({ chain, action: 'none', reason: noMfaReason(t, profile, chain, files) }) };
+    // A profile named in the block or in AWS_PROFILE, or a source_profile, that no file holds: the SDK refuses it ("failed to get shared config profile").
+    const named = (t.profile !== undefined && !unknownProfile) || (t.profile === undefined && Boolean(env.AWS_PROFILE)) || chain.length > 1;
+    const refusal = root.kind === 'missing' && root.missingReason === 'not found' && named ? { refusal: { kind: 'profile-not-found' as const, profile: root.profile } } : {};
+    return { plan: plan({ chain, action: 'none', reason: noMfaReason(t, profile, chain, files), ...refusal }) };
   }
 
   const why = whyNoLongTermKeys(root, files);

@@ -69,6 +69,8 @@ export interface TargetPlan {
   mfaSerial?: string;
   /** Why, in a few words, for explain and debug. */
   reason: string;
+  /** terraform will stop at this target before any credential is used: no code is worth asking for. */
+  refusal?: { kind: 'profile-not-found'; profile: string };
 }
 
 export interface AuthPlan {

@@ -100,8 +100,18 @@ export function withNode<E extends Record<string, string | undefined> | NodeJS.P
     symlinkSync(process.execPath, join(nodeDir, 'node'));
   }
   const base = env ?? process.env;
-  if (base.PATH?.endsWith(`${delimiter}${nodeDir}`)) return base as E;
-  return { ...base, PATH: base.PATH ? `${base.PATH}${delimiter}${nodeDir}` : nodeDir } as E;
+  const hasNode = (base.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, 'node')));
+  if (hasNode) return base as E;
+  return { ...base, PATH: base.PATH ? `${base.PATH}${delimiter}${nodeDir}` : nodeDir } as unknown as E;
+}
+
+/**
+ * The environment terraform gets from `runTfw(…, { cwd, env })` when tfw
+ * leaves it untouched: the launcher is a sh script, and sh sets PWD to the
+ * working directory (an interactive shell has already done so).
+ */
+export function launched(env: Record<string, string>, cwd: string): Record<string, string> {
+  return { ...(withNode(env) as Record<string, string>), PWD: cwd };
 }
 
 /** Runs the launcher bin/tfw (no terminal: stdin is empty) and collects its output. */
@@ -118,6 +128,8 @@ export function runTfw(args: string[], options: SpawnOptions & { input?: string;
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
+    // The launcher may exit (an exec'd terraform that reads nothing, a tfw error) before stdin is written.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(options.input ?? '');
   });
 }
