@@ -2,7 +2,7 @@
 //  - dist/cli.js: the whole pass-through path in one file (every terraform
 //    command pays for what it loads; each extra chunk costs a few ms);
 //  - dist/lazy/: everything else (src/lazy.ts), split so the HCL reader, the
-//    AWS SDK, prompts and yargs load only on the paths that need them.
+//    AWS SDK and yargs load only on the paths that need them.
 // cli.ts reaches the second through `import('./lazy.ts')`, rewritten here.
 import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -38,7 +38,7 @@ const lazy = await build({
   outdir: 'dist/lazy',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // CommonJS dependencies (prompts, proper-lockfile) call require() for node builtins.
+  // CommonJS dependencies (proper-lockfile, shell-quote) call require() for node builtins.
   banner: { js: "import { createRequire as __tfwCreateRequire } from 'node:module'; const require = __tfwCreateRequire(import.meta.url);" },
 });
 

@@ -44,7 +44,10 @@ function progress(message: string): { done(): void } {
   let shown = false;
   const timer = setTimeout(() => {
     shown = true;
-    process.stderr.write(`tfw: ${message}…`);
+    // One row at most: '\r\x1b[K' clears only the row the cursor is on.
+    const line = `tfw: ${message}…`;
+    const width = Math.max(10, (process.stderr.columns || 80) - 1);
+    process.stderr.write(line.length > width ? `${line.slice(0, width - 1)}…` : line);
   }, 400);
   return {
     done: () => {

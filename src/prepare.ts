@@ -9,7 +9,7 @@ import { ConfigError, isTfwError } from './errors.ts';
 import type { TerraformArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import type { ModuleAuth } from './model.ts';
-import type { AuthPlan, AwsFiles, GeneratedFiles, SessionCredentials } from './aws/types.ts';
+import type { AuthPlan, AwsFiles, GeneratedFiles, MfaDevice, SessionCredentials } from './aws/types.ts';
 import { sessionSettings, stsEndpoint } from './settings.ts';
 import { readModuleAuth } from './terraform/index.ts';
 import { loadFilesForTargets } from './aws/files.ts';
@@ -18,6 +18,7 @@ import * as sessions from './aws/sessions.ts';
 import * as codes from './aws/codes.ts';
 import { SessionCache, cacheDir } from './aws/cache.ts';
 import { generateFiles } from './aws/materialize.ts';
+import { keySources } from './aws/sources.ts';
 
 const AUTH_ATTRIBUTE = /^(profile|assume_role|role_arn|shared_(config|credentials)_files?|access_key|secret_key|for_each)/;
 
@@ -83,19 +84,49 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
   return { moduleDir, module, awsFiles, plan };
 }
 
+/** `90m` → `1h30m`, `3600` → `1h`: a duration as people write it. */
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h}h${m > 0 ? `${String(m).padStart(2, '0')}m` : ''}` : `${m}m`;
+}
+
+/** Why a prompt asks although a session is cached: it is too short for this command (the margin, and its cap, said). */
+export function describeRenewal(leftMs: number, command: string | undefined, settings: ReturnType<typeof sessionSettings>): string {
+  if (leftMs <= 0) return 'the cached session has expired';
+  const { setting, requestedSeconds, capped } = settings.margin;
+  const cap = capped ? `${setting}=${formatDuration(requestedSeconds)}, capped at half the ${formatDuration(settings.durationSeconds)} session` : setting;
+  return `the cached session has ${formatLeft(leftMs)} left; ${command || 'this run'} needs ${formatDuration(settings.marginSeconds)} (${cap})`;
+}
+
+async function whyPrompt(device: MfaDevice, command: string | undefined, settings: ReturnType<typeof sessionSettings>, deps: Deps): Promise<string | undefined> {
+  try {
+    const r = await new SessionCache(cacheDir(deps.env)).read(sessions.sessionKeyFor(device, stsEndpoint(deps.env)));
+    if (r.state !== 'hit') return undefined;
+    return describeRenewal(r.session.credentials.expiration.getTime() - deps.now().getTime(), command, settings);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
 export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
+  let spinner: { done(): void } | undefined;
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([
       new codes.EnvCodeSource(deps.env.TFW_MFA_CODE, plan.devices[0]?.id),
       new codes.ProcessCodeSource(deps.runProcess),
-      new codes.PromptCodeSource(deps.ask),
+      new codes.PromptCodeSource(deps.ask, settings.useCache ? (device) => whyPrompt(device, command, settings, deps) : undefined, () => {
+        // The progress line of an earlier STS call goes before the prompt is drawn, never into it.
+        spinner?.done();
+        spinner = undefined;
+      }),
     ]),
   );
-  let spinner: { done(): void } | undefined;
   const mfa = sessions.mfaSessionProvider({
     sts: deps.sts,
+    keys: keySources(deps.runProcess),
     codes: source,
     durationSeconds: settings.durationSeconds,
     log: deps.log,

@@ -35,6 +35,8 @@ export interface SessionSettings {
   durationSeconds: number;
   /** A cached session with less than this left is renewed before the run. */
   marginSeconds: number;
+  /** The setting that gave the margin, and what it asked for before the cap at half the session. */
+  margin: { setting: 'TFW_APPLY_MARGIN' | 'TFW_SESSION_MARGIN'; requestedSeconds: number; capped: boolean };
   useCache: boolean;
 }
 
@@ -49,7 +51,12 @@ export function sessionSettings(env: Env, command: string | undefined): SessionS
     : durationSetting(env, 'TFW_SESSION_MARGIN', 15 * 60, 0, 129600);
   // A margin as long as the session would renew on every run: keep half of it usable.
   const marginSeconds = Math.min(margin, Math.floor(durationSeconds / 2));
-  return { durationSeconds, marginSeconds, useCache: !truthy(env.TFW_NO_CACHE) };
+  return {
+    durationSeconds,
+    marginSeconds,
+    margin: { setting: long ? 'TFW_APPLY_MARGIN' : 'TFW_SESSION_MARGIN', requestedSeconds: margin, capped: marginSeconds < margin },
+    useCache: !truthy(env.TFW_NO_CACHE),
+  };
 }
 
 export interface StsTimeouts {

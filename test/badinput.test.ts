@@ -434,7 +434,7 @@ test('a file name with a newline, ESC and a bidi override cannot add or rewrite 
 });
 
 test('the MFA prompt names at most ten providers, escaped (aliases come from the module)', () => {
-  const device = { id: 'x', serial: 'arn:aws:iam::1:mfa/a', rootProfile: 'source', keys: { accessKeyId: 'A', secretAccessKey: 'B' }, region: 'us-east-1', targets: ['aws.\u001b[2Kfake', ...Array.from({ length: 129_999 }, (_, i) => `aws.a${i}`)] };
+  const device = { id: 'x', serial: 'arn:aws:iam::1:mfa/a', rootProfile: 'source', source: { type: 'keys' as const, from: 'file' as const, keys: { accessKeyId: 'A', secretAccessKey: 'B' } }, region: 'us-east-1', targets: ['aws.\u001b[2Kfake', ...Array.from({ length: 129_999 }, (_, i) => `aws.a${i}`)] };
   const label = deviceLabel(device);
   assert.equal(label, 'arn:aws:iam::1:mfa/a (for aws.\\u001b[2Kfake, aws.a0, aws.a1, aws.a2, aws.a3, aws.a4, aws.a5, aws.a6, aws.a7, aws.a8 and 129990 more)');
 });

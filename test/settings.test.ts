@@ -14,7 +14,7 @@ test('durations in seconds or with units', () => {
 });
 
 test('session defaults: 12 h, 15 min margin, 1 h margin for apply', () => {
-  assert.deepEqual(sessionSettings({}, 'plan'), { durationSeconds: 43200, marginSeconds: 900, useCache: true });
+  assert.deepEqual(sessionSettings({}, 'plan'), { durationSeconds: 43200, marginSeconds: 900, margin: { setting: 'TFW_SESSION_MARGIN', requestedSeconds: 900, capped: false }, useCache: true });
   assert.equal(sessionSettings({}, 'apply').marginSeconds, 3600);
   assert.equal(sessionSettings({}, 'destroy').marginSeconds, 3600);
 });
@@ -23,6 +23,7 @@ test('the session duration is the user\'s to set, and the margin never eats the 
   const s = sessionSettings({ TFW_SESSION_DURATION: '1h', TFW_APPLY_MARGIN: '2h' }, 'apply');
   assert.equal(s.durationSeconds, 3600);
   assert.equal(s.marginSeconds, 1800);
+  assert.deepEqual(s.margin, { setting: 'TFW_APPLY_MARGIN', requestedSeconds: 7200, capped: true });
 });
 
 test('TFW_NO_CACHE=1 disables the cache', () => {

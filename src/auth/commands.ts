@@ -1,5 +1,6 @@
 // What each `tfw auth` command does, given its parsed options. yargs wiring
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
+import { quote } from 'shell-quote';
 import { analyzeWithEnvironment } from '../env-args.ts';
 import { cacheDir, cacheFileFor, SessionCache } from '../aws/cache.ts';
 import type { StsCallError } from '../aws/sts.ts';
@@ -9,6 +10,7 @@ import { isRejectedSession, sessionKeyFor } from '../aws/sessions.ts';
 import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
 import type { Deps } from '../deps.ts';
 import { isTfwError, TfwError } from '../errors.ts';
+import { closest } from './args.ts';
 import type { AuthTarget } from '../model.ts';
 import { formatLeft, materialize, obtainRunSessions, planRun, type RunPlan } from '../prepare.ts';
 import { runWithFiles, passThrough } from '../run.ts';
@@ -18,6 +20,7 @@ import { ENVIRONMENT_KEYS } from '../aws/plan.ts';
 import { environmentKeys, profileFromEnv } from '../aws/environment.ts';
 import { chainRoot, resolveChain } from '../aws/chains.ts';
 import type { LongTermKeys } from '../aws/types.ts';
+import type { RoleHop } from '../aws/kinds/role.ts';
 
 // Commands an auth command can be asked to read the module as (`tfw auth explain init -backend-config=…`).
 const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'output', 'state', 'workspace', 'show', 'taint', 'untaint', 'force-unlock', 'test']);
@@ -145,13 +148,16 @@ async function planForProfiles(profiles: Array<string | undefined>, deps: Deps):
 }
 
 /** Every profile of the user's config that needs MFA, each planned on its own (one bad profile does not stop the others). */
-async function planAllDevices(deps: Deps): Promise<MfaDevice[]> {
+async function planAllDevices(deps: Deps): Promise<{ devices: MfaDevice[]; profiles: string[] }> {
   const files = await loadAwsFiles({ env: deps.env });
   const devices = new Map<string, MfaDevice>();
+  const profiles: string[] = [];
   for (const name of profileNames(files)) {
     try {
       // The files read once: re-reading them per profile was quadratic (a 10 MB config never finished).
-      for (const d of planAuth([profileTarget(name)], () => files, deps.env).devices) {
+      const found = planAuth([profileTarget(name)], () => files, deps.env).devices;
+      if (found.length > 0) profiles.push(name);
+      for (const d of found) {
         const known = devices.get(d.id);
         if (known) known.targets.push(...d.targets);
         else devices.set(d.id, { ...d, targets: [...d.targets] });
@@ -160,7 +166,7 @@ async function planAllDevices(deps: Deps): Promise<MfaDevice[]> {
       deps.log.debug(`profile ${name}: ${(error as Error).message}`);
     }
   }
-  return [...devices.values()];
+  return { devices: [...devices.values()], profiles };
 }
 
 export interface LoginOptions {
@@ -170,18 +176,50 @@ export interface LoginOptions {
   force: boolean;
 }
 
+/** "did you mean" for a profile name. */
+function nearestProfile(files: Parameters<typeof profileNames>[0], name: string): string {
+  const near = closest(name, profileNames(files));
+  return near ? `; did you mean ${near}?` : '';
+}
+
+/** How to log in to the MFA profiles of the config, when the one asked about needs none. */
+async function otherProfilesHint(deps: Deps): Promise<string> {
+  const { profiles } = await planAllDevices(deps);
+  if (profiles.length === 0) return 'no profile in the AWS config needs MFA';
+  const shown = profiles.slice(0, 8).join(', ') + (profiles.length > 8 ? `, and ${profiles.length - 8} more` : '');
+  return `profiles with an MFA device: ${shown}: \`tfw auth login --profile ${profiles[0]}\`, or \`tfw auth login --all-devices\``;
+}
+
 export async function login(options: LoginOptions, deps: Deps): Promise<number> {
   let devices: MfaDevice[];
-  if (options.allDevices) devices = await planAllDevices(deps);
-  else if (options.profile !== undefined) devices = (await planForProfiles([options.profile], deps)).plan.devices;
-  else {
+  /** The profile logged in to when there is no module (named, or AWS_PROFILE / default). */
+  let profile: string | undefined;
+  if (options.allDevices) devices = (await planAllDevices(deps)).devices;
+  else if (options.profile !== undefined) {
+    const runPlan = await planForProfiles([options.profile], deps);
+    if (profileSection(runPlan.awsFiles, options.profile) === undefined) {
+      throw new TfwError(`auth login: profile ${options.profile} is not in the AWS config or credentials files${nearestProfile(runPlan.awsFiles, options.profile)} (${profileList(runPlan.awsFiles)})`);
+    }
+    devices = runPlan.plan.devices;
+    profile = options.profile;
+  } else {
     const runPlan = await planRun(asPlanArgs(options.terraformArgs, deps.env), deps);
     devices = runPlan.plan.devices;
     // No module here (or none needing MFA): the devices of AWS_PROFILE / default.
-    if (runPlan.module.targets.length === 0) devices = (await planForProfiles([undefined], deps)).plan.devices;
+    if (runPlan.module.targets.length === 0) {
+      const own = await planForProfiles([undefined], deps);
+      profile = profileFromEnv(deps.env);
+      if (environmentKeys(deps.env).kind === 'none' && profileSection(own.awsFiles, profile) === undefined) {
+        const named = deps.env.AWS_PROFILE ? `AWS_PROFILE=${deps.env.AWS_PROFILE}` : deps.env.AWS_DEFAULT_PROFILE ? `AWS_DEFAULT_PROFILE=${deps.env.AWS_DEFAULT_PROFILE}` : undefined;
+        if (named) throw new TfwError(`auth login: ${named} names no profile of the AWS config or credentials files${nearestProfile(own.awsFiles, profile)} (${profileList(own.awsFiles)})`);
+        throw new TfwError(`auth login: no module here, no AWS_PROFILE and no [default] profile: nothing to log in to; ${await otherProfilesHint(deps)}`);
+      }
+      devices = own.plan.devices;
+    }
   }
   if (devices.length === 0) {
-    deps.out('No MFA device needed: nothing to log in to.\n');
+    if (profile !== undefined) deps.out(`Profile ${profile} needs no MFA device: nothing to log in to; ${await otherProfilesHint(deps)}.\n`);
+    else deps.out('No MFA device needed: nothing to log in to.\n');
     return 0;
   }
   if (options.force) {
@@ -263,6 +301,12 @@ export async function clear(device: string | undefined, deps: Deps): Promise<num
   return 0;
 }
 
+/** The account and user a virtual device's ARN names (a hardware serial names neither). */
+function accountOf(serial: string): { account: string; user: string } | undefined {
+  const m = /^arn:aws[\w-]*:iam::(\d+):mfa\/(.+)$/.exec(serial);
+  return m ? { account: m[1]!, user: m[2]! } : undefined;
+}
+
 export async function status(json: boolean, deps: Deps): Promise<number> {
   const entries = await new SessionCache(cacheDir(deps.env)).list();
   const now = deps.now().getTime();
@@ -274,6 +318,8 @@ export async function status(json: boolean, deps: Deps): Promise<number> {
           cacheDir: cacheDir(deps.env),
           sessions: entries.map((e) => ({
             device: e.serial,
+            account: accountOf(e.serial)?.account ?? null,
+            user: accountOf(e.serial)?.user ?? null,
             profile: e.profile,
             endpoint: e.endpoint || null,
             obtainedAt: e.obtainedAt.toISOString(),
@@ -293,24 +339,103 @@ export async function status(json: boolean, deps: Deps): Promise<number> {
   }
   for (const e of entries) {
     const left = e.expiration.getTime() - now;
-    const account = /^arn:aws[\w-]*:iam::(\d+):mfa\/(.+)$/.exec(e.serial);
-    const who = account ? `account ${account[1]}, ${account[2]}` : e.serial;
+    const account = accountOf(e.serial);
+    const who = account ? `account ${account.account}, ${account.user}` : e.serial;
     deps.out(`${e.serial}  (${who}; profile ${e.profile}${e.endpoint ? `; ${e.endpoint}` : ''})  ${left > 0 ? `valid until ${e.expiration.toISOString()}, ${formatLeft(left)} left` : 'expired'}\n`);
   }
   return 0;
 }
 
-/** `tfw auth exec [-chdir=DIR] -- CMD ARGS…`: any command with the run's per-run files. */
+/** The first `--profile X` / `--profile=X` in a command's own arguments (the aws CLI's convention). */
+export function commandProfile(args: readonly string[]): string | undefined {
+  for (const [i, a] of args.entries()) {
+    if (a === '--profile') return args[i + 1];
+    if (a.startsWith('--profile=')) return a.slice('--profile='.length);
+  }
+  return undefined;
+}
+
+/** Where `file` runs from: a path as given, else the first executable on PATH; undefined when none. */
+export async function findExecutable(file: string, env: Deps['env'], cwd: string): Promise<string | undefined> {
+  const { access, stat } = await import('node:fs/promises');
+  const { constants } = await import('node:fs');
+  const { delimiter, join, resolve } = await import('node:path');
+  const runnable = async (p: string): Promise<boolean> => {
+    try {
+      await access(p, constants.X_OK);
+      return (await stat(p)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (file.includes('/')) return (await runnable(resolve(cwd, file))) ? file : undefined;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    const p = join(dir === '' ? '.' : resolve(cwd, dir), file);
+    if (await runnable(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * What `exec` adds to the command's environment: AWS_PROFILE (the profile
+ * asked for), its region in AWS_REGION / AWS_DEFAULT_REGION unless set, and
+ * TFW_PROFILE saying which profile the command runs as. Pure.
+ */
+export function execEnvironment(env: Deps['env'], profile: string, region: string | undefined, explicit: boolean): Deps['env'] {
+  const out: Record<string, string | undefined> = { ...env, TFW_PROFILE: profile };
+  if (explicit) {
+    out.AWS_PROFILE = profile;
+    delete out.AWS_DEFAULT_PROFILE;
+  }
+  if (region !== undefined && region !== '' && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
+    out.AWS_REGION = region;
+    out.AWS_DEFAULT_REGION = region;
+  }
+  return out;
+}
+
+/** The region a command run as `profile` should use: the profile's, else [default]'s (aws-vault's rule), else the region tfw used for its device. */
+function execRegion(runPlan: RunPlan, profile: string): string | undefined {
+  return profileSection(runPlan.awsFiles, profile)?.region || profileSection(runPlan.awsFiles, 'default')?.region || runPlan.plan.devices[0]?.region || undefined;
+}
+
+/** `tfw auth exec [--profile P] [-chdir=DIR] -- CMD ARGS…`: CMD runs as P, with the per-run files behind it. */
 export async function exec(terraformArgs: readonly string[], command: readonly string[], profile: string | undefined, deps: Deps): Promise<number> {
   const [file, ...args] = command;
-  if (file === undefined) throw new TfwError('auth exec: no command given (tfw auth exec [-chdir=DIR] -- CMD ARGS…)', 2);
+  if (file === undefined) throw new TfwError('auth exec: no command given (tfw auth exec [--profile P] -- CMD ARGS…)', 2);
+  const effective = profile ?? profileFromEnv(deps.env);
+  // `exec -- aws … --profile prod`: the command would use a profile tfw did not prepare, and botocore would prompt.
+  const named = commandProfile(args);
+  if (named !== undefined && named !== effective) {
+    throw new TfwError(`auth exec: ${file} is given --profile ${named}, but tfw prepares ${profile === undefined ? `AWS_PROFILE (${effective})` : `profile ${effective}`}: name it to tfw: tfw auth exec --profile ${quote([named])} -- ${quote(command as string[])}`, 2);
+  }
+  if ((await findExecutable(file, deps.env, deps.cwd)) === undefined) {
+    throw new TfwError(`auth exec: ${file}: ${file.includes('/') ? 'no such executable file' : 'command not found on PATH'}`, 127);
+  }
   let runPlan = profile !== undefined ? await planForProfiles([profile], deps) : await planRun(asPlanArgs(terraformArgs, deps.env), deps);
   // Outside a module (a script, the aws CLI): the profile of AWS_PROFILE / default, as login does.
   if (profile === undefined && runPlan.module.targets.length === 0) runPlan = await planForProfiles([undefined], deps);
-  if (runPlan.plan.devices.length === 0) return passThrough(file, args, deps);
+  if (profile !== undefined && profileSection(runPlan.awsFiles, profile) === undefined) {
+    throw new TfwError(`auth exec: profile ${profile} is not in the AWS config or credentials files${nearestProfile(runPlan.awsFiles, profile)} (${profileList(runPlan.awsFiles)})`, 1);
+  }
+  const env = execEnvironment(deps.env, effective, execRegion(runPlan, effective), profile !== undefined);
+  if (runPlan.plan.devices.length === 0) {
+    const why = runPlan.plan.targets.find((t) => t.action === 'unmanaged');
+    if (why) deps.log.warn(`${file} runs with the AWS files as they are: ${why.reason}`);
+    else deps.log.note(`profile ${effective} needs no MFA session: running ${file} with the AWS files as they are`);
+    return passThrough(file, args, { ...deps, env });
+  }
   const sessions = await obtainRunSessions(runPlan.plan, 'exec', deps);
   const generated = await materialize(runPlan, sessions);
-  return runWithFiles(file, args, generated, deps);
+  const environment = profile !== undefined && generated.environment.profile === undefined ? { ...generated.environment, profile } : generated.environment;
+  return runWithFiles(file, args, { ...generated, environment }, { ...deps, env });
+}
+
+/** The profiles of the AWS files, for a message (at most ten). */
+export function profileList(files: Parameters<typeof profileNames>[0]): string {
+  const names = profileNames(files);
+  if (names.length === 0) return 'no profiles there';
+  return `profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? `, and ${names.length - 10} more` : ''}`;
 }
 
 /** The AWS credential_process JSON (Version 1) for one set of credentials. */
@@ -341,7 +466,7 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
     return r.session.credentials;
   };
   // Roles from the root outward: each is assumed with the previous credentials.
-  const roles = target.chain.filter((h) => h.kind === 'role' && h.roleArn).reverse();
+  const roles = target.chain.filter((h): h is RoleHop => h.kind === 'role').reverse();
   const assumeChain = async (session: SessionCredentials, rejectedSession: (error: StsCallError) => Promise<SessionCredentials>): Promise<SessionCredentials> => {
     let credentials = session;
     const sts = roles.length > 0 ? await deps.sts() : undefined;

@@ -91,7 +91,7 @@ export function explainJson({ moduleDir, module, plan, cache, envCode, deviceLoo
       chain: t.chain.map((h) => ({
         profile: h.profile,
         kind: h.kind,
-        ...(h.roleArn ? { roleArn: h.roleArn } : {}),
+        ...('roleArn' in h ? { roleArn: h.roleArn } : {}),
         ...(h.mfaSerial ? { mfaSerial: h.mfaSerial } : {}),
       })),
       assumeRoles: t.target.assumeRoles.map((r) => r.roleArn ?? null),

@@ -6,7 +6,7 @@ import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'no
 import { join } from 'node:path';
 import { TfwError } from '../errors.ts';
 import type { Env } from '../model.ts';
-import type { LongTermKeys, SessionCredentials } from './types.ts';
+import type { SessionCredentials } from './types.ts';
 
 
 /** TFW_CACHE_DIR, else $XDG_CACHE_HOME/tfw, else ~/.cache/tfw. */
@@ -19,7 +19,8 @@ export function cacheDir(env: Env): string {
 /** What identifies a session: a changed key, device or endpoint is another session. */
 export interface SessionKey {
   serial: string;
-  keys: LongTermKeys;
+  /** What answers for the device (sources.ts: sourceIdentity): the key pair, or a credential_process command. */
+  source: readonly string[];
   /** The STS endpoint ('' for AWS's own). */
   endpoint: string;
   /** The long-term profile, for status output (not part of the identity). */
@@ -53,9 +54,9 @@ const FORMAT = 'tfw-session-v1';
 const FILE_PREFIX = 'session-';
 
 function fingerprint(key: SessionKey): string {
-  // The secret is hashed into the key so a rotated secret under the same id is a miss, without storing it.
+  // A secret at hand is hashed into the key so a rotated secret under the same id is a miss, without storing it.
   return createHash('sha256')
-    .update(JSON.stringify([key.serial, key.keys.accessKeyId, key.keys.secretAccessKey, key.endpoint]))
+    .update(JSON.stringify([key.serial, ...key.source, key.endpoint]))
     .digest('hex');
 }
 

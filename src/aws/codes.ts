@@ -74,16 +74,34 @@ export class ProcessCodeSource implements CodeSource {
 
 export type AskCode = (message: string, validate: (value: string) => true | string) => Promise<string | undefined>;
 
-/** A prompt on the terminal (stderr, so `tfw output -json > file` stays clean). */
+/** Why a code is asked although a session is cached (too short for this command), or undefined. */
+export type PromptReason = (device: MfaDevice) => Promise<string | undefined> | string | undefined;
+
+/**
+ * A prompt on the terminal (stderr, so `tfw output -json > file` stays
+ * clean). The message says why it asks when that is not obvious (a cached
+ * session too short for this command), and marks a refused code as refused.
+ */
 export class PromptCodeSource implements CodeSource {
   readonly name = 'terminal';
-  constructor(private readonly ask: AskCode | undefined) {}
+  constructor(
+    private readonly ask: AskCode | undefined,
+    private readonly why?: PromptReason,
+    /** Called just before the prompt is drawn (the progress line must be gone by then). */
+    private readonly beforePrompt?: () => void,
+  ) {}
 
   async next({ device, attempt, sent }: CodeRequest): Promise<string | undefined> {
     if (this.ask === undefined) return undefined;
-    const again = attempt > 1 ? 'STS refused that code; next ' : '';
-    const message = `${again}MFA code for ${deviceLabel(device)}`;
-    const answer = await this.ask(message, (value) => {
+    const lines: string[] = [];
+    if (attempt > 1) lines.push(`✗ STS refused that code (wrong, expired or already used): attempt ${attempt}, type the next code`);
+    else {
+      const reason = await this.why?.(device);
+      if (reason) lines.push(printable(reason));
+    }
+    lines.push(`MFA code for ${deviceLabel(device)}`);
+    this.beforePrompt?.();
+    const answer = await this.ask(lines.join('\n'), (value) => {
       const code = value.trim();
       if (!CODE_SHAPE.test(code)) return 'an MFA code is 6 digits';
       if (sent.has(code)) return 'that code was already used: wait for the next one';

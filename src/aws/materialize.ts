@@ -32,6 +32,8 @@ import type { AuthPlan, AwsFiles, GeneratedFiles, ProfileSection, SessionCredent
 
 const KEY_FIELDS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
 const MFA_FIELDS = ['mfa_serial', 'mfa_process'];
+/** What a replaced root used to get its credentials from. */
+const SOURCE_FIELDS = ['credential_process', 'credential_source'];
 
 /** Names the SDK reads back as written in `[profile x]` (its own section-name pattern). */
 const WRITABLE_NAME = /^[\w\-@+.%:/]+$/;
@@ -135,7 +137,7 @@ export function generateFiles(
     if (sessionOf.has(name)) return true;
     const chain = safeChain(files, name);
     const root = chain && chainRoot(chain);
-    return root?.kind === 'static' && sessionOf.has(root.profile);
+    return root !== undefined && sessionOf.has(root.profile);
   };
 
   const config: string[] = [];
@@ -147,7 +149,12 @@ export function generateFiles(
     const section: ProfileSection = { ...profileSection(files, name)! };
     const session = sessionOf.get(name);
     if (session) {
-      for (const k of KEY_FIELDS) delete section[k];
+      // The session replaces whatever answered for the device: keys, a
+      // credential_process (never run by terraform), a credential_source.
+      const fromCredentialSource = Boolean(section.credential_source);
+      for (const k of [...KEY_FIELDS, ...SOURCE_FIELDS]) delete section[k];
+      // A role that took its credentials from credential_source now takes them from the session on itself.
+      if (fromCredentialSource && section.role_arn) section.source_profile = name;
       section.aws_access_key_id = session.accessKeyId;
       section.aws_secret_access_key = session.secretAccessKey;
       section.aws_session_token = session.sessionToken;

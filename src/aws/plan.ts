@@ -7,6 +7,7 @@ import type { AuthTarget } from '../model.ts';
 import { chainRoot, chainSerials, resolveChain, type ResolvedHop } from './chains.ts';
 import { hasOwnSharedFiles, profileSection, type Env } from './files.ts';
 import { ENVIRONMENT_PROFILE, environmentKeys, profileFromEnv, serialFromEnv } from './environment.ts';
+import { describeHop, mfaRootOf, type KeySource, type NoRootCause } from './kinds/index.ts';
 import type { AuthPlan, AwsFiles, MfaDevice, TargetPlan } from './types.ts';
 
 export const deviceId = (rootProfile: string, serial: string): string => `${rootProfile}|${serial}`;
@@ -31,26 +32,35 @@ const NAME_A_DEVICE = 'if the role needs MFA, put mfa_serial on the profile or s
 /** Profile name shown for targets that use keys exported in the environment. */
 export const ENVIRONMENT_KEYS = '(environment keys)';
 
-/** Why a root cannot call sts:GetSessionToken, in the user's terms; undefined when it can. */
-function whyNoLongTermKeys(root: ResolvedHop, files: AwsFiles): string | undefined {
-  switch (root.kind) {
-    case 'static':
-      return root.temporaryKeys ? 'holds temporary keys (aws_session_token)' : undefined;
+/** Why a root cannot call sts:GetSessionToken, in the user's terms. */
+export function describeNoRoot(why: NoRootCause, files: AwsFiles): string {
+  switch (why.cause) {
+    case 'temporary-keys':
+      return 'holds temporary keys (aws_session_token)';
     case 'sso':
       return 'uses AWS SSO (IAM Identity Center)';
-    case 'credential-process':
-      return 'gets its credentials from credential_process';
     case 'credential-source':
-      return `takes its credentials from credential_source = ${root.credentialSource}`;
+      return why.environment === 'none'
+        ? 'takes its credentials from credential_source = Environment, and no long-term keys are exported (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)'
+        : why.environment === 'session'
+          ? 'takes its credentials from credential_source = Environment, and the exported keys are a session (AWS_SESSION_TOKEN)'
+          : `takes its credentials from credential_source = ${why.credentialSource}`;
     case 'web-identity':
       return 'uses a web identity token';
     case 'missing':
-      return root.missingReason === 'not found'
+      return why.reason === 'not found'
         ? `is not in ${[...files.configPaths, ...files.credentialsPaths].join(', ') || 'any AWS config or credentials file'}`
-        : `has no usable credentials (${root.missingReason})`;
+        : `has no usable credentials (${why.reason})`;
     case 'role':
       return 'is a role';
+    default:
+      return unhandled(why);
   }
+}
+
+/** Compile-time exhaustiveness: a new case that is not handled above does not compile. */
+function unhandled(value: never): never {
+  throw new Error(`unhandled case ${JSON.stringify(value)}`);
 }
 
 function regionFor(root: ResolvedHop, chain: ResolvedHop[], t: AuthTarget, env: Env): string {
@@ -71,25 +81,16 @@ function noMfaReason(t: AuthTarget, profile: string, chain: ResolvedHop[], files
   }
   if (root.kind === 'missing') {
     return root.missingReason === 'not found'
-      ? `profile "${root.profile}" ${whyNoLongTermKeys(root, files)}: terraform will report it`
+      ? `profile "${root.profile}" ${describeNoRoot({ cause: 'missing', reason: root.missingReason }, files)}: terraform will report it`
       : `profile "${root.profile}" has no credentials of its own (${root.missingReason}): terraform looks elsewhere`;
   }
-  const what: Record<ResolvedHop['kind'], string> = {
-    static: 'static keys',
-    role: 'a role',
-    sso: 'AWS SSO',
-    'credential-process': 'credential_process',
-    'credential-source': `credential_source ${root.credentialSource ?? ''}`.trim(),
-    'web-identity': 'web identity',
-    missing: 'nothing',
-  };
-  return `${arrow(chain)}: ${what[root.kind]}, no MFA needed`;
+  return `${arrow(chain)}: ${describeHop(root)}, no MFA needed`;
 }
 
 interface Planned {
   plan: TargetPlan;
   /** Set for targets that need a session and that tfw can serve. */
-  need?: { root: ResolvedHop; serial: string; mfaProcess?: string; region: string };
+  need?: { root: ResolvedHop; source: KeySource; serial: string; mfaProcess?: string; region: string };
 }
 
 /**
@@ -151,6 +152,7 @@ function planEnvironmentKeys(t: AuthTarget, files: AwsFiles, env: Env): Planned 
 }
 
 function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: string | undefined): Planned {
+  const rootOf = (hop: ResolvedHop) => mfaRootOf(hop, { section: profileSection(files, hop.profile), env });
   if (t.profile === undefined && !t.staticCredentials && !t.webIdentity) {
     const fromEnvironment = planEnvironmentKeys(t, files, env);
     if (fromEnvironment) return fromEnvironment;
@@ -198,7 +200,7 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: strin
   }
   const root = chainRoot(chain);
   // No device on the chain: TFW_MFA_SERIAL names the one of the default identity's long-term keys.
-  const envSerial = serials.length === 0 && root.kind === 'static' && !root.temporaryKeys && root.profile === defaultRoot ? serialFromEnv(env) : undefined;
+  const envSerial = serials.length === 0 && root.profile === defaultRoot && rootOf(root).ok ? serialFromEnv(env) : undefined;
   const serial = serials[0] ?? envSerial;
   if (serial === undefined) {
     // A profile named in the block or in AWS_PROFILE, or a source_profile, that no file holds: the SDK refuses it ("failed to get shared config profile").
@@ -207,10 +209,10 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: strin
     return { plan: plan({ chain, action: 'none', reason: noMfaReason(t, profile, chain, files), ...refusal }) };
   }
 
-  const why = whyNoLongTermKeys(root, files);
-  if (why !== undefined) {
+  const answers = rootOf(root);
+  if (!answers.ok) {
     throw new ConfigError(
-      `${where(t)}: profile "${profile}" needs MFA (${serial}) but its chain ${arrow(chain)} ends in profile "${root.profile}", which ${why}; tfw needs long-term keys there to call sts:GetSessionToken`,
+      `${where(t)}: profile "${profile}" needs MFA (${serial}) but its chain ${arrow(chain)} ends in profile "${root.profile}", which ${describeNoRoot(answers.why, files)}; tfw needs long-term keys there to call sts:GetSessionToken`,
     );
   }
   const withSerial = chain.filter((h) => h.mfaSerial === serial);
@@ -227,7 +229,7 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: strin
       : `${arrow(chain)}: MFA session for ${named}`;
   return {
     plan: plan({ chain, action: 'mfa', deviceId: deviceId(root.profile, serial), mfaSerial: serial, reason }),
-    need: { root, serial, region: regionFor(root, chain, t, env), ...(mfaProcess ? { mfaProcess } : {}) },
+    need: { root, source: answers.source, serial, region: regionFor(root, chain, t, env), ...(mfaProcess ? { mfaProcess } : {}) },
   };
 }
 
@@ -274,12 +276,11 @@ export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => Aws
           `profile "${need.root.profile}" is used with two MFA devices (${other.serial} by ${other.targets.join(', ')}; ${need.serial} by ${plan.target.name}); tfw can hold one session per profile: use one mfa_serial`,
         );
       }
-      const section = profileSection(filesFor(plan.target), need.root.profile) ?? {};
       device = {
         id,
         serial: need.serial,
         rootProfile: need.root.profile,
-        keys: { accessKeyId: section.aws_access_key_id ?? '', secretAccessKey: section.aws_secret_access_key ?? '' },
+        source: need.source,
         region: need.region,
         ...(need.mfaProcess ? { mfaProcess: need.mfaProcess } : {}),
         targets: [],
@@ -294,14 +295,15 @@ export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => Aws
   const targetPlans = planned.map(({ plan }) => {
     if (plan.action !== 'none' || plan.chain.length === 0 || hasOwnSharedFiles(plan.target)) return plan;
     const root = chainRoot(plan.chain);
-    const device = root.kind === 'static' ? byRoot.get(root.profile) : undefined;
+    // Any root the run replaces with a session (long-term keys, a credential_process, the environment's keys).
+    const device = root.kind === 'missing' || root.kind === 'role' ? undefined : byRoot.get(root.profile);
     if (!device) return plan;
     device.targets.push(plan.target.name);
     return {
       ...plan,
       action: 'mfa' as const,
       deviceId: device.id,
-      reason: `${arrow(plan.chain as ResolvedHop[])}: uses the keys of "${root.profile}", which this run replaces with its MFA session`,
+      reason: `${arrow(plan.chain)}: uses the keys of "${root.profile}", which this run replaces with its MFA session`,
     };
   });
   const devicesList = [...devices.values()];

@@ -1,6 +1,7 @@
-// The effectful ends of the code sources: the terminal prompt (prompts, on
-// stderr, or the terminal when stderr is redirected) and the mfa_process
-// runner. Loaded only when a code is needed.
+// The effectful ends of the code sources: the terminal prompt (on stderr, or
+// the terminal when stderr is redirected; a small line reader in raw mode, so
+// no control character reaches the answer and nothing is redrawn but the
+// input line) and the mfa_process runner. Loaded only when a code is needed.
 import type { AskCode, ProcessRunner } from './codes.ts';
 
 /**
@@ -20,26 +21,128 @@ async function promptOutput(stderr: NodeJS.WriteStream): Promise<{ stream: NodeJ
   }
 }
 
-/** A prompt when stdin is a terminal; undefined when there is none to ask on. */
+/** Colours on the prompt: only on a terminal, and never with NO_COLOR or -no-color (as terraform's own output). */
+export function promptColors(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): boolean {
+  return stream.isTTY === true && env.NO_COLOR === undefined && !argv.includes('-no-color') && !argv.includes('--no-color') && env.TERM !== 'dumb';
+}
+
+/** What one key (or pasted run of keys) does to the answer being typed. Pure. */
+export type KeyAction = { kind: 'edit'; text: string } | { kind: 'submit'; text: string; rest: string } | { kind: 'cancel' };
+
+/**
+ * Applies terminal input to the answer: printable characters are added;
+ * backspace, Ctrl-U and Ctrl-W edit; Enter submits; Ctrl-C and Ctrl-D (on an
+ * empty answer) cancel. Every other control character (Ctrl-Z, Ctrl-\ …)
+ * and escape sequence (arrows, function keys) is dropped, so nothing
+ * invisible ever reaches the answer.
+ */
+export function applyInput(text: string, input: string): KeyAction {
+  let out = text;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i]!;
+    const c = ch.codePointAt(0)!;
+    if (ch === '\r' || ch === '\n') return { kind: 'submit', text: out, rest: input.slice(i + 1) };
+    if (ch === '\x03') return { kind: 'cancel' };
+    if (ch === '\x04') {
+      if (out === '') return { kind: 'cancel' };
+      continue;
+    }
+    if (ch === '\x7f' || ch === '\b') {
+      out = [...out].slice(0, -1).join('');
+      continue;
+    }
+    if (ch === '\x15') {
+      out = '';
+      continue;
+    }
+    if (ch === '\x17') {
+      out = out.replace(/\S*\s*$/, '');
+      continue;
+    }
+    if (ch === '\x1b') {
+      // CSI (ESC [ … final byte) or SS3 (ESC O x): skip the whole sequence.
+      if (input[i + 1] === '[') {
+        i += 2;
+        while (i < input.length && !/[@-~]/.test(input[i]!)) i++;
+      } else if (input[i + 1] === 'O') i += 2;
+      else i += 1;
+      continue;
+    }
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) continue;
+    out += ch;
+  }
+  return { kind: 'edit', text: out };
+}
+
+const visible = (s: string): number => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
+
+/**
+ * A prompt when stdin is a terminal; undefined when there is none to ask on.
+ * `message` may hold several lines: all but the last are said first (why a
+ * code is asked, that the last one was refused); the last is the question.
+ * Only the short input line is ever redrawn, so a long device name that
+ * wraps never leaves copies in the scrollback.
+ */
 export function terminalAsk(stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): AskCode | undefined {
   if (!stdin.isTTY) return undefined;
   return async (message, validate) => {
-    const [{ default: prompts }, output] = await Promise.all([import('prompts'), promptOutput(stderr)]);
+    const output = await promptOutput(stderr);
+    const out = output.stream;
+    // Raw mode before anything is drawn: a key typed as soon as the prompt shows is the prompt's, never the line discipline's.
+    const wasRaw = stdin.isRaw;
+    stdin.setRawMode(true);
     try {
-      const answer = await prompts(
-        {
-          type: 'text',
-          name: 'code',
-          message,
-          validate,
-          stdin,
-          stdout: output.stream,
-        },
-        { onCancel: () => false },
-      );
-      const code: unknown = answer.code;
-      return typeof code === 'string' ? code : undefined;
+      const color = promptColors(out);
+      const paint = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+      const lines = message.split('\n');
+      const question = lines.pop()!;
+      const columns = out.columns > 0 ? out.columns : 80;
+      for (const line of lines) out.write(`${line.startsWith('✗') ? paint('31', line) : paint('2', line)}\n`);
+      // The question and the answer on one line when they fit with room to type; else the question on its own.
+      let label = `${paint('1;36', '?')} ${paint('1', question)}: `;
+      if (visible(label) + 40 > columns) {
+        out.write(`${paint('1', question)}\n`);
+        label = `${paint('1;36', '?')} ${paint('1', 'code')}: `;
+      }
+      let text = '';
+      let hint = '';
+      const draw = (): void => {
+        out.write(`\r\x1b[K${label}${text}${hint ? `  ${paint('31', hint)}` : ''}`);
+      };
+      draw();
+      return await new Promise<string | undefined>((resolve) => {
+        const onData = (chunk: Buffer | string): void => {
+          const action = applyInput(text, chunk.toString());
+          if (action.kind === 'cancel') {
+            stdin.off('data', onData);
+            out.write('\n');
+            resolve(undefined);
+            return;
+          }
+          text = action.text;
+          if (action.kind === 'edit') {
+            hint = '';
+            draw();
+            return;
+          }
+          const verdict = validate(text);
+          if (verdict !== true) {
+            hint = verdict;
+            draw();
+            return;
+          }
+          hint = '';
+          draw();
+          out.write('\n');
+          stdin.off('data', onData);
+          resolve(text);
+        };
+        stdin.on('data', onData);
+        stdin.resume();
+      });
     } finally {
+      stdin.setRawMode(wasRaw);
+      stdin.pause();
       output.close();
     }
   };

@@ -1,5 +1,6 @@
 // Shapes of the AWS side: profiles as read, the auth plan, sessions.
 import type { AuthTarget } from '../model.ts';
+import type { Hop, HopKind, KeySource } from './kinds/index.ts';
 
 /** One section of a shared config/credentials file, keys as written (sub-sections as `s3.max_concurrent_requests`). */
 export type ProfileSection = Record<string, string>;
@@ -25,7 +26,7 @@ export interface AwsFiles {
 export interface ChainHop {
   profile: string;
   /** What this profile is. */
-  kind: 'role' | 'static' | 'credential-source' | 'credential-process' | 'sso' | 'web-identity' | 'missing';
+  kind: HopKind;
   roleArn?: string;
   mfaSerial?: string;
 }
@@ -36,14 +37,15 @@ export interface LongTermKeys {
   secretAccessKey: string;
 }
 
-/** One MFA device the run needs, with the long-term identity that answers for it. */
+/** One MFA device the run needs: a serial and the source that answers for it. */
 export interface MfaDevice {
   /** Stable id for (root profile, serial): `root-profile|serial`. */
   id: string;
   serial: string;
   /** The long-term profile whose keys call GetSessionToken; it is replaced by the session in the per-run files. */
   rootProfile: string;
-  keys: LongTermKeys;
+  /** What calls GetSessionToken: keys at hand, or a credential_process that prints them. */
+  source: KeySource;
   /** Region for the STS call (root profile's region, else the target's, else us-east-1). */
   region: string;
   /** The profile's `mfa_process` command (aws-vault convention): prints the code. */
@@ -57,7 +59,7 @@ export interface TargetPlan {
   target: AuthTarget;
   /** The profile terraform will use for it (the attribute, else AWS_PROFILE / AWS_DEFAULT_PROFILE, else "default"). */
   profile: string;
-  chain: ChainHop[];
+  chain: Hop[];
   /**
    * mfa: needs the session of `deviceId`;
    * none: works without MFA (static keys, sso, credential_process, …): tfw only makes sure it still works;

@@ -9,7 +9,7 @@ import { recordCreations } from '../support/fs-spy.ts';
 
 const key: SessionKey = {
   serial: 'arn:aws:iam::111111111111:mfa/alice',
-  keys: { accessKeyId: 'AKIAEXAMPLEALICE0001', secretAccessKey: 'alice-secret' },
+  source: ['AKIAEXAMPLEALICE0001', 'alice-secret'],
   endpoint: 'http://127.0.0.1:1',
   profile: 'source',
 };
@@ -48,8 +48,9 @@ test('a changed long-term key, device or endpoint is a miss', async (t) => {
   const cache = new SessionCache(await tempDir(t));
   await cache.write(key, creds, new Date());
   for (const other of [
-    { ...key, keys: { ...key.keys, secretAccessKey: 'rotated' } },
-    { ...key, keys: { ...key.keys, accessKeyId: 'AKIAEXAMPLEALICE0002' } },
+    { ...key, source: ['AKIAEXAMPLEALICE0001', 'rotated'] },
+    { ...key, source: ['AKIAEXAMPLEALICE0002', 'alice-secret'] },
+    { ...key, source: ['credential_process', 'aws-vault export --no-session --format=json base'] },
     { ...key, serial: 'arn:aws:iam::111111111111:mfa/other' },
     { ...key, endpoint: '' },
   ]) {

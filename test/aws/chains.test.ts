@@ -73,8 +73,8 @@ test('pass-through kinds', async () => {
     ['sso-mfa', ['sso-mfa:role', 'sso:sso']],
   ];
   for (const [profile, expected] of table) assert.deepEqual(shape(files, profile), expected, profile);
-  assert.equal(resolveChain(files, 'ec2')[1]?.credentialSource, 'Ec2InstanceMetadata');
-  assert.equal(resolveChain(files, 'temp-mfa')[1]?.temporaryKeys, true);
+  assert.deepEqual(resolveChain(files, 'ec2')[1], { profile: 'ec2', kind: 'credential-source', credentialSource: 'Ec2InstanceMetadata' });
+  assert.equal((resolveChain(files, 'temp-mfa')[1] as { temporaryKeys?: boolean }).temporaryKeys, true);
 });
 
 test('source_profile and credential_source together: no credentials (terraform reports it)', () => {

@@ -41,7 +41,7 @@ test('one code for three roles behind one device', async () => {
     id: `source|${ALICE}`,
     serial: ALICE,
     rootProfile: 'source',
-    keys: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    source: { type: 'keys', from: 'file', keys: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } },
     region: 'eu-central-1',
     mfaProcess: 'echo 123456',
     targets: ['aws.dev', 'aws.prod', 'aws.deep'],

@@ -15,7 +15,7 @@ const alice: MfaDevice = {
   id: 'source|arn:aws:iam::111111111111:mfa/alice',
   serial: 'arn:aws:iam::111111111111:mfa/alice',
   rootProfile: 'source',
-  keys: { accessKeyId: 'AKIAEXAMPLEALICE0001', secretAccessKey: 'alice-secret' },
+  source: { type: 'keys', from: 'file', keys: { accessKeyId: 'AKIAEXAMPLEALICE0001', secretAccessKey: 'alice-secret' } },
   region: 'us-east-1',
   targets: ['backend "s3"', 'aws.prod'],
 };
@@ -243,9 +243,9 @@ test('with several devices, TFW_MFA_CODE belongs to the first device of the plan
 test('the sessions obtained, the codes sent and the long-term secrets used are remembered for redaction', async () => {
   const { redact } = await import('../../src/redact.ts');
   const sts = fakeSts();
-  const device = { ...alice, keys: { accessKeyId: 'AKIAEXAMPLEALICE0009', secretAccessKey: 'alice-long-term-secret-remembered' } };
+  const device: MfaDevice = { ...alice, source: { type: 'keys', from: 'file', keys: { accessKeyId: 'AKIAEXAMPLEALICE0009', secretAccessKey: 'alice-long-term-secret-remembered' } } };
   const sessions = await obtainSessions([device], mfaSessionProvider({ sts: async () => sts.api, codes: sources('161803', undefined), durationSeconds: 3600, log: silentLogger }));
   const s = sessions.get(device.id)!;
-  const text = `raw: ${device.keys.secretAccessKey} ${s.secretAccessKey} ${s.sessionToken} code 161803`;
+  const text = `raw: ${device.source.type === 'keys' ? device.source.keys.secretAccessKey : ''} ${s.secretAccessKey} ${s.sessionToken} code 161803`;
   assert.equal(redact(text), 'raw: **** **** **** code ****');
 });
