@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { FAKE_TERRAFORM_DIR, ROOT, TFW_BIN, which } from '../test/support/harness.ts';
 import { box, interleave, machine, median, ms, ratio, timeOnce, type Cmd, type Variant } from './lib.ts';
 import { ALICE, mfaSetup, roleArn, script } from './scenarios.ts';
+import { benchKeyring } from './keyring.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -423,6 +424,11 @@ async function main(): Promise<void> {
     await passThrough();
     await breakdown();
     const warmRss = await warmCache(shTerraform);
+    const kr = await benchKeyring(RUNS, WARMUP);
+    notes.push(kr.note);
+    if (kr.keyring !== undefined) {
+      rows.push({ path: 'credentialed, warm cache, 4 MFA providers: sessions in the Secret Service vs files (`tfw plan`, fake terraform)', measured: `keyring ${ms(kr.keyring)} vs file ${ms(kr.file!)} (${ms(kr.keyring - kr.file!)})`, floor: ms(kr.floor!), ratio: ratio((kr.keyring - kr.file!) / kr.floor!), target: '—', met: undefined });
+    }
     const coldRss = await coldCache(shTerraform);
     if (warmRss.length) {
       const nodeRss = await floorRss();

@@ -12,7 +12,7 @@ import type { Deps } from './deps.ts';
 import { isTfwError } from './errors.ts';
 import { createLogger, printable, truthy } from './log.ts';
 import { redact } from './redact.ts';
-import { childrenEnded, resolveTerraform, runUntouched } from './spawn.ts';
+import { childrenEnded, releaseHungUpTerminals, resolveTerraform, runUntouched, terminalFds } from './spawn.ts';
 
 /** tfw's own unexpected failure (a bug): sysexits' EX_SOFTWARE. */
 const INTERNAL_ERROR = 70;
@@ -108,7 +108,7 @@ export async function main(argv: readonly string[], deps: Deps = realDeps()): Pr
  * ended (it may hold a state lock; its signals are still relayed). The
  * per-run files go with the exit (runfiles.ts removes them on 'exit').
  */
-function fatalHandler(env: Deps['env']): { handler: (error: unknown) => void; happened: () => boolean } {
+function fatalHandler(env: Deps['env'], exit: (code: number) => void): { handler: (error: unknown) => void; happened: () => boolean } {
   let happened = false;
   return {
     happened: () => happened,
@@ -118,18 +118,25 @@ function fatalHandler(env: Deps['env']): { handler: (error: unknown) => void; ha
       const message = error instanceof Error ? error.message : String(error);
       writeErr(printable(redact(`tfw: internal error: ${message}`)));
       if (truthy(env.TFW_DEBUG) && error instanceof Error && error.stack) writeErr(redact(error.stack));
-      void childrenEnded().then(() => process.exit(INTERNAL_ERROR));
+      void childrenEnded().then(() => exit(INTERNAL_ERROR));
     },
   };
 }
 
 /** bin/tfw.js calls this: run, flush, exit with the status. */
 export async function start(argv: readonly string[] = process.argv.slice(2), deps: Deps = realDeps()): Promise<void> {
-  const fatal = fatalHandler(deps.env);
+  const terminals = terminalFds();
+  const exit = (code: number): never => {
+    releaseHungUpTerminals(terminals);
+    return process.exit(code);
+  };
+  // A reader that went away (`tfw plan 2>&1 | true`) must not stop the run: terraform meets the closed pipe itself.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  const fatal = fatalHandler(deps.env, exit);
   process.on('uncaughtException', fatal.handler);
   const result = await main(argv, deps);
   const code = fatal.happened() ? INTERNAL_ERROR : result;
   process.exitCode = code;
   // Let stdout drain (JSON to a pipe), then leave even if a handle lingers.
-  process.stdout.write('', () => process.exit(code));
+  process.stdout.write('', () => exit(code));
 }

@@ -16,7 +16,8 @@ import { loadFilesForTargets } from './aws/files.ts';
 import { planAuth } from './aws/plan.ts';
 import * as sessions from './aws/sessions.ts';
 import * as codes from './aws/codes.ts';
-import { SessionCache, cacheDir } from './aws/cache.ts';
+import { cacheDir } from './aws/cache.ts';
+import { openSessions, type SessionApi } from './aws/session-api.ts';
 import { generateFiles } from './aws/materialize.ts';
 import { keySources } from './aws/sources.ts';
 
@@ -99,11 +100,11 @@ export function describeRenewal(leftMs: number, command: string | undefined, set
   return `the cached session has ${formatLeft(leftMs)} left; ${command || 'this run'} needs ${formatDuration(settings.marginSeconds)} (${cap})`;
 }
 
-async function whyPrompt(device: MfaDevice, command: string | undefined, settings: ReturnType<typeof sessionSettings>, deps: Deps): Promise<string | undefined> {
+async function whyPrompt(device: MfaDevice, command: string | undefined, settings: ReturnType<typeof sessionSettings>, api: SessionApi, deps: Deps): Promise<string | undefined> {
   try {
-    const r = await new SessionCache(cacheDir(deps.env)).read(sessions.sessionKeyFor(device, stsEndpoint(deps.env)));
-    if (r.state !== 'hit') return undefined;
-    return describeRenewal(r.session.credentials.expiration.getTime() - deps.now().getTime(), command, settings);
+    const s = await api.inspect(device);
+    if (!('expiresAt' in s)) return undefined;
+    return describeRenewal(s.expiresAt.getTime() - deps.now().getTime(), command, settings);
   } catch {
     return undefined;
   }
@@ -112,12 +113,13 @@ async function whyPrompt(device: MfaDevice, command: string | undefined, setting
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
 export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
+  const api = await openSessions({ env: deps.env, command, now: deps.now, onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
   let spinner: { done(): void } | undefined;
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([
       new codes.EnvCodeSource(deps.env.TFW_MFA_CODE, plan.devices[0]?.id),
       new codes.ProcessCodeSource(deps.runProcess),
-      new codes.PromptCodeSource(deps.ask, settings.useCache ? (device) => whyPrompt(device, command, settings, deps) : undefined, () => {
+      new codes.PromptCodeSource(deps.ask, api.store ? (device) => whyPrompt(device, command, settings, api, deps) : undefined, () => {
         // The progress line of an earlier STS call goes before the prompt is drawn, never into it.
         spinner?.done();
         spinner = undefined;
@@ -134,9 +136,9 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
       spinner ??= deps.progress(`getting an MFA session for ${device.serial}`);
     },
   });
-  const provider = settings.useCache
+  const provider = api.store
     ? sessions.cachedSessionProvider(mfa, {
-        cache: new SessionCache(cacheDir(deps.env)),
+        cache: api.store,
         endpoint: stsEndpoint(deps.env),
         marginSeconds: settings.marginSeconds,
         now: deps.now,

@@ -2,7 +2,8 @@
 // and turning its end into an exit status. Knows paths and env, no credentials.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { TfwError } from './errors.ts';
 
@@ -136,51 +137,205 @@ export function exitStatus(result: ChildResult): number {
 
 type Killable = { kill(signal: NodeJS.Signals): boolean };
 
+/** The stop requests tfw hears and, when they were meant for it alone, passes on (docs/signals.md). */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
 /**
- * Signal handling around the child. Ctrl-C: the terminal sends SIGINT to the
- * whole foreground process group, terraform included, so tfw ignores it and
- * never sends a second one (to terraform a second SIGINT means "abandon the
- * graceful stop"). SIGTERM/SIGHUP sent to tfw alone are passed on. A signal
- * that arrives before the child exists is remembered so the caller can clean
- * up and stop instead of spawning.
+ * How long tfw waits, after a stop signal, before deciding whether terraform
+ * got it too. A group's or a cgroup's senders signal each process in a loop
+ * (the kernel for a group: microseconds; systemd, timeout(1): one kill(2) per
+ * process); the witness shows the signal as pending in /proc at once, or
+ * reports it when it runs. Only a signal meant for tfw alone waits this long
+ * before reaching terraform.
+ */
+export const DECIDE_AFTER_MS = 250;
+
+/**
+ * The witness: a shell in tfw's (and terraform's) process group that traps
+ * the stop signals and reports each on stdout. A signal sent to the group, to
+ * the cgroup, or by the terminal reaches it as it reaches terraform; a signal
+ * sent to tfw alone does not. It ends when tfw closes its stdin (tfw's exit,
+ * however it happens).
+ */
+const WITNESS_SCRIPT = [
+  ...STOP_SIGNALS.map((s) => `trap 'got=1; echo ${s}' ${s.slice(3)}`),
+  'while :; do got=; read -r _ || [ -n "$got" ] || exit 0; done',
+].join('\n');
+
+const SIGNAL_BITS: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
+
+/** Whether /proc/PID/status shows `signal` pending (queued, not yet handled) for that process. */
+export function signalPending(pid: number, signal: StopSignal): boolean | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const bit = 1n << BigInt(SIGNAL_BITS[signal] - 1);
+  for (const field of ['SigPnd', 'ShdPnd']) {
+    const m = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(status);
+    if (m && (BigInt(`0x${m[1]}`) & bit) !== 0n) return true;
+  }
+  return false;
+}
+
+class Witness {
+  private readonly child: ChildProcess | undefined;
+  private readonly seen = new Map<StopSignal, number>();
+  private alive = false;
+
+  constructor(private readonly now: () => number) {
+    try {
+      const child = spawn('/bin/sh', ['-c', WITNESS_SCRIPT], { stdio: ['pipe', 'pipe', 'ignore'] });
+      this.child = child;
+      this.alive = child.pid !== undefined;
+      child.once('error', () => (this.alive = false));
+      child.once('exit', () => (this.alive = false));
+      child.stdin?.on('error', () => {});
+      let buffered = '';
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) {
+          if ((STOP_SIGNALS as readonly string[]).includes(line)) this.seen.set(line as StopSignal, this.now());
+        }
+      });
+      child.unref();
+      (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+      (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    } catch {
+      this.child = undefined;
+    }
+  }
+
+  get working(): boolean {
+    return this.alive;
+  }
+
+  /** Whether the group got `signal` since `since` (reported, or still pending in the kernel). */
+  got(signal: StopSignal, since: number): boolean {
+    if (this.child?.pid !== undefined && signalPending(this.child.pid, signal)) {
+      this.seen.set(signal, this.now());
+      return true;
+    }
+    return (this.seen.get(signal) ?? -Infinity) >= since;
+  }
+
+  end(): void {
+    this.alive = false;
+    try {
+      this.child?.stdin?.destroy();
+      this.child?.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Signal handling around the child (docs/signals.md). terraform stays in
+ * tfw's process group, so a terminal's Ctrl-C (and its job control, and its
+ * prompts) reach it as they would without tfw. A signal that reaches the
+ * whole group (the terminal, `kill -- -PGID`, a CI cancel, timeout(1), a
+ * cgroup-wide stop) has reached terraform already: tfw must not add a second
+ * one, which terraform reads as "abandon the graceful stop". A signal sent to
+ * tfw alone (`kill PID`, a supervisor, `timeout --foreground`) must be passed
+ * on, once. Which of the two it was, tfw learns from a witness process in the
+ * same group: if the witness got the signal too, so did terraform.
+ * Repeats of one signal within the decision window are one request (timeout(1)
+ * sends to tfw and then to the group). A signal that arrives before the child
+ * exists is remembered so the caller can clean up and stop instead of spawning.
  */
 export class SignalRelay {
   private child: Killable | undefined;
-  private pendingSignal: NodeJS.Signals | undefined;
-  private readonly onInt = (): void => {
-    // Remember it only before the child exists; afterwards the terminal already told terraform.
-    if (this.child === undefined) this.pendingSignal ??= 'SIGINT';
-  };
-  private readonly onTerm = (): void => this.relay('SIGTERM');
-  private readonly onHup = (): void => this.relay('SIGHUP');
+  private witness: Witness | undefined;
+  private pendingSignal: StopSignal | undefined;
+  private firstReceived: StopSignal | undefined;
+  private readonly deciding = new Map<StopSignal, ReturnType<typeof setTimeout>>();
+  private readonly handlers = new Map<StopSignal, () => void>();
+
+  constructor(
+    private readonly options: { decideAfterMs?: number; now?: () => number; isTerminal?: () => boolean } = {},
+  ) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
 
   start(): this {
-    process.on('SIGINT', this.onInt);
-    process.on('SIGTERM', this.onTerm);
-    process.on('SIGHUP', this.onHup);
+    for (const signal of STOP_SIGNALS) {
+      const handler = (): void => this.received(signal);
+      this.handlers.set(signal, handler);
+      process.on(signal, handler);
+    }
     return this;
   }
 
   stop(): void {
-    process.off('SIGINT', this.onInt);
-    process.off('SIGTERM', this.onTerm);
-    process.off('SIGHUP', this.onHup);
+    for (const [signal, handler] of this.handlers) process.off(signal, handler);
+    this.handlers.clear();
+    for (const timer of this.deciding.values()) clearTimeout(timer);
+    this.deciding.clear();
+    this.witness?.end();
+    this.witness = undefined;
   }
 
   /** A signal received while there was no child yet. */
-  get pending(): NodeJS.Signals | undefined {
+  get pending(): StopSignal | undefined {
     return this.pendingSignal;
+  }
+
+  /** The first stop signal tfw itself received, if any. */
+  get receivedSignal(): StopSignal | undefined {
+    return this.firstReceived;
+  }
+
+  /** Starts the witness: call just before spawning the child, so every group signal that reaches the child reaches it too. */
+  watchGroup(): void {
+    this.witness ??= new Witness(() => this.now());
   }
 
   attach(child: Killable): void {
     this.child = child;
   }
 
-  private relay(signal: NodeJS.Signals): void {
+  /** The child ended: nothing more to pass on, the witness can go. */
+  detach(): void {
+    this.child = undefined;
+    for (const timer of this.deciding.values()) clearTimeout(timer);
+    this.deciding.clear();
+    this.witness?.end();
+    this.witness = undefined;
+  }
+
+  private received(signal: StopSignal): void {
+    this.firstReceived ??= signal;
     if (this.child === undefined) {
       this.pendingSignal ??= signal;
       return;
     }
+    if (this.deciding.has(signal)) return; // the same request, seen twice (timeout(1): tfw, then the group)
+    const since = this.now() - (this.options.decideAfterMs ?? DECIDE_AFTER_MS);
+    const timer = setTimeout(() => {
+      this.deciding.delete(signal);
+      if (!this.groupGot(signal, since)) this.relay(signal);
+    }, this.options.decideAfterMs ?? DECIDE_AFTER_MS);
+    this.deciding.set(signal, timer);
+  }
+
+  /** Whether terraform got `signal` as well (from the terminal, its group or its cgroup). */
+  private groupGot(signal: StopSignal, since: number): boolean {
+    if (this.witness?.working) return this.witness.got(signal, since);
+    // No witness (it could not start, or was killed): a Ctrl-C at a terminal is the likely sender of
+    // SIGINT; anything else is more likely meant for tfw alone.
+    return signal === 'SIGINT' && (this.options.isTerminal ?? (() => process.stdin.isTTY === true))();
+  }
+
+  private relay(signal: StopSignal): void {
+    if (this.child === undefined) return;
     try {
       this.child.kill(signal);
     } catch {
@@ -203,14 +358,17 @@ export interface SpawnOptions {
  */
 export function runChild(file: string, args: readonly string[], { cwd, env, relay }: SpawnOptions): Promise<ChildResult> {
   return new Promise((resolvePromise, reject) => {
+    relay.watchGroup();
     const child = spawn(file, [...args], { cwd, env: env as NodeJS.ProcessEnv, stdio: 'inherit' });
     track(child);
     relay.attach(child);
     child.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'failed';
       reject(new TfwError(`cannot run ${file}: ${code}`, code === 'ENOENT' ? 127 : 126));
+      relay.detach();
     });
     child.once('exit', (exitCode, signal) => {
+      relay.detach();
       resolvePromise(exitCode !== null ? { exitCode } : { signal: signal ?? 'SIGKILL' });
     });
   });
@@ -223,5 +381,27 @@ export async function runUntouched(file: string, args: readonly string[], option
     return exitStatus(await runChild(file, args, { ...options, relay }));
   } finally {
     relay.stop();
+  }
+}
+
+/** Which of stdin, stdout and stderr are terminals (taken at start, to compare at exit). */
+export function terminalFds(): number[] {
+  return [0, 1, 2].filter((fd) => isatty(fd));
+}
+
+/**
+ * Before exiting after the terminal hung up (SIGHUP, the window closed): Node
+ * restores each stdio terminal's modes on exit and, on Node 20, aborts (a core
+ * dump) when that fails with EIO on a terminal that is gone. A descriptor
+ * that is closed is skipped, so the ones whose terminal is gone are closed.
+ */
+export function releaseHungUpTerminals(terminalsAtStart: readonly number[]): void {
+  for (const fd of terminalsAtStart) {
+    if (isatty(fd)) continue; // still a working terminal
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
   }
 }

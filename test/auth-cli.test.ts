@@ -138,7 +138,7 @@ test('explain --json -- -var=env=dev: the arguments after -- are terraform\'s, a
 
 test('help: each command has its purpose, usage and an example; no --version under a command', async (t) => {
   const { box, env } = await setup(t);
-  for (const cmd of ['explain', 'login', 'status', 'clear', 'exec', 'credential-process']) {
+  for (const cmd of ['explain', 'login', 'status', 'clear', 'exec', 'credential-process', 'doctor']) {
     const r = await runTfw(['auth', cmd, '--help'], { cwd: box.root, env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^tfw auth ${cmd}`), cmd);

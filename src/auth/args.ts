@@ -116,6 +116,33 @@ export const AUTH_COMMANDS: readonly CommandSpec[] = [
     terraformArgs: false,
     rest: 'none',
   },
+  {
+    name: 'doctor',
+    summary: 'check terraform, the AWS files, the cache, each profile\'s device, STS and the clock',
+    purpose: 'Checks what tfw needs, each a line with ✓ or ✗ and the fix: terraform found, the AWS files readable, the cache directory safe, each profile of the module (or --profile) resolvable with its device, STS reachable and the clock\'s skew against it, and how the shell reaches tfw.',
+    usage: 'tfw auth doctor [--profile P] [--json] [TERRAFORM ARGS…]',
+    examples: [
+      ['tfw auth doctor', 'check the module here'],
+      ['tfw auth doctor --profile prod --json', 'one profile, as JSON'],
+    ],
+    options: [{ name: 'profile', type: 'string', describe: 'check this profile instead of the module\'s', value: PROFILE_VALUE }, JSON_OPTION],
+    terraformArgs: true,
+    rest: 'terraform',
+  },
+  {
+    name: 'completion',
+    summary: 'print the shell completion script for `tfw auth` (bash or zsh)',
+    purpose: 'Prints a completion script for `tfw auth …`. It completes commands, flags and profile names from ~/.aws/config; it never calls STS and never prompts.',
+    usage: 'tfw auth completion [bash|zsh]',
+    word: { name: 'shell', choices: ['bash', 'zsh'] },
+    examples: [
+      ['tfw auth completion bash >> ~/.bashrc', 'install for bash (then open a new shell)'],
+      ['tfw auth completion zsh >> ~/.zshrc', 'install for zsh (after compinit; then open a new shell)'],
+    ],
+    options: [],
+    terraformArgs: false,
+    rest: 'none',
+  },
 ];
 
 /** Options every command accepts. */
@@ -129,6 +156,8 @@ const TERRAFORM_VALUED = ['var', 'var-file', 'backend-config'];
 export type AuthArgv =
   | { kind: 'help' }
   | { kind: 'version' }
+  /** The shell completion scripts asking for candidates: the words after `tfw auth`. */
+  | { kind: 'complete'; words: string[] }
   | { kind: 'command'; spec: CommandSpec; help: boolean }
   | { kind: 'error'; message: string };
 
@@ -173,6 +202,7 @@ export function checkAuthArgv(argv: readonly string[]): AuthArgv {
   let i = 0;
   while (i < argv.length && (argv[i] === '-no-color' || argv[i] === '--no-color')) i++;
   const first = argv[i];
+  if (first === '__complete') return { kind: 'complete', words: argv.slice(i + 1) };
   if (first === undefined) return { kind: 'error', message: `tfw auth needs a command: ${names.join(', ')} (tfw auth --help)` };
   if (first === '--help' || first === '-h' || first === '-help' || first === 'help') {
     // `tfw auth help status` = `tfw auth status --help`

@@ -2,11 +2,12 @@
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
 import { quote } from 'shell-quote';
 import { analyzeWithEnvironment } from '../env-args.ts';
-import { cacheDir, cacheFileFor, SessionCache } from '../aws/cache.ts';
+import { cacheDir } from '../aws/cache.ts';
+import { clearSessions, listSessions, openSessions } from '../aws/session-api.ts';
 import type { StsCallError } from '../aws/sts.ts';
 import { loadAwsFiles, loadFilesForTargets, profileNames, profileSection } from '../aws/files.ts';
 import { planAuth } from '../aws/plan.ts';
-import { isRejectedSession, sessionKeyFor } from '../aws/sessions.ts';
+import { isRejectedSession } from '../aws/sessions.ts';
 import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
 import type { Deps } from '../deps.ts';
 import { isTfwError, TfwError } from '../errors.ts';
@@ -14,7 +15,6 @@ import { closest } from './args.ts';
 import type { AuthTarget } from '../model.ts';
 import { formatLeft, materialize, obtainRunSessions, planRun, type RunPlan } from '../prepare.ts';
 import { runWithFiles, passThrough } from '../run.ts';
-import { sessionSettings, stsEndpoint } from '../settings.ts';
 import { explainJson, explainText, type CacheState, type DeviceLookup, type Style } from './explain.ts';
 import { ENVIRONMENT_KEYS } from '../aws/plan.ts';
 import { environmentKeys, profileFromEnv } from '../aws/environment.ts';
@@ -29,7 +29,7 @@ const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import
  * Terraform-style arguments given to an auth command, read as `terraform plan
  * ARGS` would be, or as `terraform CMD ARGS` when they start with a command.
  */
-function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
+export function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
   // Global options (-chdir) go before the command, the rest after it.
   const globals = terraformArgs.filter((a) => a.startsWith('-chdir=') || a.startsWith('--chdir='));
   const rest = terraformArgs.filter((a) => !globals.includes(a));
@@ -37,24 +37,15 @@ function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
   return analyzeWithEnvironment([...globals, ...command, ...rest], env);
 }
 
+/** The session API every auth command uses (the run's, session-api.ts). */
+const sessionsFor = (command: string, deps: Deps) => openSessions({ env: deps.env, command, now: deps.now });
+
 async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, CacheState>> {
-  const settings = sessionSettings(deps.env, 'plan');
+  const api = await sessionsFor('plan', deps);
   const states = new Map<string, CacheState>();
-  if (!settings.useCache) {
-    for (const d of plan.devices) states.set(d.id, { state: 'disabled' });
-    return states;
-  }
-  const cache = new SessionCache(cacheDir(deps.env));
-  const now = deps.now().getTime();
   for (const d of plan.devices) {
-    const r = await cache.read(sessionKeyFor(d, stsEndpoint(deps.env)));
-    if (r.state !== 'hit') {
-      states.set(d.id, { state: 'missing' });
-      continue;
-    }
-    const expiresAt = r.session.credentials.expiration;
-    const left = expiresAt.getTime() - now;
-    states.set(d.id, { state: left <= 0 ? 'expired' : left <= settings.marginSeconds * 1000 ? 'expiring' : 'valid', expiresAt });
+    const s = await api.inspect(d);
+    states.set(d.id, s.state === 'missing' || s.state === 'disabled' ? { state: s.state } : { state: s.state, expiresAt: s.expiresAt });
   }
   return states;
 }
@@ -136,7 +127,7 @@ function profileTarget(profile: string | undefined): AuthTarget {
   };
 }
 
-async function planForProfiles(profiles: Array<string | undefined>, deps: Deps): Promise<RunPlan> {
+export async function planForProfiles(profiles: Array<string | undefined>, deps: Deps): Promise<RunPlan> {
   const targets = profiles.map(profileTarget);
   const { defaults, filesFor } = await loadFilesForTargets(targets, deps.env);
   return {
@@ -223,8 +214,8 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
     return 0;
   }
   if (options.force) {
-    const cache = new SessionCache(cacheDir(deps.env));
-    for (const d of devices) await cache.clear(d.serial);
+    const api = await sessionsFor('login', deps);
+    for (const d of devices) await api.drop(d);
   }
   const cached = await cachedSessions(devices, deps);
   const sessions = await obtainRunSessions({ devices }, 'login', deps);
@@ -254,11 +245,10 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
 /** What the cache holds for each device now (nothing when the cache is off). */
 async function cachedSessions(devices: readonly MfaDevice[], deps: Deps): Promise<Map<string, SessionCredentials>> {
   const out = new Map<string, SessionCredentials>();
-  if (!sessionSettings(deps.env, 'login').useCache) return out;
-  const cache = new SessionCache(cacheDir(deps.env));
+  const api = await sessionsFor('login', deps);
   for (const d of devices) {
-    const r = await cache.read(sessionKeyFor(d, stsEndpoint(deps.env)));
-    if (r.state === 'hit') out.set(d.id, r.session.credentials);
+    const s = await api.inspect(d);
+    if ('credentials' in s) out.set(d.id, s.credentials);
   }
   return out;
 }
@@ -269,7 +259,7 @@ const sameSession = (a: SessionCredentials | undefined, b: SessionCredentials | 
 /** Drops a cached session STS rejected; when a new one follows, says so (one warning) so the prompt is not a surprise. */
 async function dropRejected(device: MfaDevice, error: StsCallError, deps: Deps, renewing = true): Promise<void> {
   if (renewing) deps.log.warn(`STS no longer accepts the cached MFA session of ${device.serial} (${error.message}): getting a new one`);
-  await new SessionCache(cacheDir(deps.env)).remove(cacheFileFor(cacheDir(deps.env), sessionKeyFor(device, stsEndpoint(deps.env))));
+  await (await sessionsFor('login', deps)).drop(device);
 }
 
 /** Asks STS who each cached session is; returns the devices whose session it rejected (dropped from the cache). */
@@ -294,10 +284,9 @@ async function rejectedBySts(devices: readonly MfaDevice[], sessions: Map<string
 }
 
 export async function clear(device: string | undefined, deps: Deps): Promise<number> {
-  const cache = new SessionCache(cacheDir(deps.env));
-  const removed = await cache.clear(device);
+  const removed = await clearSessions(deps.env, device);
   if (removed.length === 0) deps.out(device ? `No cached session for ${device}.\n` : 'No cached sessions.\n');
-  for (const e of removed) deps.out(`Removed the session of ${e.serial} (profile ${e.profile}${e.endpoint ? `, ${e.endpoint}` : ''}).\n`);
+  for (const e of removed) deps.out(`Removed the session of ${e.serial} (profile ${e.profile}${e.endpoint ? `, ${e.endpoint}` : ''}${e.backend === 'keyring' ? ', OS keyring' : ''}).\n`);
   return 0;
 }
 
@@ -308,7 +297,7 @@ function accountOf(serial: string): { account: string; user: string } | undefine
 }
 
 export async function status(json: boolean, deps: Deps): Promise<number> {
-  const entries = await new SessionCache(cacheDir(deps.env)).list();
+  const entries = await listSessions(deps.env);
   const now = deps.now().getTime();
   if (json) {
     deps.out(
@@ -325,6 +314,7 @@ export async function status(json: boolean, deps: Deps): Promise<number> {
             obtainedAt: e.obtainedAt.toISOString(),
             expiresAt: e.expiration.toISOString(),
             valid: e.expiration.getTime() > now,
+            backend: e.backend,
           })),
         },
         null,
@@ -341,7 +331,7 @@ export async function status(json: boolean, deps: Deps): Promise<number> {
     const left = e.expiration.getTime() - now;
     const account = accountOf(e.serial);
     const who = account ? `account ${account.account}, ${account.user}` : e.serial;
-    deps.out(`${e.serial}  (${who}; profile ${e.profile}${e.endpoint ? `; ${e.endpoint}` : ''})  ${left > 0 ? `valid until ${e.expiration.toISOString()}, ${formatLeft(left)} left` : 'expired'}\n`);
+    deps.out(`${e.serial}  (${who}; profile ${e.profile}${e.endpoint ? `; ${e.endpoint}` : ''}${e.backend === 'keyring' ? '; OS keyring' : ''})  ${left > 0 ? `valid until ${e.expiration.toISOString()}, ${formatLeft(left)} left` : 'expired'}\n`);
   }
   return 0;
 }
@@ -459,11 +449,11 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
   const canAsk = deps.ask !== undefined || Boolean(deps.env.TFW_MFA_CODE);
   const getSession = async (): Promise<SessionCredentials> => {
     if (canAsk) return (await obtainRunSessions(runPlan.plan, 'credential-process', deps)).get(device.id)!;
-    const r = await new SessionCache(cacheDir(deps.env)).read(sessionKeyFor(device, stsEndpoint(deps.env)));
-    if (r.state !== 'hit' || r.session.credentials.expiration.getTime() <= deps.now().getTime() + 60_000) {
+    const s = await (await sessionsFor('credential-process', deps)).inspect(device);
+    if (s.state !== 'valid') {
       throw new TfwError(`no valid MFA session for ${device.serial} (profile ${profile}): run \`tfw auth login --profile ${profile}\``);
     }
-    return r.session.credentials;
+    return s.credentials;
   };
   // Roles from the root outward: each is assumed with the previous credentials.
   const roles = target.chain.filter((h): h is RoleHop => h.kind === 'role').reverse();

@@ -30,6 +30,8 @@ const EPILOGUE = `Examples:
       run a command as profile prod, the MFA session behind it
   tfw auth explain --json -- -chdir=live/prod -var=env=prod
       the auth plan of live/prod as JSON, with a variable set
+  tfw auth doctor
+      check the set-up: each problem with its fix
 
 Everything else is terraform's: tfw ARGS… runs terraform with exactly ARGS.
 Settings: TFW_MFA_CODE, TFW_TERRAFORM, TFW_CACHE_DIR, TFW_NO_CACHE, TFW_SESSION_DURATION,
@@ -72,6 +74,8 @@ function handlers(deps: Deps, style: Style): Record<string, Handler> {
       if (profile === undefined) throw new TfwError('auth credential-process needs --profile P (tfw auth credential-process --help)', 2);
       return credentialProcess(profile, deps);
     },
+    completion: async (a) => (await import('./completion.ts')).completionScript(words(a._)[1], deps),
+    doctor: async (a, tf, rest) => (await import('./doctor.ts')).doctor({ terraformArgs: [...tf, ...rest], profile: str(a.profile), json: Boolean(a.json) }, deps, style),
   };
 }
 
@@ -117,6 +121,7 @@ function buildParser(argv: readonly string[], run: (spec: CommandSpec, a: Record
 export async function authMain(argv: readonly string[], deps: Deps): Promise<number> {
   const checked = checkAuthArgv(argv);
   if (checked.kind === 'error') throw new TfwError(checked.message, 2);
+  if (checked.kind === 'complete') return (await import('./completion.ts')).printCompletions(checked.words, deps);
   if (checked.kind === 'version') {
     deps.out(`${pkg.version}\n`);
     return 0;

@@ -50,10 +50,10 @@ export type CacheRead =
   | { state: 'missing' }
   | { state: 'corrupt'; file: string };
 
-const FORMAT = 'tfw-session-v1';
+export const FORMAT = 'tfw-session-v1';
 const FILE_PREFIX = 'session-';
 
-function fingerprint(key: SessionKey): string {
+export function fingerprint(key: SessionKey): string {
   // A secret at hand is hashed into the key so a rotated secret under the same id is a miss, without storing it.
   return createHash('sha256')
     .update(JSON.stringify([key.serial, ...key.source, key.endpoint]))
@@ -64,7 +64,7 @@ export function cacheFileFor(dir: string, key: SessionKey): string {
   return join(dir, `${FILE_PREFIX}${fingerprint(key).slice(0, 32)}.json`);
 }
 
-interface FileShape {
+export interface FileShape {
   format: string;
   fingerprint: string;
   serial: string;
@@ -74,7 +74,7 @@ interface FileShape {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string };
 }
 
-function isFileShape(value: unknown): value is FileShape {
+export function isFileShape(value: unknown): value is FileShape {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   const c = v.credentials as Record<string, unknown> | undefined;

@@ -4,7 +4,8 @@
 import { TfwError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { rememberSecret } from '../redact.ts';
-import type { SessionCache, SessionKey } from './cache.ts';
+import type { SessionKey } from './cache.ts';
+import type { SessionStore } from './store.ts';
 import { deviceLabel, type CodeSource } from './codes.ts';
 import { keySources, sourceIdentity, type KeysFor } from './sources.ts';
 import type { StsApi, StsCallError } from './sts.ts';
@@ -103,8 +104,16 @@ export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider 
   };
 }
 
+export type Freshness = 'valid' | 'expiring' | 'expired';
+
+/** The one freshness rule (runs and every `tfw auth` command): valid while more than the margin is left. */
+export function freshness(expiration: Date, now: Date, marginSeconds: number): Freshness {
+  const left = expiration.getTime() - now.getTime();
+  return left <= 0 ? 'expired' : left <= marginSeconds * 1000 ? 'expiring' : 'valid';
+}
+
 export interface CacheOptions {
-  cache: SessionCache;
+  cache: Pick<SessionStore, 'read' | 'write' | 'withLock' | 'remove' | 'dir'> & { where?: string };
   endpoint: string;
   marginSeconds: number;
   now: () => Date;
@@ -117,8 +126,7 @@ export function sessionKeyFor(device: MfaDevice, endpoint: string): SessionKey {
 
 /** Serves a session from the cache while it has more than the margin left; else asks `inner` under the lock and stores the result. */
 export function cachedSessionProvider(inner: SessionProvider, options: CacheOptions): SessionProvider {
-  const fresh = (s: SessionCredentials): boolean =>
-    s.expiration.getTime() - options.now().getTime() > options.marginSeconds * 1000;
+  const fresh = (s: SessionCredentials): boolean => freshness(s.expiration, options.now(), options.marginSeconds) === 'valid';
   return async (device) => {
     const key = sessionKeyFor(device, options.endpoint);
     // Lock-free look first: the warm path takes no lock.
@@ -149,7 +157,7 @@ export function cachedSessionProvider(inner: SessionProvider, options: CacheOpti
       // A cache tfw cannot write (read-only home, full disk) must not cost the run: go on without it.
       const code = (error as NodeJS.ErrnoException).code;
       if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw error;
-      options.log.warn(`cannot use the session cache in ${options.cache.dir} (${code}); continuing without it`);
+      options.log.warn(`cannot use the session cache in ${options.cache.where ?? options.cache.dir} (${code}); continuing without it`);
       return obtained ?? inner(device);
     }
   };

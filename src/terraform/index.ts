@@ -13,6 +13,9 @@ import { providerTargets, type ProviderScope } from './providers.ts';
 import { moduleScope } from './scope.ts';
 import type { PathContext } from './settings.ts';
 import { rootAssignments, type Assignment } from './variables.ts';
+import { parseExpression } from './hcl/parser.ts';
+import { evaluateSafely } from './eval/evaluate.ts';
+import { Unknown, type Value } from './eval/value.ts';
 
 export type { ModuleAuth, ReadModuleOptions } from '../model.ts';
 
@@ -34,7 +37,7 @@ interface ReadContext {
   rootDir: string;
   cwd: string;
   workspace: string;
-  guard: { depth: number };
+  guard: { depth: number; steps?: number };
   paths: PathContext;
   targets: AuthTarget[];
   problems: ReadProblem[];
@@ -133,4 +136,31 @@ function currentWorkspace(env: ReadModuleOptions['env'], dataDir: string): strin
   const r = readTextFile(join(dataDir, 'environment'));
   if (r.ok && r.text.trim() !== '') return r.text.trim();
   return 'default';
+}
+
+/**
+ * Evaluates expressions in the root module's scope, as `terraform console`
+ * would before any plan (variables from every input source, locals,
+ * terraform.workspace). Used by the differential tests against the real
+ * terraform; an EvalError comes back as an Unknown with terraform's reason.
+ */
+export function rootEvaluator(opts: { dir: string; cwd: string; env: ReadModuleOptions['env']; vars: ReadModuleOptions['vars'] }): { evaluate(text: string): Value; problems: ReadProblem[] } {
+  const rootDir = resolve(opts.cwd, opts.dir);
+  const dataDir = opts.env.TF_DATA_DIR ? resolve(rootDir, opts.env.TF_DATA_DIR) : join(rootDir, '.terraform');
+  const ctx: ReadContext = {
+    rootDir, cwd: opts.cwd, workspace: currentWorkspace(opts.env, dataDir), guard: { depth: 0 },
+    paths: { home: opts.env.HOME ?? opts.env.USERPROFILE, dir: rootDir }, targets: [], problems: [],
+  };
+  const { config, problems } = loadModule(rootDir, opts.cwd);
+  const vars = rootAssignments({ dir: rootDir, cwd: opts.cwd, env: opts.env, vars: opts.vars });
+  const scope = scopeFor(config, vars.assignments, '.', ctx);
+  return {
+    problems: [...problems, ...vars.problems],
+    evaluate(text: string): Value {
+      const parsed = parseExpression(text, '<expr>');
+      if (!parsed.ok) return new Unknown(`syntax: ${parsed.error.message}`);
+      ctx.guard.steps = 0;
+      return evaluateSafely(parsed.value, scope);
+    },
+  };
 }

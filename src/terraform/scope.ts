@@ -5,6 +5,7 @@ import { parseExpression } from './hcl/parser.ts';
 import { emptyScope, type Scope } from './eval/scope.ts';
 import { evaluate } from './eval/evaluate.ts';
 import { EvalError, Unknown, type Value } from './eval/value.ts';
+import { convert, parseType, type Type } from './eval/types.ts';
 import type { Assignment } from './variables.ts';
 
 export interface ModuleScopeInput {
@@ -35,8 +36,13 @@ export function moduleScope(input: ModuleScopeInput): Scope & { withEach(key: Va
       memo.set(name, { value });
       return value;
     } catch (e) {
-      if (e instanceof EvalError) memo.set(name, { error: e });
-      else memo.delete(name);
+      if (e instanceof EvalError) {
+        // Terraform reports a failing variable or local before evaluating anything: try() cannot catch it.
+        const err = e.isStatic ? e : new EvalError(`${what}: ${e.message}`, true);
+        memo.set(name, { error: err });
+        throw err;
+      }
+      memo.delete(name);
       throw e;
     }
   };
@@ -65,27 +71,47 @@ export function moduleScope(input: ModuleScopeInput): Scope & { withEach(key: Va
 
 function variableValue(name: string, input: ModuleScopeInput): Value {
   const decl = input.variables.get(name);
-  if (!decl) throw new EvalError(`no variable "${name}" is declared`);
+  if (!decl) throw new EvalError(`no variable "${name}" is declared`, true);
+  const attr = (n: string) => decl.body.attributes.find((a) => a.name === n)?.expr;
+  const constant = (e: Expr): Value => evaluate(e, emptyScope(input.guard, 'a variable declaration'));
+  const typeExpr = attr('type');
+  let ty: Type = { t: 'any' };
+  if (typeExpr) {
+    try {
+      ty = parseType(typeExpr, constant);
+    } catch (e) {
+      if (e instanceof EvalError) return new Unknown(`the type of var.${name} is not one tfw reads: ${e.message}`);
+      throw e;
+    }
+  }
+  const nullableExpr = attr('nullable');
+  const nullable = nullableExpr ? constant(nullableExpr) : true;
+  if (typeof nullable !== 'boolean') return new Unknown(`nullable of var.${name} is not a literal bool`);
+  const defExpr = attr('default');
+  const def = defExpr ? convert(constant(defExpr), ty, `the default of var.${name}`) : undefined;
   const assigned = input.assignments.get(name);
-  if (assigned) {
-    if (assigned.kind === 'expr') return evaluate(assigned.expr, assigned.scope ?? emptyScope(input.guard));
-    if (!isComplexType(typeOf(decl))) return assigned.raw;
+  let v: Value;
+  if (!assigned) {
+    if (def === undefined) return new Unknown(`no value given for the required variable var.${name}`);
+    v = def;
+  } else if (assigned.kind === 'expr') {
+    // A tfvars file holds constants only (terraform refuses function calls there); a module call may use its module's scope.
+    v = convert(evaluate(assigned.expr, assigned.scope ?? emptyScope(input.guard, 'a .tfvars file')), ty, `var.${name}`);
+  } else if (isPrimitive(ty)) {
+    // Terraform reads -var and TF_VAR_ values as strings for primitive types (and for an unconstrained variable).
+    v = convert(assigned.raw, ty, `var.${name}`);
+  } else {
     const parsed = parseExpression(assigned.raw, `var.${name}`);
     if (!parsed.ok) throw new EvalError(`the value given for var.${name} is not valid: ${parsed.error.message}`);
-    return evaluate(parsed.value, emptyScope(input.guard));
+    v = convert(evaluate(parsed.value, emptyScope(input.guard, 'a -var or TF_VAR_ value')), ty, `var.${name}`);
   }
-  const def = decl.body.attributes.find((a) => a.name === 'default');
-  if (def) return evaluate(def.expr, emptyScope(input.guard));
-  return new Unknown(`no value given for the required variable var.${name}`);
+  if (v === null && !nullable) {
+    if (def === undefined || def === null) throw new EvalError(`var.${name} is null but not nullable`);
+    return def;
+  }
+  return v;
 }
 
-function typeOf(decl: Block): Expr | undefined {
-  return decl.body.attributes.find((a) => a.name === 'type')?.expr;
-}
-
-/** Terraform parses -var and TF_VAR_ values as HCL only for non-primitive types. */
-function isComplexType(t: Expr | undefined): boolean {
-  if (!t) return false;
-  if (t.kind === 'scope') return !['string', 'number', 'bool', 'any'].includes(t.name);
-  return true;
+function isPrimitive(ty: Type): boolean {
+  return ty.t === 'string' || ty.t === 'number' || ty.t === 'bool' || ty.t === 'any';
 }

@@ -61,7 +61,8 @@ export async function sandbox(t: After): Promise<Sandbox> {
       const base: Record<string, string> = {};
       for (const [k, v] of Object.entries(process.env)) {
         if (v === undefined) continue;
-        if (/^(AWS_|TF_|TFW_|XDG_)/.test(k) || k === 'HOME' || k === 'CHECKPOINT_DISABLE') continue;
+        // No D-Bus session: the machine's own keyring must never receive a test's sessions (test/support/secret-service.ts starts one).
+        if (/^(AWS_|TF_|TFW_|XDG_)/.test(k) || k === 'HOME' || k === 'CHECKPOINT_DISABLE' || k === 'DBUS_SESSION_BUS_ADDRESS') continue;
         base[k] = v;
       }
       const env: Record<string, string | undefined> = {

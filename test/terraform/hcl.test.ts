@@ -63,7 +63,7 @@ test('expressions evaluate as terraform does', () => {
     ['"%{ for x in var.list }${x};%{ endfor }"', 'a;b;'],
     ['"$${literal} %%{x}"', '${literal} %{x}'],
     ['"\\u00e9\\n\\t\\"\\\\"', 'é\n\t"\\'],
-    ['format("%s", var.list...)', 'a'],
+    ['format("%s-%s", var.list...)', 'a-b'],
     ['-(-3)', 3],
     ['1.5e2', 150],
   ];

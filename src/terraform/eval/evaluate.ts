@@ -3,6 +3,8 @@
 // modules' outputs becomes an Unknown with a reason, never an exception.
 import type { Expr, TemplatePart } from '../hcl/ast.ts';
 import { callFunction } from './functions.ts';
+import { arith } from './numbers.ts';
+import { kindOf, primitiveToString, shape, tag } from './types.ts';
 import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
 import {
   EvalError, Unknown, checkItems, checkString, equal, hasKey, isObject, isUnknown, makeObject,
@@ -27,6 +29,8 @@ export function evaluateSafely(expr: Expr, scope: Scope): Value {
     throw e;
   }
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 const REFERENCE_ROOTS: Record<string, string> = {
   data: 'a data source',
@@ -54,7 +58,9 @@ class Evaluator {
       throw new EvalError('expression nested too deeply');
     }
     try {
-      return this.evalInner(e);
+      const v = this.evalInner(e);
+      // cty keeps every string in Unicode normal form C.
+      return typeof v === 'string' && !ASCII.test(v) ? v.normalize('NFC') : v;
     } finally {
       guard.depth--;
     }
@@ -76,7 +82,9 @@ class Evaluator {
 
   private evalInner(e: Expr): Value {
     switch (e.kind) {
-      case 'literal': return e.value;
+      case 'literal':
+        if (e.inexact) return new Unknown(`the number ${String(e.value)} needs more precision than tfw keeps (terraform's numbers are arbitrary-precision)`);
+        return e.value;
       case 'paren': return this.eval(e.expr);
       case 'template': return this.sized(this.template(e.parts));
       case 'scope': return this.name(e.name);
@@ -91,9 +99,9 @@ class Evaluator {
       }
       case 'splat': return this.splat(e.object, e.each);
       case 'call': return this.call(e);
-      case 'tuple': return checkItems(e.items.map((i) => this.eval(i)));
+      case 'tuple': return tag(checkItems(e.items.map((i) => this.eval(i))), 'tuple');
       case 'object': {
-        const out = makeObject();
+        const out = tag(makeObject(), 'object');
         for (const item of e.items) {
           const k = this.eval(item.key);
           if (isUnknown(k)) return k;
@@ -104,14 +112,11 @@ class Evaluator {
       case 'unary': {
         const v = this.eval(e.operand);
         if (isUnknown(v)) return v;
-        return e.op === '!' ? !toBool(v, 'operand of "!"') : -toNum(v, 'operand of "-"');
+        if (e.op === '!') return !toBool(v, 'operand of "!"');
+        return arith('*', toNum(v, 'operand of "-"'), -1);
       }
       case 'binary': return this.binary(e.op, e.left, e.right);
-      case 'conditional': {
-        const c = this.eval(e.condition);
-        if (isUnknown(c)) return c;
-        return toBool(c, 'condition') ? this.eval(e.then) : this.eval(e.else);
-      }
+      case 'conditional': return this.conditional(e);
       case 'for': return this.forExpr(e);
     }
   }
@@ -213,9 +218,10 @@ class Evaluator {
   private splat(objectExpr: Expr, each: Expr): Value {
     const obj = this.eval(objectExpr);
     if (isUnknown(obj)) return obj;
-    if (obj === null) return [];
+    if (obj === null) return tag([], 'tuple');
     const items = Array.isArray(obj) ? obj : [obj];
-    return items.map((item) => {
+    const kind = Array.isArray(obj) ? kindOf(obj) : 'tuple';
+    const out = items.map((item) => {
       this.splatItems.push(item);
       try {
         return this.eval(each);
@@ -223,15 +229,52 @@ class Evaluator {
         this.splatItems.pop();
       }
     });
+    return kind === 'list' || kind === 'tuple' ? tag(out, kind) : out;
+  }
+
+  /**
+   * HCL evaluates both results (errors only from the chosen one) and converts
+   * the chosen one to the type both unify to: `true ? 1 : "a"` is "1",
+   * `true ? 1 : true` and `true ? "a" : []` are errors.
+   */
+  private conditional(e: Extract<Expr, { kind: 'conditional' }>): Value {
+    const c = this.eval(e.condition);
+    if (isUnknown(c)) return c;
+    const cond = toBool(c, 'condition');
+    const chosen = this.eval(cond ? e.then : e.else);
+    if (isUnknown(chosen)) return chosen;
+    const otherExpr = cond ? e.else : e.then;
+    let other: Value;
+    try {
+      other = this.eval(otherExpr);
+    } catch (err) {
+      if (err instanceof EvalError && !err.isStatic) return chosen; // an error in the other result has no type: terraform ignores it
+      throw err;
+    }
+    if (isUnknown(other)) return new Unknown(`the other result of the conditional (line ${otherExpr.line}) is unknown to tfw, and its type decides the result's: ${other.reason}`);
+    if (other === null || chosen === null) return chosen;
+    const pc = typeof chosen !== 'object';
+    const po = typeof other !== 'object';
+    if (pc && po) {
+      if (typeof chosen === typeof other) return chosen;
+      if (typeof chosen === 'string' || typeof other === 'string') return primitiveToString(chosen as string | number | boolean);
+      throw new EvalError('the true and false results of a conditional must have consistent types');
+    }
+    if (pc !== po) throw new EvalError('the true and false results of a conditional must have consistent types');
+    const sc = shape(chosen);
+    if (sc !== undefined && sc === shape(other)) return chosen;
+    return unifyResults(chosen, other);
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>): Value {
+    if (this.scope.noCalls) throw new EvalError(`function calls are not allowed in ${this.scope.noCalls}`, true);
     if (e.name === 'try') {
+      if (e.args.length === 0) throw new EvalError('try() needs at least one argument', true);
       for (const arg of e.args) {
         try {
           return this.eval(arg);
         } catch (err) {
-          if (!(err instanceof EvalError)) throw err;
+          if (!(err instanceof EvalError) || err.isStatic) throw err;
         }
       }
       throw new EvalError('no argument of try() could be evaluated');
@@ -242,10 +285,11 @@ class Evaluator {
         const v = this.eval(e.args[0]!);
         return isUnknown(v) ? v : true;
       } catch (err) {
-        if (err instanceof EvalError) return false;
+        if (err instanceof EvalError && !err.isStatic) return false;
         throw err;
       }
     }
+    if (this.scope.noCalls) throw new EvalError(`function calls are not allowed in ${this.scope.noCalls}`, true);
     const args = e.args.map((a) => this.eval(a));
     if (e.expandLast) {
       const last = args.pop()!;
@@ -262,23 +306,20 @@ class Evaluator {
     if (isUnknown(l)) return l;
     if (isUnknown(r)) return r;
     switch (op) {
-      case '==': return equal(l, r);
-      case '!=': return !equal(l, r);
-      case '&&': return toBool(l, 'operand of "&&"') && toBool(r, 'operand of "&&"');
-      case '||': return toBool(l, 'operand of "||"') || toBool(r, 'operand of "||"');
+      case '==': case '!=': {
+        const eq = typedEqual(l, r);
+        return eq instanceof Unknown || op === '==' ? eq : !eq;
+      }
+      case '&&': case '||': {
+        const a = toBool(l, `operand of "${op}"`);
+        const b = toBool(r, `operand of "${op}"`);
+        return op === '&&' ? a && b : a || b;
+      }
     }
     const a = toNum(l, `operand of "${op}"`);
     const b = toNum(r, `operand of "${op}"`);
     switch (op) {
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '/':
-        if (b === 0) throw new EvalError('division by zero');
-        return a / b;
-      case '%':
-        if (b === 0) throw new EvalError('modulo by zero');
-        return a % b;
+      case '+': case '-': case '*': case '/': case '%': return arith(op, a, b);
       case '<': return a < b;
       case '>': return a > b;
       case '<=': return a <= b;
@@ -323,15 +364,78 @@ class Evaluator {
         this.locals.pop();
       }
     }
-    if (!e.keyExpr) return this.sized(list);
-    if (e.grouping) for (const [k, g] of groups) obj[k] = g;
-    return obj;
+    if (!e.keyExpr) return tag(this.sized(list), 'tuple');
+    if (e.grouping) for (const [k, g] of groups) obj[k] = tag(g, 'tuple');
+    return tag(obj, 'object');
   }
+}
+
+/**
+ * Two collection results of different types: cty unifies two tuples (or lists)
+ * to a list, two objects (or maps) to a map, when all their elements unify
+ * (`c ? [] : [var.x]`, `c ? { a = 1 } : {}`).
+ */
+function unifyResults(chosen: Value, other: Value): Value {
+  const differ = new Unknown('the results of the conditional have types tfw does not unify');
+  const kc = kindOf(chosen);
+  const ko = kindOf(other);
+  const seq = (k: string | undefined) => k === 'tuple' || k === 'list';
+  const rec = (k: string | undefined) => k === 'object' || k === 'map';
+  let items: Value[];
+  let others: Value[];
+  if (seq(kc) && seq(ko) && Array.isArray(chosen) && Array.isArray(other)) {
+    items = chosen;
+    others = other;
+  } else if (rec(kc) && rec(ko) && isObject(chosen) && isObject(other)) {
+    items = Object.keys(chosen).map((k) => chosen[k]!);
+    others = Object.keys(other).map((k) => other[k]!);
+  } else if ((seq(kc) && rec(ko)) || (rec(kc) && seq(ko))) {
+    throw new EvalError('the true and false results of a conditional must have consistent types');
+  } else {
+    return differ;
+  }
+  const all = [...items, ...others].filter((x) => x !== null);
+  if (all.length === 0) return differ;
+  if (all.every((x) => typeof x !== 'object')) {
+    const types = new Set(all.map((x) => typeof x));
+    if (types.size > 1 && !types.has('string')) throw new EvalError('the true and false results of a conditional must have consistent types');
+    const conv = (x: Value) => (x === null || types.size === 1 ? x : primitiveToString(x as string | number | boolean));
+    if (Array.isArray(chosen)) return tag(chosen.map(conv), 'list');
+    return tag(makeObject(Object.keys(chosen as ObjectValue).map((k) => [k, conv((chosen as ObjectValue)[k]!)])), 'map');
+  }
+  const first = shape(all[0]!);
+  if (first === undefined || !all.every((x) => shape(x) === first)) return differ;
+  return Array.isArray(chosen) ? tag([...chosen], 'list') : tag(makeObject(Object.entries(chosen as ObjectValue)), 'map');
+}
+
+/**
+ * `==` as cty's Equals: values of different types are unequal (a list is never
+ * equal to a tuple, a map never to an object). Unknown where tfw cannot tell
+ * the types apart.
+ */
+function typedEqual(l: Value, r: Value): boolean | Unknown {
+  if (l === null || r === null) return l === r;
+  if (typeof l !== 'object' || typeof r !== 'object') return equal(l, r);
+  const kl = kindOf(l);
+  const kr = kindOf(r);
+  if (kl === undefined || kr === undefined) return new Unknown('== on a collection whose type tfw does not track');
+  if (kl !== kr) return false;
+  if (kl === 'tuple' || kl === 'object') {
+    const sl = shape(l);
+    if (sl === undefined || sl !== shape(r)) return sl === undefined ? new Unknown('== on collections tfw cannot type') : false;
+    return equal(l, r);
+  }
+  // Lists, sets and maps: equal elements are equal only with the same element type.
+  const sl = shape(l);
+  const sr = shape(r);
+  if (sl === undefined || sr === undefined) return new Unknown('== on collections whose element type tfw cannot tell');
+  return sl === sr && equal(l, r);
 }
 
 /** Indexing and attribute access on a known value. */
 function index(obj: Value, key: Value): Value {
   if (obj === null) throw new EvalError('cannot index a null value');
+  if (kindOf(obj) === 'set') throw new EvalError('elements of a set cannot be accessed by index');
   if (Array.isArray(obj)) {
     const n = toNum(key, 'list index');
     if (!Number.isInteger(n) || n < 0 || n >= obj.length) throw new EvalError(`list index ${n} out of range`);
@@ -347,7 +451,7 @@ function index(obj: Value, key: Value): Value {
 
 /** Iteration order as terraform's: lists by index, maps by key in lexical order. */
 function entries(coll: Value): [Value, Value][] {
-  if (Array.isArray(coll)) return coll.map((v, i) => [i, v]);
+  if (Array.isArray(coll)) return kindOf(coll) === 'set' ? coll.map((v) => [v, v]) : coll.map((v, i) => [i, v]);
   if (isObject(coll)) return Object.keys(coll).sort().map((k) => [k, (coll as ObjectValue)[k]!]);
   if (coll === null) throw new EvalError('cannot iterate over null');
   throw new EvalError(`cannot iterate over a ${typeName(coll)}`);

@@ -3,9 +3,16 @@
 // tfw does not pretend to. `try` and `can` live in the evaluator (they need
 // the unevaluated arguments).
 import {
-  EvalError, Unknown, checkItems, checkString, equal, findUnknown, formatNumber, hasKey, isObject,
+  EvalError, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isObject,
   makeObject, toBool, toNum, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
+import { convert, unifyElements, type Type } from './types.ts';
+import { parseNumber } from './numbers.ts';
+import { format, graphemes, insertBetween, simpleCase, title, toJsonText, trimSpace } from './strings.ts';
+import { regex, regexall, regexReplace } from './regex.ts';
+import { createRequire } from 'node:module';
+
+const ANY: Type = { t: 'any' };
 
 type Fn = (args: Value[]) => Value;
 
@@ -46,90 +53,71 @@ function canonical(v: Value): string {
   return 'unknown';
 }
 
-/** Above this, work grows too fast for a guess to be safe (backtracking is exponential at worst). */
-const REGEX_WORK = 1e8;
+let crypto: typeof import('node:crypto') | undefined;
+function hash(alg: string, s: string, enc: 'hex' | 'base64'): string {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash(alg).update(s, 'utf8').digest(enc);
+}
 
-/**
- * JavaScript's regular expressions backtrack: `replace(s, "/(a+)+$/", "")`
- * on thirty a's ran for a minute (terraform's RE2 is linear). A pattern runs
- * only when it cannot blow up: no quantified group holding a quantifier or an
- * alternative, no back-reference or look-around (RE2 has neither), and few
- * enough quantifiers for the length of the string (the work grows as
- * length^(quantifiers+1)). Returns why it is refused, or undefined.
- */
-export function regexRisk(pattern: string, subjectLength: number): string | undefined {
-  type Group = { quant: boolean; alt: boolean };
-  const groups: Group[] = [];
-  let quantifiers = 0;
-  let last: Group | undefined;
-  const quantifier = /\{\d+(,\d*)?\}\??|[*+?]\??/y;
-  for (let i = 0; i < pattern.length; ) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      const n = pattern[i + 1] ?? '';
-      if (/[1-9k]/.test(n)) return 'back-references are not supported';
-      i += 2;
-      last = undefined;
-      continue;
-    }
-    if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '^') j++;
-      if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
-      i = j + 1;
-      last = undefined;
-      continue;
-    }
-    if (c === '(') {
-      if (/^\(\?<?[=!]/.test(pattern.slice(i, i + 4))) return 'look-around is not supported';
-      groups.push({ quant: false, alt: false });
-      i += pattern[i + 1] === '?' ? 2 : 1;
-      last = undefined;
-      continue;
-    }
-    if (c === ')') {
-      const g = groups.pop() ?? { quant: false, alt: false };
-      const parent = groups[groups.length - 1];
-      if (parent) {
-        parent.quant ||= g.quant;
-        parent.alt ||= g.alt;
-      }
-      last = g;
-      i++;
-      continue;
-    }
-    if (c === '|') {
-      const top = groups[groups.length - 1];
-      if (top) top.alt = true;
-      i++;
-      last = undefined;
-      continue;
-    }
-    quantifier.lastIndex = i;
-    const q = quantifier.exec(pattern);
-    if (q) {
-      if (last && (last.quant || last.alt)) return 'a repeated group that itself repeats or alternates can take exponential time';
-      quantifiers++;
-      const top = groups[groups.length - 1];
-      if (top) top.quant = true;
-      i += q[0].length;
-      last = undefined;
-      continue;
-    }
-    i++;
-    last = undefined;
-  }
-  if (quantifiers > 0 && (quantifiers + 1) * Math.log10(Math.max(subjectLength, 1)) > Math.log10(REGEX_WORK)) {
-    return `${quantifiers} quantifiers on a string of ${subjectLength} characters could take too long`;
-  }
-  return undefined;
+const bool = (v: Value | undefined, what: string): boolean => toBool(v ?? null, what);
+
+function num(v: Value | undefined, what: string): number {
+  return toNum(v ?? null, what);
 }
 
 const FUNCTIONS: Record<string, Fn> = {
-  lower: (a) => { arity('lower', a, 1); return str(a[0], 'lower() argument').toLowerCase(); },
-  upper: (a) => { arity('upper', a, 1); return str(a[0], 'upper() argument').toUpperCase(); },
-  trimspace: (a) => { arity('trimspace', a, 1); return str(a[0], 'trimspace() argument').trim(); },
+  regex: (a) => { arity('regex', a, 2); return regex(str(a[0], 'pattern'), str(a[1], 'string')); },
+  regexall: (a) => { arity('regexall', a, 2); return regexall(str(a[0], 'pattern'), str(a[1], 'string')); },
+  strcontains: (a) => { arity('strcontains', a, 2); return str(a[0], 'string').includes(str(a[1], 'substring')); },
+  strrev: (a) => { arity('strrev', a, 1); return graphemes(str(a[0], 'strrev() argument')).reverse().join(''); },
+  trim: (a) => {
+    arity('trim', a, 2);
+    const cs = [...str(a[0], 'string')];
+    const cut = new Set(str(a[1], 'characters'));
+    let i = 0;
+    let j = cs.length;
+    while (i < j && cut.has(cs[i]!)) i++;
+    while (j > i && cut.has(cs[j - 1]!)) j--;
+    return cs.slice(i, j).join('');
+  },
+  alltrue: (a) => { arity('alltrue', a, 1); return list(a[0], 'alltrue() argument').every((v, i) => bool(v, `alltrue() element ${i}`)); },
+  anytrue: (a) => { arity('anytrue', a, 1); return list(a[0], 'anytrue() argument').map((v, i) => bool(v, `anytrue() element ${i}`)).some((x) => x); },
+  abs: (a) => { arity('abs', a, 1); return Math.abs(num(a[0], 'abs() argument')); },
+  ceil: (a) => { arity('ceil', a, 1); return Math.ceil(num(a[0], 'ceil() argument')); },
+  floor: (a) => { arity('floor', a, 1); return Math.floor(num(a[0], 'floor() argument')); },
+  signum: (a) => { arity('signum', a, 1); const n = num(a[0], 'signum() argument'); return n > 0 ? 1 : n < 0 ? -1 : 0; },
+  max: (a) => { if (a.length === 0) throw new EvalError('max() needs at least one number'); return Math.max(...a.map((v) => num(v, 'max() argument'))); },
+  min: (a) => { if (a.length === 0) throw new EvalError('min() needs at least one number'); return Math.min(...a.map((v) => num(v, 'min() argument'))); },
+  md5: (a) => { arity('md5', a, 1); return hash('md5', str(a[0], 'md5() argument'), 'hex'); },
+  sha1: (a) => { arity('sha1', a, 1); return hash('sha1', str(a[0], 'sha1() argument'), 'hex'); },
+  sha256: (a) => { arity('sha256', a, 1); return hash('sha256', str(a[0], 'sha256() argument'), 'hex'); },
+  sha512: (a) => { arity('sha512', a, 1); return hash('sha512', str(a[0], 'sha512() argument'), 'hex'); },
+  base64sha256: (a) => { arity('base64sha256', a, 1); return hash('sha256', str(a[0], 'base64sha256() argument'), 'base64'); },
+  base64sha512: (a) => { arity('base64sha512', a, 1); return hash('sha512', str(a[0], 'base64sha512() argument'), 'base64'); },
+  base64encode: (a) => { arity('base64encode', a, 1); return checkString(Buffer.from(str(a[0], 'base64encode() argument'), 'utf8').toString('base64')); },
+  base64decode: (a) => {
+    arity('base64decode', a, 1);
+    const s = str(a[0], 'base64decode() argument');
+    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new EvalError('base64decode() of a string that is not base64');
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'base64'));
+    } catch {
+      throw new EvalError('base64decode() of bytes that are not UTF-8');
+    }
+  },
+  // Go's url.QueryEscape.
+  urlencode: (a) => {
+    arity('urlencode', a, 1);
+    return Array.from(Buffer.from(str(a[0], 'urlencode() argument'), 'utf8'), (b) => {
+      const c = String.fromCharCode(b);
+      if (/[A-Za-z0-9\-_.~]/.test(c)) return c;
+      return c === ' ' ? '+' : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    }).join('');
+  },
+  jsonencode: (a) => { arity('jsonencode', a, 1); return toJsonText(a[0]!); },
+  lower: (a) => { arity('lower', a, 1); return simpleCase(str(a[0], 'lower() argument'), false); },
+  upper: (a) => { arity('upper', a, 1); return simpleCase(str(a[0], 'upper() argument'), true); },
+  trimspace: (a) => { arity('trimspace', a, 1); return trimSpace(str(a[0], 'trimspace() argument')); },
   trimprefix: (a) => {
     arity('trimprefix', a, 2);
     const s = str(a[0], 'string'); const p = str(a[1], 'prefix');
@@ -143,15 +131,22 @@ const FUNCTIONS: Record<string, Fn> = {
   startswith: (a) => { arity('startswith', a, 2); return str(a[0], 'string').startsWith(str(a[1], 'prefix')); },
   endswith: (a) => { arity('endswith', a, 2); return str(a[0], 'string').endsWith(str(a[1], 'suffix')); },
   tostring: (a) => { arity('tostring', a, 1); return a[0] === null ? null : str(a[0], 'tostring() argument'); },
-  tonumber: (a) => { arity('tonumber', a, 1); return a[0] === null ? null : toNum(a[0]!, 'tonumber() argument'); },
+  tonumber: (a) => {
+    arity('tonumber', a, 1);
+    const v = a[0]!;
+    if (v === null || typeof v === 'number') return v;
+    if (typeof v === 'string') return parseNumber(v, 'tonumber() argument');
+    throw new EvalError(`tonumber() of a ${typeName(v)}`);
+  },
   tobool: (a) => { arity('tobool', a, 1); return a[0] === null ? null : toBool(a[0]!, 'tobool() argument'); },
-  tolist: (a) => { arity('tolist', a, 1); return list(a[0], 'tolist() argument'); },
-  toset: (a) => { arity('toset', a, 1); return distinct(list(a[0], 'toset() argument')); },
-  tomap: (a) => { arity('tomap', a, 1); return map(a[0], 'tomap() argument'); },
+  // cty's conversion to list(any) / set(any) / map(any): elements unified to one type, sets ordered.
+  tolist: (a) => { arity('tolist', a, 1); return convert(a[0]!, { t: 'list', elem: ANY }, 'tolist() argument'); },
+  toset: (a) => { arity('toset', a, 1); return convert(a[0]!, { t: 'set', elem: ANY }, 'toset() argument'); },
+  tomap: (a) => { arity('tomap', a, 1); return convert(a[0]!, { t: 'map', elem: ANY }, 'tomap() argument'); },
   length: (a) => {
     arity('length', a, 1);
     const v = a[0]!;
-    if (typeof v === 'string') return [...v].length;
+    if (typeof v === 'string') return graphemes(v).length;
     if (Array.isArray(v)) return v.length;
     if (isObject(v)) return Object.keys(v).length;
     throw new EvalError(`length() of a ${typeName(v)}`);
@@ -166,7 +161,8 @@ const FUNCTIONS: Record<string, Fn> = {
   split: (a) => {
     arity('split', a, 2);
     const sep = str(a[0], 'separator');
-    return checkItems(str(a[1], 'string').split(sep));
+    const s = str(a[1], 'string');
+    return checkItems(sep === '' ? graphemes(s) : s.split(sep));
   },
   join: (a) => {
     if (a.length < 2) throw new EvalError('join() needs a separator and at least one list');
@@ -201,7 +197,10 @@ const FUNCTIONS: Record<string, Fn> = {
     return out;
   },
   coalesce: (a) => {
-    for (const v of a) if (v !== null && v !== '') return v;
+    // The arguments are unified to one type first (coalesce(1, "a") is "1").
+    const u = unifyElements(a, 'coalesce() arguments');
+    if (u instanceof Unknown) return u;
+    for (const v of u) if (v !== null && v !== '') return v;
     throw new EvalError('no non-null, non-empty argument to coalesce()');
   },
   coalescelist: (a) => {
@@ -213,18 +212,13 @@ const FUNCTIONS: Record<string, Fn> = {
     const s = str(a[0], 'string');
     const search = str(a[1], 'substring');
     const repl = str(a[2], 'replacement');
-    if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) {
-      const risk = regexRisk(search.slice(1, -1), s.length);
-      if (risk) return new Unknown(`replace() with the regular expression ${search} is not evaluated by tfw: ${risk}`);
-      let re: RegExp;
-      try { re = new RegExp(search.slice(1, -1), 'g'); } catch { throw new EvalError(`invalid regular expression ${search}`); }
-      return checkString(s.replace(re, repl.replace(/\$\{(\d+)\}/g, '$$$1')));
-    }
-    return checkString(search === '' ? s : s.split(search).join(repl));
+    if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) return regexReplace(s, search.slice(1, -1), repl);
+    return checkString(search === '' ? insertBetween(s, repl) : s.split(search).join(repl));
   },
   format: (a) => {
     if (a.length < 1) throw new EvalError('format() needs a format string');
-    return checkString(format(str(a[0], 'format string'), a.slice(1)));
+    const r = format(str(a[0], 'format string'), a.slice(1));
+    return typeof r === 'string' ? checkString(r) : r;
   },
   // Sensitivity is terraform's display concern; the value is the same (role ARNs from SSM parameters).
   sensitive: (a) => { arity('sensitive', a, 1); return a[0]!; },
@@ -233,12 +227,11 @@ const FUNCTIONS: Record<string, Fn> = {
   // `title(terraform.workspace)`, `substr(var.env, 0, 3)`, `one(var.roles)`.
   title: (a) => {
     arity('title', a, 1);
-    // Go's strings.Title: a letter after a non-letter, non-digit, non-underscore starts a word.
-    return str(a[0], 'title() argument').replace(/(^|[^\p{L}\p{N}_])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+    return title(str(a[0], 'title() argument'));
   },
   substr: (a) => {
     arity('substr', a, 3);
-    const chars = Array.from(str(a[0], 'substr() string'));
+    const chars = graphemes(str(a[0], 'substr() string'));
     let offset = toNum(a[1] ?? null, 'substr() offset');
     const length = toNum(a[2] ?? null, 'substr() length');
     if (offset < 0) offset += chars.length;
@@ -247,15 +240,14 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   // Terraform's chomp drops every trailing \n, \r\n and \r.
   chomp: (a) => { arity('chomp', a, 1); return trimEnd(str(a[0], 'chomp() argument'), '\r\n'); },
-  // `~` is expanded where a path is used (settings.ts: expandPath, from the run's HOME): the same result.
-  pathexpand: (a) => { arity('pathexpand', a, 1); return str(a[0], 'pathexpand() argument'); },
-  basename: (a) => { arity('basename', a, 1); const p = trimEnd(str(a[0], 'basename() argument'), '/'); return p.slice(p.lastIndexOf('/') + 1) || '/'; },
-  dirname: (a) => {
-    arity('dirname', a, 1);
-    const p = trimEnd(str(a[0], 'dirname() argument'), '/');
-    const i = p.lastIndexOf('/');
-    return i < 0 ? '.' : i === 0 ? '/' : p.slice(0, i);
+  // `~` alone or `~/…` needs the HOME of the run; anything else is unchanged (Go's homedir.Expand).
+  pathexpand: (a) => {
+    arity('pathexpand', a, 1);
+    const p = str(a[0], 'pathexpand() argument');
+    return p.startsWith('~') ? new Unknown('pathexpand() of a path starting with ~ depends on HOME') : p;
   },
+  basename: (a) => { arity('basename', a, 1); return goBase(str(a[0], 'basename() argument')); },
+  dirname: (a) => { arity('dirname', a, 1); return goDir(str(a[0], 'dirname() argument')); },
   flatten: (a) => {
     arity('flatten', a, 1);
     const out: Value[] = [];
@@ -263,7 +255,11 @@ const FUNCTIONS: Record<string, Fn> = {
     walk(list(a[0], 'flatten() argument'));
     return checkItems(out);
   },
-  distinct: (a) => { arity('distinct', a, 1); return distinct(list(a[0], 'distinct() argument')); },
+  distinct: (a) => {
+    arity('distinct', a, 1);
+    const u = unifyElements(list(a[0], 'distinct() argument'), 'distinct() argument');
+    return u instanceof Unknown ? u : distinct(u);
+  },
   compact: (a) => { arity('compact', a, 1); return list(a[0], 'compact() argument').filter((v) => v !== null && v !== ''); },
   one: (a) => {
     arity('one', a, 1);
@@ -280,6 +276,40 @@ const FUNCTIONS: Record<string, Fn> = {
   },
 };
 
+/** Go's filepath.Base (Unix). */
+function goBase(p: string): string {
+  if (p === '') return '.';
+  let end = p.length;
+  while (end > 0 && p[end - 1] === '/') end--;
+  if (end === 0) return '/';
+  const q = p.slice(0, end);
+  return q.slice(q.lastIndexOf('/') + 1);
+}
+
+/** Go's filepath.Dir (Unix): everything up to the last separator, then Clean. */
+function goDir(p: string): string {
+  const i = p.lastIndexOf('/');
+  return goClean(p.slice(0, i + 1));
+}
+
+/** Go's filepath.Clean (Unix). */
+export function goClean(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+      continue;
+    }
+    out.push(part);
+  }
+  const s = (rooted ? '/' : '') + out.join('/');
+  return s === '' ? '.' : s;
+}
+
 /**
  * `s` without the trailing run of `chars`. A loop: `/\/+$/` and `/(\r?\n)+$/`
  * retry from every position of a long run, quadratic (a 40k-newline chomp took 6 s).
@@ -288,38 +318,6 @@ function trimEnd(s: string, chars: string): string {
   let end = s.length;
   while (end > 0 && chars.includes(s[end - 1]!)) end--;
   return s.slice(0, end);
-}
-
-/** Go-style verbs as terraform's format(): %s %d %v %q %t %f %%, with width and precision. */
-function format(spec: string, args: Value[]): string {
-  let next = 0;
-  // Flags take every 0, a width starts at 1-9: with `0` in both, a long run of zeros backtracked quadratically.
-  return spec.replace(/%([-+ 0#]*)([1-9]\d*)?(?:\.(\d+))?([a-zA-Z%])/g, (_m, flags: string, width?: string, prec?: string, verb?: string) => {
-    if (verb === '%') return '%';
-    if (next >= args.length) throw new EvalError('too few arguments for format()');
-    const v = args[next++]!;
-    let s: string;
-    switch (verb) {
-      case 's': s = toStr(v, 'format() argument'); break;
-      case 'd': {
-        const n = toNum(v, 'format() argument');
-        if (!Number.isInteger(n)) throw new EvalError('%d needs an integer');
-        s = formatNumber(n);
-        break;
-      }
-      case 'f':
-        if (prec !== undefined && Number(prec) > 100) throw new EvalError('format precision too large');
-        s = toNum(v, 'format() argument').toFixed(prec === undefined ? 6 : Number(prec)); break;
-      case 't': s = toBool(v, 'format() argument') ? 'true' : 'false'; break;
-      case 'q': s = JSON.stringify(toStr(v, 'format() argument')); break;
-      case 'v': s = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? toStr(v) : JSON.stringify(v); break;
-      default: throw new EvalError(`unsupported format verb %${verb}`);
-    }
-    const w = width === undefined ? 0 : Number(width);
-    if (w > 4096) throw new EvalError('format width too large');
-    if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : s.padStart(w, flags.includes('0') && verb !== 's' ? '0' : ' ');
-    return s;
-  });
 }
 
 export function callFunction(name: string, args: Value[]): Value {

@@ -20,6 +20,8 @@ export interface Scope {
    * for hours (`steps`, counted by the evaluator).
    */
   readonly guard: { depth: number; steps?: number };
+  /** Where function calls are not allowed (a .tfvars file, a -var value): why. */
+  readonly noCalls?: string;
 }
 
 /** Recursion budget for nested evaluation (expressions within locals within locals…). */
@@ -33,9 +35,9 @@ export const MAX_EVAL_DEPTH = 400;
 export const MAX_EVAL_STEPS = 2_000_000;
 
 /** A scope with nothing in it: tfvars files and -var values are evaluated here. */
-export function emptyScope(guard = { depth: 0 }): Scope {
+export function emptyScope(guard = { depth: 0 }, constantsOnly?: string): Scope {
   const none = (kind: string) => (name: string): never => {
-    throw new EvalError(`${kind}.${name} cannot be used here`);
+    throw new EvalError(`${kind}.${name} cannot be used here`, true);
   };
-  return { variable: none('var'), local: none('local'), workspace: 'default', path: { module: '.', root: '.', cwd: '.' }, guard };
+  return { variable: none('var'), local: none('local'), workspace: 'default', path: { module: '.', root: '.', cwd: '.' }, guard, ...(constantsOnly ? { noCalls: constantsOnly } : {}) };
 }

@@ -13,7 +13,8 @@ export interface ObjectValue {
 
 /** An expression terraform would also reject (wrong type, missing key…). */
 export class EvalError extends Error {
-  constructor(message: string) {
+  /** `isStatic`: terraform finds it before evaluating (an undeclared variable, a failing local): try() and can() do not catch it. */
+  constructor(message: string, readonly isStatic = false) {
     super(message);
     this.name = 'EvalError';
   }
@@ -61,10 +62,8 @@ export function typeName(v: Value): string {
   return typeof v;
 }
 
-export function formatNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
-  return String(n);
-}
+export { formatNumber } from './numbers.ts';
+import { formatNumber, parseNumber } from './numbers.ts';
 
 /** Terraform's automatic conversion to string (numbers and bools convert, null and collections do not). */
 export function toStr(v: Value, what = 'value'): string {
@@ -77,14 +76,19 @@ export function toStr(v: Value, what = 'value'): string {
 
 export function toNum(v: Value, what = 'value'): number {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^\s*-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) return Number(v);
+  if (typeof v === 'string') {
+    const n = parseNumber(v, what);
+    // Not a value terraform lacks, only precision tfw lacks: try() must not fall back on it.
+    if (n instanceof Unknown) throw new EvalError(n.reason, true);
+    return n;
+  }
   throw new EvalError(`${what} must be a number, not ${v === null ? 'null' : typeName(v)}`);
 }
 
 export function toBool(v: Value, what = 'value'): boolean {
   if (typeof v === 'boolean') return v;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
   throw new EvalError(`${what} must be a bool, not ${v === null ? 'null' : typeName(v)}`);
 }
 

@@ -3,7 +3,8 @@
 // setting tfw cannot evaluate can be reported as `file:line`.
 
 export type Expr =
-  | { kind: 'literal'; value: null | string | number | boolean; line: number }
+  /** `inexact`: a number literal a double cannot hold exactly (evaluated as unknown). */
+  | { kind: 'literal'; value: null | string | number | boolean; line: number; inexact?: true }
   | { kind: 'template'; parts: TemplatePart[]; line: number }
   | { kind: 'scope'; name: string; line: number }
   | { kind: 'getattr'; object: Expr; name: string; line: number }

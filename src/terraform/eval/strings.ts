@@ -1,0 +1,201 @@
+// Strings as terraform sees them: characters are grapheme clusters
+// (Intl.Segmenter, as cty uses go-textseg), case mapping is Go's simple
+// per-character mapping, spaces are Go's unicode.IsSpace, and format() is
+// cty's (width and precision in grapheme clusters).
+import { formatNumber } from './numbers.ts';
+import { kindOf } from './types.ts';
+import { EvalError, Unknown, isObject, toBool, toNum, toStr, type Value } from './value.ts';
+
+let segmenter: Intl.Segmenter | undefined;
+
+/** The grapheme clusters of `s` (`\r\n`, `e\u0301`, `👍🏽` and flags are one each). */
+export function graphemes(s: string): string[] {
+  // Pure ASCII without \r has one cluster per character: skip the segmenter.
+  if (/^[\x00-\x0c\x0e-\x7f]*$/.test(s)) return s.split('');
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return Array.from(segmenter.segment(s), (x) => x.segment);
+}
+
+/** Go's unicode.ToUpper/ToLower: one character to one character; none that would become two (ß stays ß). */
+export function simpleCase(s: string, upper: boolean): string {
+  let out = '';
+  for (const c of s) {
+    if (!upper && c === '\u0130') { out += 'i'; continue; } // İ: simple lowercase is i
+    const m = upper ? c.toUpperCase() : c.toLowerCase();
+    out += [...m].length === 1 ? m : c;
+  }
+  return out;
+}
+
+/** Titlecase of the four Unicode digraphs whose title form differs from their upper form. */
+const TITLE: Record<string, string> = { 'Ǆ': 'ǅ', 'ǅ': 'ǅ', 'ǆ': 'ǅ', 'Ǉ': 'ǈ', 'ǈ': 'ǈ', 'ǉ': 'ǈ', 'Ǌ': 'ǋ', 'ǋ': 'ǋ', 'ǌ': 'ǋ', 'Ǳ': 'ǲ', 'ǲ': 'ǲ', 'ǳ': 'ǲ' };
+
+/** Go's strings.Title: a character after a separator gets its title case. Unknown for the few whose title case tfw does not know. */
+export function title(s: string): string | Unknown {
+  let out = '';
+  let prev = ' ';
+  for (const c of s) {
+    if (isSeparator(prev)) {
+      const t = TITLE[c] ?? c.toUpperCase();
+      if ([...t].length !== 1) return new Unknown(`title() of "${c}": its title case is not one tfw knows`);
+      out += t;
+    } else {
+      out += c;
+    }
+    prev = c;
+  }
+  return out;
+}
+
+/** strings.Title's isSeparator: ASCII letters, digits and _ are not; other ASCII is; beyond ASCII only spaces are. */
+function isSeparator(c: string): boolean {
+  const n = c.codePointAt(0)!;
+  if (n <= 0x7f) return !/[A-Za-z0-9_]/.test(c);
+  if (/[\p{L}\p{Nd}]/u.test(c)) return false;
+  return isGoSpace(n);
+}
+
+/** Go's unicode.IsSpace. */
+function isGoSpace(n: number): boolean {
+  if (n <= 0xff) return n === 0x20 || (n >= 0x09 && n <= 0x0d) || n === 0x85 || n === 0xa0;
+  return n === 0x1680 || (n >= 0x2000 && n <= 0x200a) || n === 0x2028 || n === 0x2029 || n === 0x202f || n === 0x205f || n === 0x3000;
+}
+
+/** strings.TrimSpace. */
+export function trimSpace(s: string): string {
+  const cs = [...s];
+  let a = 0;
+  let b = cs.length;
+  while (a < b && isGoSpace(cs[a]!.codePointAt(0)!)) a++;
+  while (b > a && isGoSpace(cs[b - 1]!.codePointAt(0)!)) b--;
+  return cs.slice(a, b).join('');
+}
+
+/** strings.Replace(s, "", r, -1): r before every character (UTF-8 sequence) and at the end. */
+export function insertBetween(s: string, r: string): string {
+  return r + Array.from(s, (c) => c + r).join('');
+}
+
+/** Go's encoding/json string escaping (as cty's JSON): <, >, & and U+2028/9 escaped too. */
+export function goJsonString(s: string): string {
+  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A value as cty's JSON (jsonencode, %#v); Unknown for what tfw cannot type. */
+export function toJsonText(v: Value): string | Unknown {
+  if (v instanceof Unknown) return v;
+  if (v === null) return 'null';
+  if (typeof v === 'string') return goJsonString(v);
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) {
+    const parts: string[] = [];
+    for (const x of v) {
+      const j = toJsonText(x);
+      if (j instanceof Unknown) return j;
+      parts.push(j);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  if (isObject(v)) {
+    const parts: string[] = [];
+    for (const k of Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
+      const j = toJsonText(v[k]!);
+      if (j instanceof Unknown) return j;
+      parts.push(`${goJsonString(k)}:${j}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return new Unknown('unrepresentable');
+}
+
+interface Verb { raw: string; sharp: boolean; zero: boolean; minus: boolean; plus: boolean; space: boolean; width: number; prec: number; mode: string; arg: number }
+
+const VERB = /%([-+# 0]*)(?:\[([1-9]\d*)\])?([1-9]\d*|\*)?(?:\.(\d*|\*))?([a-zA-Z])?/y;
+
+/** cty's format(): an error where terraform errs, Unknown where tfw does not reproduce the output. */
+export function format(spec: string, args: Value[]): string | Unknown {
+  let out = '';
+  let next = 1;
+  let maxUsed = 0;
+  for (let i = 0; i < spec.length;) {
+    const c = spec[i]!;
+    if (c !== '%') { out += c; i++; continue; }
+    if (spec[i + 1] === '%') { out += '%'; i += 2; continue; }
+    VERB.lastIndex = i;
+    const m = VERB.exec(spec)!;
+    if (m[5] === undefined) throw new EvalError(`invalid format string starting at offset ${i}`);
+    if (m[3] === '*' || m[4] === '*' || m[4] === '') return new Unknown('format() with * or an empty precision is not evaluated by tfw');
+    const flags = m[1]!;
+    const verb: Verb = {
+      raw: m[0], sharp: flags.includes('#'), zero: flags.includes('0'), minus: flags.includes('-'), plus: flags.includes('+'), space: flags.includes(' '),
+      width: m[3] === undefined ? -1 : Number(m[3]), prec: m[4] === undefined ? -1 : Number(m[4]), mode: m[5], arg: m[2] === undefined ? next : Number(m[2]),
+    };
+    if (verb.width > 4096 || verb.prec > 4096) throw new EvalError('format width or precision too large');
+    if (verb.arg > args.length) throw new EvalError(`not enough arguments for "${verb.raw}" at ${i}`);
+    const piece = formatOne(verb, args[verb.arg - 1]!);
+    if (piece instanceof Unknown) return piece;
+    out += piece;
+    maxUsed = Math.max(maxUsed, verb.arg);
+    next = verb.arg + 1;
+    i += m[0].length;
+  }
+  if (args.length > maxUsed) throw new EvalError(`too many arguments; only ${maxUsed} used by the format string`);
+  return out;
+}
+
+function pad(verb: Verb, s: string): string {
+  if (verb.width < 0) return s;
+  const n = graphemes(s).length;
+  if (n >= verb.width) return s;
+  const p = (verb.zero ? '0' : ' ').repeat(verb.width - n);
+  return verb.minus ? s + p : p + s;
+}
+
+function formatOne(verb: Verb, v: Value): string | Unknown {
+  if (v instanceof Unknown) return v;
+  if (verb.mode !== 'v' && v === null) throw new EvalError(`null value cannot be formatted by "${verb.raw}"`);
+  switch (verb.mode) {
+    case 'v': {
+      if (v === null) return new Unknown('format() of null with %v');
+      if (!verb.sharp && typeof v === 'string') return pad(verb, v);
+      if (!verb.sharp && typeof v === 'number') return new Unknown('%v of a number is Go\'s %g formatting, not evaluated by tfw');
+      if (typeof v === 'object' && kindOf(v) === undefined) return new Unknown('%#v of a collection tfw does not type');
+      const j = toJsonText(v);
+      return j instanceof Unknown ? j : pad(verb, j);
+    }
+    case 't': return toBool(v, 'format() argument') ? 'true' : 'false';
+    case 's': case 'q': {
+      let s = toStr(v, 'format() argument');
+      if (verb.prec > 0) s = graphemes(s).slice(0, verb.prec).join('');
+      return pad(verb, verb.mode === 's' ? s : goJsonString(s));
+    }
+    case 'b': case 'd': case 'o': case 'x': case 'X': {
+      const n = toNum(v, 'format() argument');
+      if (!Number.isInteger(n)) throw new EvalError(`an integer is required for "${verb.raw}"`);
+      if (!Number.isSafeInteger(n)) return new Unknown('format() of an integer beyond 2^53');
+      return goInteger(verb, n);
+    }
+    case 'f': case 'e': case 'E': case 'g': case 'G':
+      toNum(v, 'format() argument');
+      return new Unknown(`format() with "${verb.raw}" (Go's float formatting) is not evaluated by tfw`);
+    default:
+      throw new EvalError(`unsupported format verb "${verb.mode}" in "${verb.raw}"`);
+  }
+}
+
+/** Go's fmt for a big.Int: sign flags, # prefixes, precision as minimum digits, width with zeros after the sign. */
+function goInteger(verb: Verb, n: number): string {
+  const base = verb.mode === 'b' ? 2 : verb.mode === 'o' ? 8 : verb.mode === 'd' ? 10 : 16;
+  let digits = Math.abs(n).toString(base);
+  if (verb.mode === 'X') digits = digits.toUpperCase();
+  if (verb.prec >= 0) digits = verb.prec === 0 && n === 0 ? '' : digits.padStart(verb.prec, '0');
+  let prefix = '';
+  if (verb.sharp) prefix = base === 2 ? '0b' : base === 8 ? '0' : base === 16 ? (verb.mode === 'X' ? '0X' : '0x') : '';
+  const sign = n < 0 ? '-' : verb.plus ? '+' : verb.space ? ' ' : '';
+  const body = prefix + digits;
+  if (verb.width > 0 && verb.zero && !verb.minus && verb.prec < 0) return sign + body.padStart(verb.width - sign.length, '0');
+  const s = sign + body;
+  if (s.length >= verb.width) return s;
+  return verb.minus ? s.padEnd(verb.width) : s.padStart(verb.width);
+}

@@ -1,0 +1,264 @@
+// The differential corpus: tfw's own expressions, written from terraform's
+// documentation (language/expressions, language/values/variables,
+// language/functions) and its documented behaviour. Each class is a list of
+// expressions; `perSetup` classes are evaluated under every variable setup.
+
+/** The module every setup uses: variables of every type, a few locals. */
+export const MAIN_TF = `
+variable "req" { type = string }
+variable "s" {
+  type    = string
+  default = "dev"
+}
+variable "n" {
+  type    = number
+  default = 5
+}
+variable "b" {
+  type    = bool
+  default = false
+}
+variable "ls" {
+  type    = list(string)
+  default = [1, "a", true]
+}
+variable "ln" {
+  type    = list(number)
+  default = ["1", 2, "3.5"]
+}
+variable "ms" {
+  type    = map(string)
+  default = { b = 1, a = true, c = "x" }
+}
+variable "ss" {
+  type    = set(string)
+  default = ["b", "a", "b", "10", "9", "B"]
+}
+variable "sn" {
+  type    = set(number)
+  default = [10, 9, 1.5, 9]
+}
+variable "o" {
+  type = object({
+    name = string
+    size = optional(number)
+    tags = optional(map(string), {})
+    on   = optional(bool, true)
+  })
+  default = { name = "x", extra = 1 }
+}
+variable "t" {
+  type    = tuple([string, number, bool])
+  default = [1, "2", "true"]
+}
+variable "untyped" {
+  default = { a = [1, 2], b = "x" }
+}
+variable "anyv" {
+  type    = any
+  default = [1, "a"]
+}
+variable "nn" {
+  type     = string
+  nullable = false
+  default  = "fallback"
+}
+variable "nul" {
+  type    = string
+  default = null
+}
+variable "lo" {
+  type = list(object({
+    k = string
+    v = optional(number, 7)
+  }))
+  default = [{ k = "a" }, { k = 1, v = "2" }]
+}
+variable "mo" {
+  type = map(object({ role = string, mfa = optional(bool, false) }))
+  default = { prod = { role = "admin", mfa = "true" }, dev = { role = "dev" } }
+}
+
+locals {
+  env     = var.is_prod ? "prod" : var.s
+  profile = "\${local.env}-\${terraform.workspace}"
+  bad     = tonumber("abc")
+}
+variable "is_prod" {
+  type    = bool
+  default = false
+}
+`;
+
+/** Expressions about variables: evaluated under every setup. */
+export const VARIABLE_EXPRS: string[] = [
+  'var.req', 'var.s', 'var.n', 'var.b', 'var.ls', 'var.ln', 'var.ms', 'var.ss', 'var.sn', 'var.o', 'var.t',
+  'var.untyped', 'var.anyv', 'var.nn', 'var.nul', 'var.lo', 'var.mo', 'var.is_prod',
+  'var.b == true', 'var.b == "true"', 'var.n == 5', 'var.n + 1', 'var.n == "5"', 'var.is_prod ? "prod" : "dev"',
+  'var.ls[0]', 'var.ln[0] + 1', 'var.ms["b"]', 'var.ms.a', 'tolist(var.ss)', 'tolist(var.sn)', 'length(var.ss)',
+  'var.o.size', 'var.o.tags', 'var.o.on', 'var.o.name', 'try(var.o.extra, "none")', 'var.t[2]', 'var.t[1] + 1',
+  'var.lo[0].v', 'var.lo[1].k', 'var.mo.prod.mfa', 'var.mo.dev.mfa', 'var.nn', 'var.nul == null',
+  'local.env', 'local.profile', 'terraform.workspace', '"${var.s}-${var.n}-${var.b}"',
+  'var.ls == ["1", "a", "true"]', 'var.ls == tolist(["1", "a", "true"])', 'var.ms == { a = "true", b = "1", c = "x" }',
+  'var.ms == tomap({ a = "true", b = "1", c = "x" })', 'contains(var.ss, "a")', 'contains(var.ls, "1")',
+  '[for x in var.ss : upper(x)]', '{ for k, v in var.ms : v => k... }', 'keys(var.ms)', 'values(var.ms)',
+  'var.untyped.a[1]', 'var.anyv[0]', 'lookup(var.ms, "zz", "d")', 'coalesce(var.nul, var.s)',
+  'var.n > 4', 'var.n * 2 == 10', 'element(tolist(var.ss), 0)', 'join(",", var.ss)', 'join(",", var.ln)',
+  'format("%s/%d", var.s, var.n)', 'var.b ? 1 : 0', '!var.b', 'var.req == ""', 'upper(var.req)',
+];
+
+export interface CorpusClass {
+  cls: string;
+  exprs: string[];
+}
+
+/** Expressions independent of the inputs: evaluated once. */
+export const FIXED_CLASSES: CorpusClass[] = [
+  {
+    cls: 'conditionals and unification',
+    exprs: [
+      'true ? "a" : 1', 'true ? 1 : "a"', 'false ? 1 : "a"', 'true ? true : "x"', 'true ? 1 : true', 'true ? "a" : []',
+      'true ? [] : ["a"]', 'true ? ["a"] : []', 'true ? { a = 1 } : { b = 2 }', 'true ? { a = 1 } : {}', 'true ? null : 1',
+      'false ? null : "x"', 'true ? [1] : ["a"]', 'true ? [1, 2] : ["a"]', 'true ? tolist([1]) : ["a"]', 'true ? 1 : null',
+      '"true" ? 1 : 2', '"1" ? 1 : 2', 'null ? 1 : 2', 'true ? 5 : tonumber("x")', 'false ? tonumber("x") : 5',
+      'true ? { a = 1 } : { a = "x" }', 'true ? tomap({ a = 1 }) : { b = "x" }',
+    ],
+  },
+  {
+    cls: 'type conversion functions',
+    exprs: [
+      'tonumber(" 5 ")', 'tonumber("+5")', 'tonumber("5")', 'tonumber("0x10")', 'tonumber("1e3")', 'tonumber("-1.50")', 'tonumber(".5")',
+      'tonumber("5.")', 'tonumber(true)', 'tonumber(null)', 'tonumber("abc")', 'tobool("0")', 'tobool("1")', 'tobool("true")',
+      'tobool("TRUE")', 'tobool(1)', 'tobool(null)', 'tostring(1.50)', 'tostring(true)', 'tostring(null)', 'tostring([])',
+      'tolist(["a", 1])', 'tolist([1, "a", true])', 'tolist([[1], ["a"]])', 'toset(["b", "a", "b"])', 'toset([3, 1, 2, 10])',
+      'toset(["10", "9", "a", "B"])', 'toset([true, false])', 'tomap({ a = 1, b = "x" })', 'tomap({ a = 1, b = [] })',
+      'tolist(toset(["c", "b", "a"]))', 'toset([1, "1"])', 'tomap({})', 'tolist([])', 'toset([])', 'tolist(null)',
+      'tostring(5)', 'tostring(-0)', 'tonumber("1_000")', 'tonumber("Inf")', 'tonumber("NaN")', 'tonumber(" 5")',
+    ],
+  },
+  {
+    cls: 'operators and equality',
+    exprs: [
+      '1 == 1.0', '"a" == "a"', '1 == "1"', '[1] == [1]', '[] == []', '{} == {}', 'tolist([]) == []', 'null == null',
+      '{ a = 1 } == { a = 1 }', 'tomap({ a = 1 }) == { a = 1 }', '"1" + 1', '"a" + 1', 'true && "true"', '1 < 2',
+      '"10" > "9"', '5 % 3', '-5 % 3', '5.5 % 2', '7 / 2', '1 / 0', '-1 / 0', '0 / 0', '2 * 3.5', '-(-1)', '!true',
+      '!"false"', 'true || null', 'false && null', '1 + null', '"a" == null', '[1, 2] != [1, 2]',
+    ],
+  },
+  {
+    cls: 'numbers',
+    exprs: [
+      '0.1 + 0.2', '0.1 + 0.2 == 0.3', '1e21', '1e20', '123456789012345678', '123456789012345678 + 1', '12345678901234567890',
+      '-0', '1.5e300 * 1e10', '0.1 * 3', '1 / 3', '2 / 3', '10 / 4', '1e-7', '0.000001', '100000000000000000000000',
+      '"${0.1 + 0.2}"', 'tostring(1e21)', 'tostring(1 / 3)', '"${1e21}"', '9007199254740993', '3.0', '3.10', '1.0e2',
+      'abs(-3)', 'ceil(1.2)', 'floor(-1.2)', 'max(1, 5, 3)', 'min(1, 5, 3)', 'max()', 'pow(2, 10)', 'pow(2, 0.5)',
+      'signum(-4)', 'signum(0)', 'log(8, 2)', 'log(10, 10)', 'parseint("ff", 16)', 'parseint("-10", 2)', 'parseint("0x10", 16)',
+      'parseint("12", 1)', 'parseint("z", 36)', 'sum([1, 2, 3.5])', 'sum([])', 'sum(["1", 2])', 'max(["1"]...)',
+      'floor(7 / 2)', 'ceil(1e21 + 0.5)',
+    ],
+  },
+  {
+    cls: 'strings',
+    exprs: [
+      'upper("straße")', 'lower("ÀÉÎ")', 'upper("ǆ")', 'lower("İ")', 'upper("ﬁ")', 'title("hello world")', 'title("hello-world foo_bar")',
+      'title("élan vital")', 'title("o\'neil")', 'trimspace("  a b \\n\\t")', 'trimspace("\\u00a0x\\u00a0")', 'trimspace("\\u200bx")',
+      'trimspace("\\u3000x\\u3000")', 'trimspace("\\u0085x")', 'length("héllo")', 'length("👍🏽")', 'length("e\\u0301")',
+      'length("🇫🇷")', 'substr("héllo", 1, 3)', 'substr("👍🏽ab", 0, 1)', 'substr("abc", -2, 1)', 'substr("abc", 1, -1)',
+      'substr("abc", 5, 1)', 'substr("abc", 1, 10)', 'strrev("abc")', 'strrev("e\\u0301a")', 'strrev("👍🏽x")',
+      'split("", "abc")', 'split(",", "")', 'split(",", "a,,b")', 'split("", "e\\u0301x")', 'join("-", ["a"], ["b", "c"])',
+      'join(",", [])', 'join(",", [1, true])', 'chomp("a\\r\\n\\n")', 'chomp("a\\n\\r")', 'trim("?!hello?!", "!?")',
+      'trimprefix("helloworld", "hello")', 'trimsuffix("helloworld", "world")', 'trimsuffix("a", "")', 'indent(2, "a\\nb\\n")',
+      'strcontains("hello", "ell")', 'startswith("hello", "")', 'endswith("hello", "lo")', 'replace("abc", "", "-")',
+      'replace("aaa", "a", "b")', 'replace("hello", "l", "")', 'upper("ǅ")', 'lower("Σ")', 'lower("ΑΣ")', 'title("ǆa")',
+      'length("\\r\\n")', 'strrev("\\r\\n")', 'substr("ab\\r\\ncd", 2, 1)', 'length("")', 'substr("", 0, 1)',
+      '"%{if true}a%{else}b%{endif}"', '"%{for x in ["a", "b"]}${x}.%{endfor}"', '"a${"b"}c"', '"$${x}"', '"%%{x}"',
+    ],
+  },
+  {
+    cls: 'format',
+    exprs: [
+      'format("%d", 1, 2)', 'format("%d")', 'format("%s", "a", "b")', 'format("%+d", 5)', 'format("% d", 5)', 'format("%.3s", "abcdef")',
+      'format("%[2]s %[1]s", "a", "b")', 'format("%#v", "a")', 'format("%#v", 1)', 'format("%#v", [1, "a"])', 'format("%x", 255)',
+      'format("%X", 255)', 'format("%o", 8)', 'format("%b", 5)', 'format("%e", 1234.5)', 'format("%g", 1234.5)', 'format("%q", "a\\"b")',
+      'format("%5s|", "é")', 'format("%-5s|", "ab")', 'format("%05d", 42)', 'format("%5.1f", 3.14159)', 'format("%v", true)',
+      'format("%v", [1, 2])', 'format("%v", { a = 1 })', 'format("%s", 1.5)', 'format("%d", 1.5)', 'format("%t", "true")',
+      'format("%%")', 'format("%s")', 'format("%x", "hi")', 'format("%f", 1)', 'format("%.2f", 2.675)', 'format("%s", null)',
+      'format("%v", null)', 'format("%d", "12")', 'format("%5d|%-5d|", 3, 4)', 'format("%s %s", "a")', 'format("%z", 1)',
+      'format("%*d", 3, 1)', 'format("%[3]s", "a", "b")', 'format("%+.2e", 12345)', 'format("%8.3f", -3.14159)', 'format("%q", 1)',
+      'format("%c", 65)', 'format("%U", 65)', 'formatlist("%s-%s", ["a", "b"], "x")', 'formatlist("%s", [])', 'formatlist("%s=%d", ["a", "b"], [1, 2])',
+    ],
+  },
+  {
+    cls: 'regex',
+    exprs: [
+      'regex("[a-z]+", "53abc!")', 'regex("(?i)ABC", "xabcx")', 'regex("(?P<first>[a-z])(?P<rest>[a-z]*)", "hello")',
+      'regex("(\\\\d+)-(\\\\d+)", "10-20")', 'regex("\\\\pL+", "é1")', 'regex("[[:digit:]]+", "ab123")', 'regex("a\\\\z", "ba")',
+      'regex("x", "abc")', 'regexall("[a-z]", "a1b2")', 'regexall("x", "abc")', 'regexall("(a)(b)?", "a ab")',
+      'replace("hello world", "/o/", "0")', 'replace("a-b", "/(a)-(b)/", "$2-$1")', 'replace("ab", "/(a)/", "$1x")',
+      'replace("ab", "/(a)/", "${1}x")', 'replace("abc", "/(?P<n>b)/", "[$n]")', 'replace("aaa", "/a*/", "-")',
+      'replace("abc", "/^/", ">")', 'replace("x", "/(/", "y")', 'regex("^(?:a|ab)(c|bcd)(d*)$", "abcd")', 'regex("\\\\Qa.b\\\\E", "a.b")',
+      'can(regex("^[a-z]+$", "abc"))', 'can(regex("^[a-z]+$", "ab1"))', 'replace("a.b", ".", "-")', 'regex("(a)|(b)", "b")',
+      'regex("[^\\\\x00-\\\\x7f]", "aé")', 'regex("a{2,}", "caaat")', 'regex("(?s)a.b", "a\\nb")', 'regex("(?m)^b$", "a\\nb")',
+      'replace("Hello", "/(?i)h/", "J")', 'regexall("\\\\b\\\\w", "ab cd")', 'regex("(a+)+$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")',
+    ],
+  },
+  {
+    cls: 'collections',
+    exprs: [
+      'index(["a", "b"], "b")', 'index(["a"], "z")', 'slice(["a", "b", "c"], 1, 2)', 'slice(["a"], 1, 3)', 'sort(["b", "a", "10", "9"])',
+      'sort([3, 1])', 'reverse([1, 2, 3])', 'range(3)', 'range(1, 4)', 'range(0, 1, 0.25)', 'range(3, 0, -1)', 'alltrue([true, "true"])',
+      'alltrue([])', 'anytrue([false])', 'anytrue([])', 'chunklist(["a", "b", "c"], 2)', 'chunklist([], 2)',
+      'matchkeys(["i-1", "i-2"], ["us", "eu"], ["eu"])', 'transpose({ a = ["1", "2"], b = ["2"] })', 'setproduct(["a", "b"], [1, 2])',
+      'setunion(["a"], ["b", "a"])', 'setintersection(["a", "b"], ["b", "c"])', 'setsubtract(["a", "b"], ["b"])', 'distinct([1, 1, "1"])',
+      'flatten([[1, [2]], [], 3])', 'compact(["a", "", null, "b"])', 'concat([1], ["a"])', 'merge({ a = 1 }, { a = 2, b = 3 })',
+      'merge({ a = 1 }, null)', 'merge()', 'zipmap(["a", "b"], [1, 2])', 'one([])', 'one(["x"])', 'one(toset(["a", "a"]))',
+      'keys({ b = 1, a = 2 })', 'values({ b = 1, a = 2 })', 'lookup({ a = 1 }, "b")', 'element(["a", "b"], 3)', 'element(["a", "b"], -1)',
+      'element([], 0)', 'length({ a = 1 })', 'length(null)', 'contains([1, 2], "1")', 'coalescelist([], ["a"])', 'coalesce("", "b")',
+      'coalesce(1, "a")', 'coalesce(null, null)', '[for i, v in ["a", "b"] : "${i}=${v}"]', '{ for k, v in { b = 1, a = 2 } : k => v * 2 }',
+      '[for x in toset(["b", "a"]) : x]', '{ for x in ["a", "a"] : x => 1 }', '{ for x in ["a", "a"] : x => 1... }', '[for x in [3, 1, 2] : x if x > 1]',
+      '["a", "b"][1]', '["a", "b"][2]', '{ a = 1 }.b', '{ a = 1 }["a"]', '[{ a = 1 }, { a = 2 }][*].a', 'null[*]', '"x"[*]',
+      'toset(["a"])[0]', 'tolist(["a"])[0]', '[1, 2, 3][1.0]', '[1, 2, 3]["1"]', '[1, 2][-1]', 'setproduct([], ["a"])',
+      'sort([])', 'reverse([])', 'range(0)', 'sum([0.1, 0.2])', 'distinct(["b", "a", "b"])', 'contains(toset(["a"]), "a")',
+    ],
+  },
+  {
+    cls: 'encoding and hashes',
+    exprs: [
+      'jsonencode({ b = 1, a = [true, null] })', 'jsondecode("{\\"a\\":1.50,\\"b\\":[1,\\"x\\"]}")', 'jsondecode("[")', 'jsonencode("<&>")',
+      'jsondecode("1e400")', 'yamlencode({ a = 1 })', 'yamldecode("a: 1")', 'csvdecode("a,b\\n1,2\\n")', 'base64encode("héllo")',
+      'base64decode("aGVsbG8=")', 'base64decode("!!")', 'base64gzip("x")', 'textencodebase64("x", "UTF-16LE")', 'textdecodebase64("eAA=", "UTF-16LE")',
+      'urlencode("a b&c/é")', 'md5("x")', 'sha1("x")', 'sha256("x")', 'sha512("x")', 'base64sha256("x")', 'base64sha512("x")',
+      'uuidv5("dns", "example.com")', 'uuidv5("url", "https://x")', 'jsonencode(1e21)', 'jsonencode(0.1 + 0.2)', 'jsondecode("\\"a\\"")',
+      'base64decode("/w==")', 'md5("é")',
+    ],
+  },
+  {
+    cls: 'network',
+    exprs: [
+      'cidrhost("10.12.112.0/20", 16)', 'cidrhost("10.12.112.0/20", 268)', 'cidrhost("fd00:fd12:3456:7890::/56", 34)', 'cidrhost("10.0.0.0/30", 5)',
+      'cidrnetmask("172.16.0.0/12")', 'cidrsubnet("172.16.0.0/12", 4, 2)', 'cidrsubnet("10.1.2.0/24", 4, 15)', 'cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)',
+      'cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)', 'cidrhost("10.0.0.0/8", -1)',
+    ],
+  },
+  {
+    cls: 'paths and files',
+    exprs: [
+      'basename("a/b/")', 'basename("/")', 'basename("")', 'basename("a//b")', 'dirname("a/b/")', 'dirname("a")', 'dirname("/a")',
+      'dirname("a//b")', 'dirname("")', 'dirname("/")', 'dirname("a/./b")', 'basename("a/b.txt")', 'pathexpand("a/b")', 'abspath("/a/../b")',
+      'file("missing.txt")', 'fileexists("main.tf")', 'fileexists("nope")', 'fileset(".", "*.tf")', 'filebase64("data.txt")', 'filemd5("data.txt")',
+      'filesha1("data.txt")', 'file("data.txt")', 'templatefile("tpl.tftpl", { name = "x" })', 'templatestring("a${b}", { b = "c" })',
+      'path.module', 'path.root', 'length(path.cwd) > 0',
+    ],
+  },
+  {
+    cls: 'impure, sensitivity and try',
+    exprs: [
+      'try(var.nope, "d")', 'try(local.bad, "d")', 'try(local.nope, "d")', 'try(tonumber("x"), "d")', 'try({ a = 1 }.b, "d")', 'can(var.nope)',
+      'can(tonumber("x"))', 'try(1, "a")', 'try()', 'try(["a"][3], null)', 'issensitive("x")', 'nonsensitive("x")', 'sensitive("x") == "x"',
+      'uuid() == ""', 'formatdate("YYYY-MM-DD", "2026-01-02T03:04:05Z")', 'formatdate("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z")',
+      'timeadd("2017-11-22T00:00:00Z", "10m")', 'timecmp("2017-11-22T00:00:00Z", "2017-11-22T01:00:00Z")', 'formatdate("h", "x")',
+      'upper()', 'upper("a", "b")', 'nosuchfn(1)', 'local.bad', 'local.nope', 'var.nope', 'each.key', 'count.index', 'self',
+      'data.aws_caller_identity.x.account_id', 'aws_instance.x.id', 'module.m.out',
+    ],
+  },
+];
