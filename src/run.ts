@@ -6,7 +6,7 @@ import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
 import { statSync } from 'node:fs';
 import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote, type RunPlan } from './prepare.ts';
-import { buildChildEnv, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
+import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
 function isDirectory(path: string): boolean {
@@ -27,19 +27,15 @@ export function passThrough(file: string, args: readonly string[], deps: Deps): 
  * whatever happens: terraform's exit, its failure, a signal, tfw's own error.
  */
 export async function runWithFiles(file: string, args: readonly string[], generated: GeneratedFiles, deps: Deps): Promise<number> {
-  const base = runFilesBase(deps.env);
+  const base = chooseRunFilesBase(deps.env, (message) => deps.log.warn(message), undefined, deps.cwd);
   const swept = await sweepStaleRunFiles(base);
   for (const dir of swept) deps.log.debug(`removed stale run files ${dir}`);
   // From here on a signal must not kill tfw before it has cleaned up.
   const relay = new SignalRelay().start();
   let runFiles: Awaited<ReturnType<typeof writeRunFiles>> | undefined;
   try {
-    runFiles = await writeRunFiles(base, generated).catch(async (error: NodeJS.ErrnoException) => {
-      // An XDG_RUNTIME_DIR that is gone (a stale variable after logout) must not stop the run.
-      const fallback = runFilesBase({ ...deps.env, XDG_RUNTIME_DIR: undefined });
-      if (fallback === base || (error.code !== 'ENOENT' && error.code !== 'EACCES')) throw error;
-      deps.log.warn(`cannot create the per-run files under ${base} (${error.code}); using ${fallback}`);
-      return writeRunFiles(fallback, generated);
+    runFiles = await writeRunFiles(base, generated).catch((error: NodeJS.ErrnoException) => {
+      throw runFilesCannotBeWritten(base, error);
     });
     deps.log.debug(`per-run files in ${runFiles.dir}`);
     let result: ChildResult;
@@ -58,13 +54,20 @@ export async function runWithFiles(file: string, args: readonly string[], genera
 /**
  * Why terraform will stop before it uses any credential, or undefined: a
  * configuration it cannot read (a syntax error, a missing local module), a
- * profile that no AWS file holds. A code asked for such a run is wasted.
+ * profile that no AWS file holds, named where the SDK refuses a missing one
+ * (the block's `profile`, AWS_PROFILE, a `source_profile`: "failed to get
+ * shared config profile"; an implicit `default` is only skipped). A code
+ * asked for such a run is wasted.
  */
-export function terraformWillRefuse(runPlan: Pick<RunPlan, 'module' | 'plan'>): string | undefined {
+export function terraformWillRefuse(runPlan: Pick<RunPlan, 'module' | 'plan'>, env: Deps['env']): string | undefined {
   const problem = runPlan.module.problems.find((p) => p.terraformRejects);
   if (problem) return `${problem.source.file}:${problem.source.line}: ${problem.message}`;
-  const target = runPlan.plan.targets.find((t) => t.refusal !== undefined);
-  if (target) return `${target.target.name}: profile "${target.refusal!.profile}" is in no AWS file`;
+  for (const t of runPlan.plan.targets) {
+    if (t.decision.action !== 'none' || t.decision.cause.cause !== 'profile-not-found') continue;
+    const inBlock = t.target.profile !== undefined && !t.target.unknowns.some((u) => u.attribute === 'profile');
+    const named = inBlock || (t.target.profile === undefined && Boolean(env.AWS_PROFILE)) || t.chain.length > 1;
+    if (named) return `${t.target.name}: profile "${t.decision.cause.profile}" is in no AWS file`;
+  }
   return undefined;
 }
 
@@ -81,7 +84,7 @@ export async function runCredentialed(argvOnly: TerraformArgs, terraform: string
     return passThrough(terraform, args.argv, deps);
   }
   const runPlan = await planRun(args, deps);
-  const refused = terraformWillRefuse(runPlan);
+  const refused = terraformWillRefuse(runPlan, deps.env);
   if (refused !== undefined) {
     // terraform stops before it needs credentials: no code to ask for, and terraform says why.
     deps.log.debug(`terraform will refuse this run (${refused}): running it untouched so it can say why`);

@@ -5,7 +5,7 @@
 // check. Plus the pure parts: the line editor and the renewal sentence.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyInput, promptColors } from '../src/aws/terminal.ts';
+import { applyInput, fitInput, promptColors } from '../src/aws/terminal.ts';
 import { describeRenewal, formatDuration } from '../src/prepare.ts';
 import { sessionSettings } from '../src/settings.ts';
 import { moduleSandbox, runTfw, tfwOnPty, which } from './support/harness.ts';
@@ -44,6 +44,12 @@ test('the line editor: digits in, control characters and escape sequences out, E
   assert.deepEqual(applyInput('12', '\x15'), { kind: 'edit', text: '' });
   assert.deepEqual(applyInput('12', '\x03'), { kind: 'cancel' });
   assert.deepEqual(applyInput('', '\x04'), { kind: 'cancel' });
+  // The input row never wraps: a long paste keeps its end, the hint is cut or left out.
+  for (const [text, hint] of [['1'.repeat(200), 'an MFA code is 6 digits'], ['12345', 'that code was already used: wait for the next one']] as const) {
+    const { shown, said } = fitInput(70, text, hint, 80);
+    assert.ok(70 + [...shown].length + (said ? 2 + said.length : 0) <= 79, `${shown} ${said}`);
+  }
+  assert.deepEqual(fitInput(8, '12345', 'an MFA code is 6 digits', 80), { shown: '12345', said: 'an MFA code is 6 digits' });
   assert.equal(promptColors({ isTTY: true }, {}, []), true);
   assert.equal(promptColors({ isTTY: true }, { NO_COLOR: '' }, []), false);
   assert.equal(promptColors({ isTTY: true }, {}, ['node', 'tfw', 'plan', '-no-color']), false);
@@ -53,12 +59,13 @@ test('the line editor: digits in, control characters and escape sequences out, E
 test('why a prompt asks with a cached session: time left, what the command needs, the setting and its cap', () => {
   assert.equal(formatDuration(3600), '1h');
   assert.equal(formatDuration(5400), '1h30m');
-  assert.equal(describeRenewal(39 * 60_000 + 5000, 'apply', sessionSettings({}, 'apply')), 'the cached session has 39m left; apply needs 1h (TFW_APPLY_MARGIN)');
+  assert.equal(describeRenewal('expiring', 39 * 60_000 + 5000, 'apply', sessionSettings({}, 'apply')), 'the cached session has 39m left; apply needs 1h (TFW_APPLY_MARGIN)');
   assert.equal(
-    describeRenewal(60_000 * 100, 'apply', sessionSettings({ TFW_APPLY_MARGIN: '8h', TFW_SESSION_DURATION: '4h' }, 'apply')),
+    describeRenewal('expiring', 60_000 * 100, 'apply', sessionSettings({ TFW_APPLY_MARGIN: '8h', TFW_SESSION_DURATION: '4h' }, 'apply')),
     'the cached session has 1h40m left; apply needs 2h (TFW_APPLY_MARGIN=8h, capped at half the 4h session)',
   );
-  assert.equal(describeRenewal(-1, 'plan', sessionSettings({}, 'plan')), 'the cached session has expired');
+  assert.equal(describeRenewal('expired', -1, 'plan', sessionSettings({}, 'plan')), 'the cached session has expired');
+  assert.equal(describeRenewal('valid', 3600_000, 'plan', sessionSettings({}, 'plan')), undefined);
 });
 
 test('a refused code on a pty at 80 columns: progress never inside a prompt, refused shown as refused, no colours with NO_COLOR, the answer free of control characters', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {

@@ -1,12 +1,14 @@
 // What each `tfw auth` command does, given its parsed options. yargs wiring
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
+import { rememberSecret } from '../redact.ts';
 import { quote } from 'shell-quote';
 import { analyzeWithEnvironment } from '../env-args.ts';
 import { cacheDir } from '../aws/cache.ts';
 import { clearSessions, listSessions, openSessions } from '../aws/session-api.ts';
 import type { StsCallError } from '../aws/sts.ts';
 import { loadAwsFiles, loadFilesForTargets, profileNames, profileSection } from '../aws/files.ts';
-import { planAuth } from '../aws/plan.ts';
+import { decideAuth, planAuth } from '../aws/plan.ts';
+import { describeImpossible } from '../aws/decisions.ts';
 import { isRejectedSession } from '../aws/sessions.ts';
 import type { AuthPlan, MfaDevice, SessionCredentials } from '../aws/types.ts';
 import type { Deps } from '../deps.ts';
@@ -20,7 +22,7 @@ import { ENVIRONMENT_KEYS } from '../aws/plan.ts';
 import { environmentKeys, profileFromEnv } from '../aws/environment.ts';
 import { chainRoot, resolveChain } from '../aws/chains.ts';
 import type { LongTermKeys } from '../aws/types.ts';
-import type { RoleHop } from '../aws/kinds/role.ts';
+import { roleAssumption, type RoleHop } from '../aws/kinds/role.ts';
 
 // Commands an auth command can be asked to read the module as (`tfw auth explain init -backend-config=…`).
 const COMMANDS = new Set(['init', 'plan', 'apply', 'destroy', 'refresh', 'import', 'console', 'output', 'state', 'workspace', 'show', 'taint', 'untaint', 'force-unlock', 'test']);
@@ -144,17 +146,15 @@ async function planAllDevices(deps: Deps): Promise<{ devices: MfaDevice[]; profi
   const devices = new Map<string, MfaDevice>();
   const profiles: string[] = [];
   for (const name of profileNames(files)) {
-    try {
-      // The files read once: re-reading them per profile was quadratic (a 10 MB config never finished).
-      const found = planAuth([profileTarget(name)], () => files, deps.env).devices;
-      if (found.length > 0) profiles.push(name);
-      for (const d of found) {
-        const known = devices.get(d.id);
-        if (known) known.targets.push(...d.targets);
-        else devices.set(d.id, { ...d, targets: [...d.targets] });
-      }
-    } catch (error) {
-      deps.log.debug(`profile ${name}: ${(error as Error).message}`);
+    // The files read once: re-reading them per profile was quadratic (a 10 MB config never finished).
+    const { plan, impossible } = decideAuth([profileTarget(name)], () => files, deps.env);
+    for (const i of impossible) deps.log.debug(`profile ${name}: ${describeImpossible(i)}`);
+    if (impossible.length > 0) continue;
+    if (plan.devices.length > 0) profiles.push(name);
+    for (const d of plan.devices) {
+      const known = devices.get(d.id);
+      if (known) known.targets.push(...d.targets);
+      else devices.set(d.id, { ...d, targets: [...d.targets] });
     }
   }
   return { devices: [...devices.values()], profiles };
@@ -165,6 +165,8 @@ export interface LoginOptions {
   profile?: string;
   allDevices: boolean;
   force: boolean;
+  /** --duration was given (it reaches the sessions through TFW_SESSION_DURATION). */
+  durationGiven?: boolean;
 }
 
 /** "did you mean" for a profile name. */
@@ -237,7 +239,8 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
   const now = deps.now();
   for (const d of devices) {
     const s = sessions.get(d.id)!;
-    deps.out(`${d.serial} (profile ${d.rootProfile}): session valid until ${s.expiration.toISOString()} (${formatLeft(s.expiration.getTime() - now.getTime())} left)\n`);
+    const kept = options.durationGiven && sameSession(cached.get(d.id), s) ? ' (the cached session: --duration applies to a new one; add --force)' : '';
+    deps.out(`${d.serial} (profile ${d.rootProfile}): session valid until ${s.expiration.toISOString()} (${formatLeft(s.expiration.getTime() - now.getTime())} left)${kept}\n`);
   }
   return 0;
 }
@@ -404,7 +407,13 @@ export async function exec(terraformArgs: readonly string[], command: readonly s
   }
   let runPlan = profile !== undefined ? await planForProfiles([profile], deps) : await planRun(asPlanArgs(terraformArgs, deps.env), deps);
   // Outside a module (a script, the aws CLI): the profile of AWS_PROFILE / default, as login does.
-  if (profile === undefined && runPlan.module.targets.length === 0) runPlan = await planForProfiles([undefined], deps);
+  if (profile === undefined && runPlan.module.targets.length === 0) {
+    runPlan = await planForProfiles([undefined], deps);
+    const named = deps.env.AWS_PROFILE ? 'AWS_PROFILE' : deps.env.AWS_DEFAULT_PROFILE ? 'AWS_DEFAULT_PROFILE' : undefined;
+    if (named && environmentKeys(deps.env).kind === 'none' && profileSection(runPlan.awsFiles, effective) === undefined) {
+      throw new TfwError(`auth exec: ${named}=${effective} names no profile of the AWS config or credentials files${nearestProfile(runPlan.awsFiles, effective)} (${profileList(runPlan.awsFiles)})`);
+    }
+  }
   if (profile !== undefined && profileSection(runPlan.awsFiles, profile) === undefined) {
     throw new TfwError(`auth exec: profile ${profile} is not in the AWS config or credentials files${nearestProfile(runPlan.awsFiles, profile)} (${profileList(runPlan.awsFiles)})`, 1);
   }
@@ -461,17 +470,10 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
     let credentials = session;
     const sts = roles.length > 0 ? await deps.sts() : undefined;
     for (const [i, hop] of roles.entries()) {
-      const section = profileSection(runPlan.awsFiles, hop.profile) ?? {};
-      const duration = Number(section.duration_seconds);
       try {
-        credentials = await sts!.assumeRole({
-          credentials,
-          roleArn: hop.roleArn!,
-          sessionName: section.role_session_name || `tfw-${Date.now()}`,
-          ...(section.external_id ? { externalId: section.external_id } : {}),
-          ...(Number.isFinite(duration) && duration > 0 ? { durationSeconds: duration } : {}),
-          region: device.region,
-        });
+        credentials = await sts!.assumeRole({ credentials, ...roleAssumption(hop, deps.now()), region: device.region });
+        rememberSecret(credentials.secretAccessKey);
+        rememberSecret(credentials.sessionToken);
       } catch (error) {
         // The first hop is made with the MFA session itself: a rejection there is the session's.
         if (i === 0 && isRejectedSession(error)) return rejectedSession(error);

@@ -10,6 +10,7 @@ import { profileSection } from './files.ts';
 import { resolveProfile, type Hop } from './kinds/index.ts';
 import { missingHop, setting } from './kinds/kind.ts';
 import type { AwsFiles, ChainHop } from './types.ts';
+import { describeBroken, type BrokenChain } from './decisions.ts';
 
 /** A hop with the non-secret settings the planner and the writer need. */
 export type ResolvedHop = Hop;
@@ -21,12 +22,14 @@ export type ResolvedHop = Hop;
  */
 export const MAX_CHAIN = 64;
 
+export type ChainWalk = { ok: true; chain: Hop[] } | { ok: false; broken: BrokenChain };
+
 /**
  * Walks `profile` down to its root. A missing profile (or one with no
  * credentials) ends the chain with a 'missing' hop: whether that matters is
- * the planner's call. A loop is a ConfigError naming it: `a → b → a`.
+ * the planner's call. A loop, or a chain longer than MAX_CHAIN, is a value.
  */
-export function resolveChain(files: AwsFiles, profile: string): Hop[] {
+export function walkChain(files: AwsFiles, profile: string): ChainWalk {
   const chain: Hop[] = [];
   // In order for the message; the Set keeps a 100k-profile chain linear (includes() made it minutes).
   const visited: string[] = [];
@@ -36,28 +39,31 @@ export function resolveChain(files: AwsFiles, profile: string): Hop[] {
     const section = profileSection(files, name);
     if (!section) {
       chain.push(missingHop(name, 'not found'));
-      return chain;
+      return { ok: true, chain };
     }
     const step = resolveProfile(name, section, visited.length > 0);
     if (!step) {
       chain.push(missingHop(name, setting(section, 'role_arn') ? 'role_arn without source_profile or credential_source' : 'no credentials in the profile'));
-      return chain;
+      return { ok: true, chain };
     }
     if (step.next === undefined) {
       chain.push(...step.hops);
-      return chain;
+      return { ok: true, chain };
     }
-    if (seen.has(name)) {
-      throw new ConfigError(`profile loop in the AWS config: ${[...visited, name].join(' → ')}`);
-    }
-    if (visited.length >= MAX_CHAIN) {
-      throw new ConfigError(`source_profile chain longer than ${MAX_CHAIN} profiles in the AWS config: ${visited.slice(0, 3).join(' → ')} → … → ${name}`);
-    }
+    if (seen.has(name)) return { ok: false, broken: { cause: 'loop', profiles: [...visited, name] } };
+    if (visited.length >= MAX_CHAIN) return { ok: false, broken: { cause: 'too-long', first: visited.slice(0, 3), last: name, max: MAX_CHAIN } };
     visited.push(name);
     seen.add(name);
     chain.push(...step.hops);
     name = step.next;
   }
+}
+
+/** walkChain, with a broken chain as a ConfigError naming it: `a → b → a`. */
+export function resolveChain(files: AwsFiles, profile: string): Hop[] {
+  const walk = walkChain(files, profile);
+  if (!walk.ok) throw new ConfigError(describeBroken(walk.broken));
+  return walk.chain;
 }
 
 /** The distinct MFA serials along a chain, nearest the named profile first. */

@@ -1,69 +1,29 @@
 // The auth plan: for each provider/backend, the profile terraform will use,
-// its chain, and whether tfw must get an MFA session for it; and the MFA
+// its chain, and what tfw decided for it (decisions.ts: mfa with its root,
+// serial and how it was found; none or unmanaged with a cause); and the MFA
 // devices that makes (one per long-term profile and serial). Pure: the files
-// are loaded first (files.ts: loadFilesForTargets), planned after.
+// are loaded first (files.ts: loadFilesForTargets), planned after. Plans tfw
+// cannot carry out (a loop, two devices, no long-term root) are values too;
+// the words for all of it are the presenter's (decisions.ts).
 import { ConfigError } from '../errors.ts';
 import type { AuthTarget } from '../model.ts';
-import { chainRoot, chainSerials, resolveChain, type ResolvedHop } from './chains.ts';
+import { chainRoot, chainSerials, walkChain } from './chains.ts';
 import { hasOwnSharedFiles, profileSection, type Env } from './files.ts';
 import { ENVIRONMENT_PROFILE, environmentKeys, profileFromEnv, serialFromEnv } from './environment.ts';
-import { describeHop, mfaRootOf, type KeySource, type NoRootCause } from './kinds/index.ts';
+import { mfaRootOf, type Hop, type KeySource } from './kinds/index.ts';
+import { describeDecision, describeImpossible, type Decision, type Impossible, type NoneCause } from './decisions.ts';
 import type { AuthPlan, AwsFiles, MfaDevice, TargetPlan } from './types.ts';
 
+export { describeNoRoot } from './decisions.ts';
+
 export const deviceId = (rootProfile: string, serial: string): string => `${rootProfile}|${serial}`;
-
-const arrow = (chain: ResolvedHop[]): string => {
-  // `x → x` (a profile that is its own source) reads better as one name.
-  const names = chain.map((h) => h.profile).filter((p, i, all) => i === 0 || all[i - 1] !== p);
-  return names.join(' → ');
-};
-
-const where = (t: AuthTarget): string => `${t.name} (${t.source.file}:${t.source.line})`;
-
-/** The first assume_role hop, as people read it (an ARN known only during the plan says so). */
-const firstRole = (t: AuthTarget): string => {
-  const hop = t.assumeRoles[0]!;
-  return hop.roleArn ?? `(role known only during the plan, ${hop.source.file}:${hop.source.line})`;
-};
-
-/** How to name a device when none is: said wherever a role may need MFA tfw cannot see. */
-const NAME_A_DEVICE = 'if the role needs MFA, put mfa_serial on the profile or set TFW_MFA_SERIAL (tfw auth explain --find-device looks yours up)';
 
 /** Profile name shown for targets that use keys exported in the environment. */
 export const ENVIRONMENT_KEYS = '(environment keys)';
 
-/** Why a root cannot call sts:GetSessionToken, in the user's terms. */
-export function describeNoRoot(why: NoRootCause, files: AwsFiles): string {
-  switch (why.cause) {
-    case 'temporary-keys':
-      return 'holds temporary keys (aws_session_token)';
-    case 'sso':
-      return 'uses AWS SSO (IAM Identity Center)';
-    case 'credential-source':
-      return why.environment === 'none'
-        ? 'takes its credentials from credential_source = Environment, and no long-term keys are exported (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)'
-        : why.environment === 'session'
-          ? 'takes its credentials from credential_source = Environment, and the exported keys are a session (AWS_SESSION_TOKEN)'
-          : `takes its credentials from credential_source = ${why.credentialSource}`;
-    case 'web-identity':
-      return 'uses a web identity token';
-    case 'missing':
-      return why.reason === 'not found'
-        ? `is not in ${[...files.configPaths, ...files.credentialsPaths].join(', ') || 'any AWS config or credentials file'}`
-        : `has no usable credentials (${why.reason})`;
-    case 'role':
-      return 'is a role';
-    default:
-      return unhandled(why);
-  }
-}
+const searched = (files: AwsFiles): string[] => [...files.configPaths, ...files.credentialsPaths];
 
-/** Compile-time exhaustiveness: a new case that is not handled above does not compile. */
-function unhandled(value: never): never {
-  throw new Error(`unhandled case ${JSON.stringify(value)}`);
-}
-
-function regionFor(root: ResolvedHop, chain: ResolvedHop[], t: AuthTarget, env: Env): string {
+function regionFor(root: Hop, chain: Hop[], t: AuthTarget, env: Env): string {
   return (
     root.region ??
     chain.find((h) => h.region)?.region ??
@@ -74,24 +34,22 @@ function regionFor(root: ResolvedHop, chain: ResolvedHop[], t: AuthTarget, env: 
   );
 }
 
-function noMfaReason(t: AuthTarget, profile: string, chain: ResolvedHop[], files: AwsFiles): string {
+/** Why a chain with no device needs nothing from tfw. */
+function noMfaCause(t: AuthTarget, chain: Hop[], files: AwsFiles): NoneCause {
   const root = chainRoot(chain);
-  if (t.assumeRoles.length > 0) {
-    return `assume_role ${firstRole(t)} on profile "${profile}": no MFA device named in ${arrow(chain)}, so terraform runs as it would without tfw; ${NAME_A_DEVICE}`;
-  }
+  if (t.assumeRoles.length > 0) return { cause: 'no-device-for-role' };
   if (root.kind === 'missing') {
     return root.missingReason === 'not found'
-      ? `profile "${root.profile}" ${describeNoRoot({ cause: 'missing', reason: root.missingReason }, files)}: terraform will report it`
-      : `profile "${root.profile}" has no credentials of its own (${root.missingReason}): terraform looks elsewhere`;
+      ? { cause: 'profile-not-found', profile: root.profile, searched: searched(files) }
+      : { cause: 'no-credentials', profile: root.profile, reason: root.missingReason };
   }
-  return `${arrow(chain)}: ${describeHop(root)}, no MFA needed`;
+  return { cause: 'no-mfa', root };
 }
 
-interface Planned {
-  plan: TargetPlan;
-  /** Set for targets that need a session and that tfw can serve. */
-  need?: { root: ResolvedHop; source: KeySource; serial: string; mfaProcess?: string; region: string };
-}
+/** One target: what was decided, or why it cannot be; and, for an MFA target tfw serves, what its device needs. */
+type Planned =
+  | { ok: true; profile: string; chain: Hop[]; decision: Decision; need?: { root: Hop; source: KeySource; serial: string; mfaProcess?: string; region: string } }
+  | { ok: false; impossible: Impossible };
 
 /**
  * A target with its own shared files: terraform ignores AWS_CONFIG_FILE for
@@ -99,32 +57,15 @@ interface Planned {
  * its own files) so explain can say what it would need; a problem in those
  * files is terraform's to report, not a reason to stop the run.
  */
-function planOwnFiles(
-  t: AuthTarget,
-  profile: string,
-  files: AwsFiles,
-  plan: (p: Omit<TargetPlan, 'target' | 'profile'>) => TargetPlan,
-): Planned {
-  const own = 'own shared_config_files/shared_credentials_files';
-  let chain: ResolvedHop[];
-  try {
-    chain = resolveChain(files, profile);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return { plan: plan({ chain: [], action: 'unmanaged', reason: `${own}: ${e.message}` }) };
-  }
+function planOwnFiles(t: AuthTarget, profile: string, files: AwsFiles): Planned {
+  const walk = walkChain(files, profile);
+  if (!walk.ok) return { ok: true, profile, chain: [], decision: { action: 'unmanaged', cause: { cause: 'own-files-broken', broken: walk.broken } } };
+  const chain = walk.chain;
   const serials = chainSerials(chain);
   if (serials.length === 0) {
-    return { plan: plan({ chain, action: 'unmanaged', reason: `${own}: left to terraform; ${noMfaReason(t, profile, chain, files)}` }) };
+    return { ok: true, profile, chain, decision: { action: 'unmanaged', cause: { cause: 'own-files-no-mfa', inner: noMfaCause(t, chain, files) } } };
   }
-  return {
-    plan: plan({
-      chain,
-      action: 'unmanaged',
-      mfaSerial: serials[0]!,
-      reason: `${own}: tfw cannot hand it the MFA session it needs (${serials.join(', ')} for profile "${chainRoot(chain).profile}")`,
-    }),
-  };
+  return { ok: true, profile, chain, decision: { action: 'unmanaged', cause: { cause: 'own-files-need-mfa', serials, root: chainRoot(chain).profile }, serial: serials[0]! } };
 }
 
 /**
@@ -133,102 +74,50 @@ function planOwnFiles(
  * keys became ENVIRONMENT_PROFILE (they have a device) and are planned like
  * any profile.
  */
-function planEnvironmentKeys(t: AuthTarget, files: AwsFiles, env: Env): Planned | undefined {
+function planEnvironmentKeys(files: AwsFiles, env: Env): Planned | undefined {
   const keys = environmentKeys(env);
-  const plan = (p: Omit<TargetPlan, 'target' | 'profile' | 'chain'>): Planned => ({ plan: { target: t, profile: ENVIRONMENT_KEYS, chain: [], ...p } });
-  if (keys.kind === 'session') {
-    return plan({ action: 'none', reason: 'session keys exported in the environment (AWS_SESSION_TOKEN): terraform uses them as they are' });
-  }
+  if (keys.kind === 'session') return { ok: true, profile: ENVIRONMENT_KEYS, chain: [], decision: { action: 'none', cause: { cause: 'exported-session' } } };
   if (keys.kind === 'none') return undefined;
   // With a device they joined the files as ENVIRONMENT_PROFILE (environment.ts): planned like any profile.
   if (files.credentials[ENVIRONMENT_PROFILE]?.aws_access_key_id === keys.accessKeyId) return undefined;
-  const roles = t.assumeRoles.length > 0;
-  return plan({
-    action: 'none',
-    reason: roles
-      ? `long-term keys exported in AWS_ACCESS_KEY_ID, assume_role ${firstRole(t)}: no MFA device named for them (TFW_MFA_SERIAL), so terraform uses them as they are; ${NAME_A_DEVICE}`
-      : 'long-term keys exported in AWS_ACCESS_KEY_ID: terraform uses them as they are (TFW_MFA_SERIAL would name their MFA device)',
-  });
+  return { ok: true, profile: ENVIRONMENT_KEYS, chain: [], decision: { action: 'none', cause: { cause: 'exported-long-term' } } };
 }
 
 function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: string | undefined): Planned {
-  const rootOf = (hop: ResolvedHop) => mfaRootOf(hop, { section: profileSection(files, hop.profile), env });
+  const rootOf = (hop: Hop) => mfaRootOf(hop, { section: profileSection(files, hop.profile), env });
   if (t.profile === undefined && !t.staticCredentials && !t.webIdentity) {
-    const fromEnvironment = planEnvironmentKeys(t, files, env);
+    const fromEnvironment = planEnvironmentKeys(files, env);
     if (fromEnvironment) return fromEnvironment;
   }
   const converted = t.profile === undefined && environmentKeys(env).kind === 'long-term';
   const profile = t.profile ?? (converted ? ENVIRONMENT_PROFILE : profileFromEnv(env));
-  const unknownProfile = t.unknowns.find((u) => u.attribute === 'profile');
-  const note = unknownProfile ? ` (profile could not be evaluated: ${unknownProfile.reason}; default used)` : '';
-  const plan = (p: Omit<TargetPlan, 'target' | 'profile'>): TargetPlan => ({
-    target: t,
-    profile,
-    ...p,
-    reason: p.reason + note,
-  });
+  const decided = (chain: Hop[], decision: Decision): Planned => ({ ok: true, profile, chain, decision });
 
-  if (t.staticCredentials) {
-    return { plan: plan({ chain: [], action: 'unmanaged', reason: 'access_key/secret_key in the block: terraform uses them' }) };
-  }
-  if (t.webIdentity) {
-    return { plan: plan({ chain: [], action: 'unmanaged', reason: 'assume_role_with_web_identity: no MFA involved' }) };
-  }
-
+  if (t.staticCredentials) return decided([], { action: 'unmanaged', cause: { cause: 'keys-in-block' } });
+  if (t.webIdentity) return decided([], { action: 'unmanaged', cause: { cause: 'web-identity-block' } });
   if (hasOwnSharedFiles(t)) {
-    if (converted) {
-      return { plan: plan({ chain: [], action: 'unmanaged', reason: 'uses the exported AWS_ACCESS_KEY_ID, but reads its own shared_config_files/shared_credentials_files, which cannot hold the MFA session: name a profile in the block' }) };
-    }
-    return planOwnFiles(t, profile, files, plan);
+    if (converted) return decided([], { action: 'unmanaged', cause: { cause: 'own-files-with-exported-keys' } });
+    return planOwnFiles(t, profile, files);
   }
 
-  let chain: ResolvedHop[];
-  try {
-    chain = resolveChain(files, profile);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      const paths = [...files.configPaths, ...files.credentialsPaths].join(', ');
-      throw new ConfigError(`${where(t)}: ${e.message}${paths ? ` (${paths})` : ''}`);
-    }
-    throw e;
-  }
+  const walk = walkChain(files, profile);
+  if (!walk.ok) return { ok: false, impossible: { cause: 'broken-chain', target: t, broken: walk.broken, files: searched(files) } };
+  const chain = walk.chain;
   const serials = chainSerials(chain);
-  if (serials.length > 1) {
-    throw new ConfigError(
-      `${where(t)}: profile "${profile}" (${arrow(chain)}) names two MFA devices (${serials.join(', ')}); tfw can answer one per chain`,
-    );
-  }
+  if (serials.length > 1) return { ok: false, impossible: { cause: 'two-devices-in-chain', target: t, profile, chain, serials } };
   const root = chainRoot(chain);
   // No device on the chain: TFW_MFA_SERIAL names the one of the default identity's long-term keys.
   const envSerial = serials.length === 0 && root.profile === defaultRoot && rootOf(root).ok ? serialFromEnv(env) : undefined;
   const serial = serials[0] ?? envSerial;
-  if (serial === undefined) {
-    // A profile named in the block or in AWS_PROFILE, or a source_profile, that no file holds: the SDK refuses it ("failed to get shared config profile").
-    const named = (t.profile !== undefined && !unknownProfile) || (t.profile === undefined && Boolean(env.AWS_PROFILE)) || chain.length > 1;
-    const refusal = root.kind === 'missing' && root.missingReason === 'not found' && named ? { refusal: { kind: 'profile-not-found' as const, profile: root.profile } } : {};
-    return { plan: plan({ chain, action: 'none', reason: noMfaReason(t, profile, chain, files), ...refusal }) };
-  }
+  if (serial === undefined) return decided(chain, { action: 'none', cause: noMfaCause(t, chain, files) });
 
   const answers = rootOf(root);
-  if (!answers.ok) {
-    throw new ConfigError(
-      `${where(t)}: profile "${profile}" needs MFA (${serial}) but its chain ${arrow(chain)} ends in profile "${root.profile}", which ${describeNoRoot(answers.why, files)}; tfw needs long-term keys there to call sts:GetSessionToken`,
-    );
-  }
+  if (!answers.ok) return { ok: false, impossible: { cause: 'no-long-term-root', target: t, profile, chain, serial, why: answers.why, files: searched(files) } };
   const withSerial = chain.filter((h) => h.mfaSerial === serial);
   const mfaProcess = withSerial.find((h) => h.mfaProcess)?.mfaProcess ?? root.mfaProcess;
-  const named =
-    root.profile === ENVIRONMENT_PROFILE
-      ? 'the keys exported in AWS_ACCESS_KEY_ID, device from TFW_MFA_SERIAL'
-      : envSerial !== undefined
-        ? `"${root.profile}", device from TFW_MFA_SERIAL`
-        : `"${root.profile}" (mfa_serial on ${withSerial.map((h) => `"${h.profile}"`).join(', ')})`;
-  const reason =
-    t.assumeRoles.length > 0
-      ? `assume_role ${firstRole(t)} on ${t.profile === undefined ? 'the default identity' : `profile "${profile}"`}: MFA session for ${named}, so terraform's AssumeRole carries MFA`
-      : `${arrow(chain)}: MFA session for ${named}`;
+  const found = root.profile === ENVIRONMENT_PROFILE ? { from: 'exported-keys' as const } : envSerial !== undefined ? { from: 'TFW_MFA_SERIAL' as const } : { from: 'chain' as const, on: withSerial.map((h) => h.profile) };
   return {
-    plan: plan({ chain, action: 'mfa', deviceId: deviceId(root.profile, serial), mfaSerial: serial, reason }),
+    ...(decided(chain, { action: 'mfa', root: root.profile, serial, found }) as Extract<Planned, { ok: true }>),
     need: { root, source: answers.source, serial, region: regionFor(root, chain, t, env), ...(mfaProcess ? { mfaProcess } : {}) },
   };
 }
@@ -245,26 +134,38 @@ function defaultIdentityRoot(filesFor: (t: AuthTarget) => AwsFiles, env: Env): s
   const keys = environmentKeys(env);
   if (keys.kind === 'long-term') return files.credentials[ENVIRONMENT_PROFILE] ? ENVIRONMENT_PROFILE : undefined;
   if (keys.kind === 'session') return undefined;
-  try {
-    return chainRoot(resolveChain(files, profileFromEnv(env))).profile;
-  } catch (e) {
-    if (e instanceof ConfigError) return undefined; // a loop: reported where a target uses it
-    throw e;
-  }
+  const walk = walkChain(files, profileFromEnv(env));
+  // A loop is reported where a target uses it.
+  return walk.ok ? chainRoot(walk.chain).profile : undefined;
+}
+
+export interface Decisions {
+  /** The plan of every target tfw can plan. */
+  plan: AuthPlan;
+  /** What cannot be carried out, in the order of the targets (then devices sharing a root). */
+  impossible: Impossible[];
 }
 
 /**
- * Plans every target. `filesFor` gives the files terraform reads for a target
- * (the defaults, or its own shared files). Throws ConfigError for a chain
- * that needs MFA tfw cannot give (a loop, two devices, no long-term root).
+ * Decides every target. `filesFor` gives the files terraform reads for a
+ * target (the defaults, or its own shared files). Nothing is thrown for a
+ * plan tfw cannot carry out: it is in `impossible`.
  */
-export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => AwsFiles, env: Env): AuthPlan {
+export function decideAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => AwsFiles, env: Env): Decisions {
   const keys = environmentKeys(env).kind;
   const defaultRoot = defaultIdentityRoot(filesFor, env);
-  const planned = targets.map((t) => planTarget(t, filesFor(t), env, defaultRoot));
+  const impossible: Impossible[] = [];
+  const planned: Array<{ target: AuthTarget; p: Extract<Planned, { ok: true }> }> = [];
+  for (const target of targets) {
+    const p = planTarget(target, filesFor(target), env, defaultRoot);
+    if (p.ok) planned.push({ target, p });
+    else impossible.push(p.impossible);
+  }
   const devices = new Map<string, MfaDevice>();
   const byRoot = new Map<string, MfaDevice>();
-  for (const { plan, need } of planned) {
+  const conflicted = new Set<AuthTarget>();
+  for (const { target, p } of planned) {
+    const need = p.need;
     if (!need) continue;
     const id = deviceId(need.root.profile, need.serial);
     let device = devices.get(id);
@@ -272,49 +173,62 @@ export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => Aws
       const other = byRoot.get(need.root.profile);
       if (other) {
         // The per-run files hold one session per profile.
-        throw new ConfigError(
-          `profile "${need.root.profile}" is used with two MFA devices (${other.serial} by ${other.targets.join(', ')}; ${need.serial} by ${plan.target.name}); tfw can hold one session per profile: use one mfa_serial`,
-        );
+        impossible.push({ cause: 'two-devices-one-root', root: need.root.profile, first: { serial: other.serial, targets: [...other.targets] }, second: { serial: need.serial, target: target.name } });
+        conflicted.add(target);
+        continue;
       }
-      device = {
-        id,
-        serial: need.serial,
-        rootProfile: need.root.profile,
-        source: need.source,
-        region: need.region,
-        ...(need.mfaProcess ? { mfaProcess: need.mfaProcess } : {}),
-        targets: [],
-      };
+      device = { id, serial: need.serial, rootProfile: need.root.profile, source: need.source, region: need.region, ...(need.mfaProcess ? { mfaProcess: need.mfaProcess } : {}), targets: [] };
       devices.set(id, device);
       byRoot.set(need.root.profile, device);
     }
-    device.targets.push(plan.target.name);
+    device.targets.push(target.name);
   }
-  // A target that needs no MFA but whose chain ends in the same long-term
-  // keys gets the session too (the per-run files replace those keys): say so.
-  const targetPlans = planned.map(({ plan }) => {
-    if (plan.action !== 'none' || plan.chain.length === 0 || hasOwnSharedFiles(plan.target)) return plan;
-    const root = chainRoot(plan.chain);
-    // Any root the run replaces with a session (long-term keys, a credential_process, the environment's keys).
-    const device = root.kind === 'missing' || root.kind === 'role' ? undefined : byRoot.get(root.profile);
-    if (!device) return plan;
-    device.targets.push(plan.target.name);
-    return {
-      ...plan,
-      action: 'mfa' as const,
-      deviceId: device.id,
-      reason: `${arrow(plan.chain)}: uses the keys of "${root.profile}", which this run replaces with its MFA session`,
+  const targetPlans = planned.filter(({ target }) => !conflicted.has(target)).map(({ target, p }): TargetPlan => {
+    let decision = p.decision;
+    // A target that needs no MFA but whose chain ends in a root this run
+    // replaces with a session (the per-run files hold it) gets the session too.
+    if (decision.action === 'none' && p.chain.length > 0 && !hasOwnSharedFiles(target)) {
+      const root = chainRoot(p.chain);
+      const device = root.kind === 'missing' || root.kind === 'role' ? undefined : byRoot.get(root.profile);
+      if (device) {
+        device.targets.push(target.name);
+        decision = { action: 'mfa', root: root.profile, serial: device.serial, found: { from: 'shared-root' } };
+      }
+    }
+    const device = decision.action === 'mfa' ? byRoot.get(decision.root) : undefined;
+    const tp: TargetPlan = {
+      target,
+      profile: p.profile,
+      chain: p.chain,
+      action: decision.action,
+      decision,
+      ...(device ? { deviceId: device.id } : {}),
+      // The device its own chain names (also when tfw cannot serve it).
+      ...((decision.action === 'mfa' && decision.found.from !== 'shared-root') || (decision.action === 'unmanaged' && decision.serial) ? { mfaSerial: decision.serial! } : {}),
+      reason: '',
     };
+    return { ...tp, reason: describeDecision(tp) };
   });
   const devicesList = [...devices.values()];
   // Exported keys stay in terraform's environment when a target uses them as
   // they are; they go when the run replaced them with their MFA session, or
   // when no target uses them (then they could only shadow the profiles).
   const converted = devicesList.some((d) => d.rootProfile === ENVIRONMENT_PROFILE);
-  const keepKeyVariables = keys !== 'none' && !converted && targetPlans.some((t) => t.profile === ENVIRONMENT_KEYS);
-  return {
-    targets: targetPlans,
-    devices: devicesList,
-    childEnvironment: { keepKeyVariables, ...(converted ? { profile: ENVIRONMENT_PROFILE } : {}) },
+  // A chain that ends in credential_source = Environment and is not served by a session reads them too.
+  const readsExported = (t: TargetPlan): boolean => {
+    const root = t.chain[t.chain.length - 1];
+    return t.action === 'none' && root?.kind === 'credential-source' && root.credentialSource === 'Environment';
   };
+  const keepKeyVariables = keys !== 'none' && !converted && targetPlans.some((t) => t.profile === ENVIRONMENT_KEYS || readsExported(t));
+  return {
+    plan: { targets: targetPlans, devices: devicesList, childEnvironment: { keepKeyVariables, ...(converted ? { profile: ENVIRONMENT_PROFILE } : {}) } },
+    impossible,
+  };
+}
+
+/** decideAuth, with the first plan tfw cannot carry out as a ConfigError (one line, the presenter's). */
+export function planAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => AwsFiles, env: Env): AuthPlan {
+  const { plan, impossible } = decideAuth(targets, filesFor, env);
+  if (impossible.length > 0) throw new ConfigError(describeImpossible(impossible[0]!));
+  return plan;
 }

@@ -1,6 +1,7 @@
 // Shapes of the AWS side: profiles as read, the auth plan, sessions.
 import type { AuthTarget } from '../model.ts';
 import type { Hop, HopKind, KeySource } from './kinds/index.ts';
+import type { Decision } from './decisions.ts';
 
 /** One section of a shared config/credentials file, keys as written (sub-sections as `s3.max_concurrent_requests`). */
 export type ProfileSection = Record<string, string>;
@@ -65,14 +66,14 @@ export interface TargetPlan {
    * none: works without MFA (static keys, sso, credential_process, …): tfw only makes sure it still works;
    * unmanaged: tfw cannot hand it credentials (static keys in the block, web identity, own shared files).
    */
-  action: 'mfa' | 'none' | 'unmanaged';
+  action: Decision['action'];
+  /** What was decided, as a value (decisions.ts); `reason` is the presenter's words for it. */
+  decision: Decision;
   deviceId?: string;
   /** The MFA device this target's chain needs, also when tfw cannot serve it (unmanaged: own shared files). */
   mfaSerial?: string;
   /** Why, in a few words, for explain and debug. */
   reason: string;
-  /** terraform will stop at this target before any credential is used: no code is worth asking for. */
-  refusal?: { kind: 'profile-not-found'; profile: string };
 }
 
 export interface AuthPlan {

@@ -72,6 +72,10 @@ test('credential_source = Environment: exported long-term keys answer; a session
   const p = planAuth([target('aws', 'env')], () => f, keys);
   assert.deepEqual(p.devices[0]?.source, { type: 'keys', from: 'environment', keys: { accessKeyId: 'AKIAEXPORTEDEXAMPLE1', secretAccessKey: 'exported-secret' } });
   assert.equal(p.childEnvironment.keepKeyVariables, false, 'the session replaces them: they leave terraform\'s environment');
+  const both = files({ ...f.config, bare: { role_arn: 'arn:aws:iam::222222222222:role/y', credential_source: 'Environment' } });
+  const mixed = planAuth([target('aws', 'env'), target('aws.bare', 'bare')], () => both, keys);
+  assert.deepEqual(mixed.targets.map((t) => t.action), ['mfa', 'none']);
+  assert.equal(mixed.childEnvironment.keepKeyVariables, true, 'a chain served without a session still reads them');
   assert.throws(() => planAuth([target('aws', 'env')], () => f, {}), (e: unknown) => e instanceof ConfigError && /credential_source = Environment, and no long-term keys are exported/.test(e.message));
   assert.throws(() => planAuth([target('aws', 'env')], () => f, { ...keys, AWS_SESSION_TOKEN: 't' }), (e: unknown) => e instanceof ConfigError && /exported keys are a session/.test(e.message));
   const ec2 = files({ ec2: { role_arn: 'arn:aws:iam::222222222222:role/x', credential_source: 'Ec2InstanceMetadata', mfa_serial: ALICE } });
@@ -177,4 +181,15 @@ test('a profile file round trip: credential_process profiles load like any other
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('a role hop carries the AssumeRole settings the SDKs honour (credential-process assumes with them)', async () => {
+  const { roleAssumption } = await import('../../src/aws/kinds/role.ts');
+  const f = files({ base: { credential_process: VAULT, mfa_serial: ALICE }, r: { source_profile: 'base', role_arn: 'arn:aws:iam::2:role/r', external_id: 'ext-9', role_session_name: 'me', duration_seconds: '900' }, plain: { source_profile: 'base', role_arn: 'arn:aws:iam::2:role/p', duration_seconds: 'soon' } });
+  const [hop] = planAuth([target('aws', 'r')], () => f, {}).targets[0]!.chain;
+  assert.ok(hop?.kind === 'role');
+  assert.deepEqual(roleAssumption(hop, new Date(5)), { roleArn: 'arn:aws:iam::2:role/r', sessionName: 'me', externalId: 'ext-9', durationSeconds: 900 });
+  const [plain] = planAuth([target('aws', 'plain')], () => f, {}).targets[0]!.chain;
+  assert.ok(plain?.kind === 'role');
+  assert.deepEqual(roleAssumption(plain, new Date(5)), { roleArn: 'arn:aws:iam::2:role/p', sessionName: 'tfw-5' }, 'the clock of Deps, not Date.now');
 });

@@ -11,6 +11,31 @@ export interface RoleHop extends HopBase {
   roleArn: string;
   sourceProfile?: string;
   credentialSource?: string;
+  /** The AssumeRole settings the SDKs honour on the profile. */
+  externalId?: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+}
+
+/** One AssumeRole of a role hop, as the SDKs make it from the profile (tfw's own session name when it names none). */
+export function roleAssumption(hop: RoleHop, now: Date): { roleArn: string; sessionName: string; externalId?: string; durationSeconds?: number } {
+  return {
+    roleArn: hop.roleArn,
+    sessionName: hop.roleSessionName ?? `tfw-${now.getTime()}`,
+    ...(hop.externalId !== undefined ? { externalId: hop.externalId } : {}),
+    ...(hop.durationSeconds !== undefined ? { durationSeconds: hop.durationSeconds } : {}),
+  };
+}
+
+function assumeSettings(s: ProfileSection): Pick<RoleHop, 'externalId' | 'roleSessionName' | 'durationSeconds'> {
+  const externalId = setting(s, 'external_id');
+  const roleSessionName = setting(s, 'role_session_name');
+  const duration = Number(setting(s, 'duration_seconds'));
+  return {
+    ...(externalId ? { externalId } : {}),
+    ...(roleSessionName ? { roleSessionName } : {}),
+    ...(Number.isInteger(duration) && duration > 0 ? { durationSeconds: duration } : {}),
+  };
 }
 
 type RoleSection = ProfileSection & { role_arn: string };
@@ -29,7 +54,7 @@ export const roleKind: ProfileKind<'role', RoleHop, RoleSection> = {
     const credentialSource = setting(s, 'credential_source');
     // Terraform's SDK refuses both at once; it will say so itself.
     if (sourceProfile && credentialSource) return { hops: [missingHop(profile, 'sets both source_profile and credential_source')] };
-    const hop = withMfa<RoleHop>({ ...hopBase(profile, s), kind: 'role', roleArn: s.role_arn }, s);
+    const hop = withMfa<RoleHop>({ ...hopBase(profile, s), kind: 'role', roleArn: s.role_arn, ...assumeSettings(s) }, s);
     if (sourceProfile) return { hops: [{ ...hop, sourceProfile }], next: sourceProfile };
     return { hops: [{ ...hop, credentialSource: credentialSource! }, credentialSourceHop(profile, s, credentialSource!)] };
   },
