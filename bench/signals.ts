@@ -75,6 +75,7 @@ interface Outcome {
   interrupted: boolean;
   complete: boolean;
   hung: boolean;
+  failed?: boolean;
 }
 
 async function trial(command: string[], c: Case, cwd: string, env: Record<string, string>): Promise<Outcome> {
@@ -95,6 +96,15 @@ async function trial(command: string[], c: Case, cwd: string, env: Record<string
   while (!out.includes("Provisioning with 'local-exec'") && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 500));
   const pid = child.pid!;
+  if (child.exitCode !== null || !out.includes("Provisioning with 'local-exec'")) {
+    process.stderr.write(`the run did not reach the provisioner (exit ${child.exitCode}):\n${out}\n`);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+    return { code: child.exitCode, two: false, interrupted: false, complete: false, hung: false, failed: true };
+  }
   switch (c.sender) {
     case 'pty':
       child.stdin!.write('\x03');
@@ -196,7 +206,7 @@ async function main(): Promise<void> {
       const two = outcomes.filter((o) => o.two).length;
       const codes = new Map<string, number>();
       for (const o of outcomes) {
-        const key = o.hung ? 'hung' : o.complete ? `completed(${o.code})` : `exit ${o.code}`;
+        const key = o.failed ? 'did not start' : o.hung ? 'hung' : o.complete ? `completed(${o.code})` : `exit ${o.code}`;
         codes.set(key, (codes.get(key) ?? 0) + 1);
       }
       const stopped = outcomes.filter((o) => o.interrupted).length;

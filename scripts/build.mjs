@@ -40,7 +40,7 @@ const lazy = await build({
   chunkNames: 'chunks/[name]-[hash]',
   // A native binding (prebuilt per platform): loaded from node_modules, never bundled.
   external: ['@napi-rs/keyring'],
-  // CommonJS dependencies (proper-lockfile, shell-quote) call require() for node builtins.
+  // CommonJS dependencies (shell-quote) call require() for node builtins.
   banner: { js: "import { createRequire as __tfwCreateRequire } from 'node:module'; const require = __tfwCreateRequire(import.meta.url);" },
 });
 

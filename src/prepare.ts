@@ -17,7 +17,7 @@ import { planAuth } from './aws/plan.ts';
 import * as sessions from './aws/sessions.ts';
 import * as codes from './aws/codes.ts';
 import { cacheDir } from './aws/cache.ts';
-import { openSessions, type SessionApi } from './aws/session-api.ts';
+import { openSessions, type Freshness, type SessionApi } from './aws/session-api.ts';
 import { generateFiles } from './aws/materialize.ts';
 import { keySources } from './aws/sources.ts';
 
@@ -89,9 +89,10 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}h${m > 0 ? `${String(m).padStart(2, '0')}m` : ''}` : `${m}m`;
 }
 
-/** Why a prompt asks although a session is cached: it is too short for this command (the margin, and its cap, said). */
-export function describeRenewal(leftMs: number, command: string | undefined, settings: ReturnType<typeof sessionSettings>): string {
-  if (leftMs <= 0) return 'the cached session has expired';
+/** Why a prompt asks although a session is cached: expired, or too short for this command (the margin, and its cap, said). */
+export function describeRenewal(state: Freshness, leftMs: number, command: string | undefined, settings: ReturnType<typeof sessionSettings>): string | undefined {
+  if (state === 'valid') return undefined;
+  if (state === 'expired') return 'the cached session has expired';
   const { setting, requestedSeconds, capped } = settings.margin;
   const cap = capped ? `${setting}=${formatDuration(requestedSeconds)}, capped at half the ${formatDuration(settings.durationSeconds)} session` : setting;
   return `the cached session has ${formatLeft(leftMs)} left; ${command || 'this run'} needs ${formatDuration(settings.marginSeconds)} (${cap})`;
@@ -101,7 +102,7 @@ async function whyPrompt(device: MfaDevice, command: string | undefined, setting
   try {
     const s = await api.inspect(device);
     if (!('expiresAt' in s)) return undefined;
-    return describeRenewal(s.expiresAt.getTime() - deps.now().getTime(), command, settings);
+    return describeRenewal(s.state, s.expiresAt.getTime() - deps.now().getTime(), command, settings);
   } catch {
     return undefined;
   }
@@ -110,7 +111,7 @@ async function whyPrompt(device: MfaDevice, command: string | undefined, setting
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
 export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
-  const api = await openSessions({ env: deps.env, command, now: deps.now, onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
+  const api = await openSessions({ env: deps.env, command, now: deps.now, onWarn: (m) => deps.log.warn(m), onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
   let spinner: { done(): void } | undefined;
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([

@@ -5,7 +5,7 @@ import { analyzeWithEnvironment } from './env-args.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
 import { materialize, obtainRunSessions, planRun, sessionNote } from './prepare.ts';
-import { buildChildEnv, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
+import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
 /** Runs `file args` untouched: same environment, same arguments. */
@@ -18,19 +18,15 @@ export function passThrough(file: string, args: readonly string[], deps: Deps): 
  * whatever happens: terraform's exit, its failure, a signal, tfw's own error.
  */
 export async function runWithFiles(file: string, args: readonly string[], generated: GeneratedFiles, deps: Deps): Promise<number> {
-  const base = runFilesBase(deps.env);
+  const base = chooseRunFilesBase(deps.env, (message) => deps.log.warn(message), undefined, deps.cwd);
   const swept = await sweepStaleRunFiles(base);
   for (const dir of swept) deps.log.debug(`removed stale run files ${dir}`);
   // From here on a signal must not kill tfw before it has cleaned up.
   const relay = new SignalRelay().start();
   let runFiles: Awaited<ReturnType<typeof writeRunFiles>> | undefined;
   try {
-    runFiles = await writeRunFiles(base, generated).catch(async (error: NodeJS.ErrnoException) => {
-      // An XDG_RUNTIME_DIR that is gone (a stale variable after logout) must not stop the run.
-      const fallback = runFilesBase({ ...deps.env, XDG_RUNTIME_DIR: undefined });
-      if (fallback === base || (error.code !== 'ENOENT' && error.code !== 'EACCES')) throw error;
-      deps.log.warn(`cannot create the per-run files under ${base} (${error.code}); using ${fallback}`);
-      return writeRunFiles(fallback, generated);
+    runFiles = await writeRunFiles(base, generated).catch((error: NodeJS.ErrnoException) => {
+      throw runFilesCannotBeWritten(base, error);
     });
     deps.log.debug(`per-run files in ${runFiles.dir}`);
     let result: ChildResult;

@@ -1,9 +1,11 @@
 // The per-run AWS config/credentials pair: a private directory that lives as
 // long as the run, and the child environment that points at it.
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { lstatSync, rmSync, statSync } from 'node:fs';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { TfwError } from './errors.ts';
+import { ownerState, pidExists, processStartTime, selfIdentity, type ProcessIdentity } from './proc.ts';
 import type { ChildEnvironment, GeneratedFiles } from './aws/types.ts';
 import type { Env } from './model.ts';
 
@@ -17,23 +19,7 @@ const PREFIX = 'tfw-run-';
 /** `tfw-run-<pid>-s<start time>-XXXXXX`, or `tfw-run-<pid>-XXXXXX` where the start time is unknown. */
 const NAME = /^tfw-run-(\d+)-(?:s(\d+)-)?/;
 
-/**
- * When process `pid` started (Linux: clock ticks since boot, field 22 of
- * /proc/PID/stat), or undefined where that cannot be read. With the pid it
- * names one process for good: a pid reused by another process has another
- * start time.
- */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const start = fields[19];
-    return start !== undefined && /^\d+$/.test(start) ? start : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { processStartTime } from './proc.ts';
 
 // Run dirs of this process not removed yet. An 'exit' hook removes them even
 // when tfw ends without reaching its own cleanup (an uncaught exception,
@@ -60,27 +46,76 @@ function liveDirs(): Set<string> {
   return set;
 }
 
+/** Why a directory cannot hold the per-run dirs, or undefined when it can. */
+export function unsafeBase(dir: string, uid = process.getuid?.()): string | undefined {
+  let info;
+  try {
+    info = statSync(dir);
+  } catch (error) {
+    return `it cannot be used (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  if (!info.isDirectory()) return 'it is not a directory';
+  if (uid === undefined) return undefined;
+  const mode = info.mode & 0o7777;
+  const writableByOthers = (mode & 0o022) !== 0;
+  const sticky = (mode & 0o1000) !== 0;
+  // Whoever owns the directory (or may write to it without the sticky bit) can rename or remove our entry in it.
+  if (info.uid !== uid && info.uid !== 0) return `it is owned by uid ${info.uid}, not by you (uid ${uid}) or root`;
+  if (writableByOthers && !sticky) return `others can write to it without the sticky bit (mode ${mode.toString(8).padStart(4, '0')})`;
+  return undefined;
+}
+
 /**
- * Where the per-run dirs go: $XDG_RUNTIME_DIR (a per-user tmpfs: secrets
- * never reach a disk) if set; else $TMPDIR if set; else the user's runtime
- * dir /run/user/UID when it exists and is private to them (a session
- * without the variable: sudo, cron, ssh without logind); else the OS temp dir.
+ * Where the per-run dirs may go, best first: $XDG_RUNTIME_DIR (a per-user
+ * tmpfs: secrets never reach a disk) if set; else $TMPDIR if set; else the
+ * user's runtime dir /run/user/UID when it exists and is private to them (a
+ * session without the variable: sudo, cron, ssh without logind); else the OS
+ * temp dir. Relative values are taken from `cwd` (terraform's -chdir must
+ * not change what the paths mean).
  */
-export function runFilesBase(env: Env, uid = process.getuid?.(), runUser = '/run/user'): string {
-  const xdg = env.XDG_RUNTIME_DIR;
-  if (xdg !== undefined && xdg !== '') return xdg;
-  const tmp = env.TMPDIR;
-  if (tmp !== undefined && tmp !== '') return tmp;
+export function runFilesBases(env: Env, uid = process.getuid?.(), runUser = '/run/user', cwd = process.cwd()): string[] {
+  const out: string[] = [];
+  const add = (dir: string | undefined): void => {
+    if (dir === undefined || dir === '') return;
+    const abs = isAbsolute(dir) ? dir : resolve(cwd, dir);
+    if (!out.includes(abs)) out.push(abs);
+  };
+  add(env.XDG_RUNTIME_DIR);
+  add(env.TMPDIR);
   if (uid !== undefined) {
     const own = join(runUser, String(uid));
     try {
-      const info = statSync(own);
-      if (info.isDirectory() && info.uid === uid && (info.mode & 0o077) === 0) return own;
+      const info = lstatSync(own);
+      if (info.isDirectory() && info.uid === uid && (info.mode & 0o077) === 0) add(own);
     } catch {
       // none here
     }
   }
-  return tmpdir();
+  add(tmpdir());
+  add('/tmp');
+  return out;
+}
+
+/** The first of runFilesBases. */
+export function runFilesBase(env: Env, uid = process.getuid?.(), runUser = '/run/user', cwd = process.cwd()): string {
+  return runFilesBases(env, uid, runUser, cwd)[0]!;
+}
+
+/**
+ * The first base that is safe to hold the per-run dirs (unsafeBase), with a
+ * line for each one passed over; none safe → a TfwError saying why.
+ */
+export function chooseRunFilesBase(env: Env, warn: (message: string) => void, uid = process.getuid?.(), cwd = process.cwd()): string {
+  const passed: Array<[string, string]> = [];
+  for (const base of runFilesBases(env, uid, '/run/user', cwd)) {
+    const why = unsafeBase(base, uid);
+    if (why === undefined) {
+      for (const [b, w] of passed) warn(`not using ${b} for the per-run files: ${w}`);
+      return base;
+    }
+    passed.push([base, why]);
+  }
+  throw new TfwError(`no safe directory for the per-run files: ${passed.map(([b, w]) => `${b}: ${w}`).join('; ')}; set TMPDIR to a directory only you can write to`);
 }
 
 /** Creates the 0700 directory and writes both files 0600 (created with that mode: never readable by others, not even briefly). */
@@ -89,9 +124,11 @@ export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'c
   // mkdtemp creates it 0700.
   const dir = await mkdtemp(join(base, `${PREFIX}${pid}-${start !== undefined ? `s${start}-` : ''}`));
   liveDirs().add(dir);
-  await chmod(dir, 0o700);
   const runFiles: RunFiles = { dir, configFile: join(dir, 'config'), credentialsFile: join(dir, 'credentials') };
   try {
+    await chmod(dir, 0o700);
+    // Who made it (pid, start time, boot, PID namespace): the sweep removes it only once that run is provably over.
+    await writeFile(join(dir, OWNER), `${JSON.stringify(selfIdentity(pid))}\n`, { mode: 0o600, flag: 'wx' });
     await writeFile(runFiles.configFile, files.config, { mode: 0o600, flag: 'wx' });
     await writeFile(runFiles.credentialsFile, files.credentials, { mode: 0o600, flag: 'wx' });
   } catch (error) {
@@ -101,18 +138,41 @@ export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'c
   return runFiles;
 }
 
+/** A failure to write the per-run files as one tfw line (a full disk is the user's to fix, not an internal error). */
+export function runFilesCannotBeWritten(base: string, error: NodeJS.ErrnoException): Error {
+  const what: Record<string, string> = {
+    ENOSPC: 'no space (or no inodes) left on that filesystem',
+    EDQUOT: 'your disk quota is exhausted',
+    EROFS: 'it is on a read-only filesystem',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'it does not exist',
+    ENOTDIR: 'it is not a directory',
+    EMFILE: 'too many open files',
+  };
+  const why = error.code !== undefined ? what[error.code] : undefined;
+  if (why === undefined) return error;
+  return new TfwError(`cannot write the per-run files under ${base}: ${why} (${error.code}); free some space or point TMPDIR at another directory`);
+}
+
 export async function removeRunFiles(runFiles: Pick<RunFiles, 'dir'>): Promise<void> {
   await rm(runFiles.dir, { recursive: true, force: true });
   liveDirs().delete(runFiles.dir);
 }
 
-function isAlive(pid: number): boolean {
+const OWNER = 'owner';
+/** A dir without an owner file (an older tfw, or one being created) is judged by name only once it is this old. */
+const UNOWNED_GRACE_MS = 10 * 60_000;
+
+async function readOwner(dir: string): Promise<ProcessIdentity | undefined> {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const value: unknown = JSON.parse(await readFile(join(dir, OWNER), 'utf8'));
+    const v = value as Record<string, unknown>;
+    if (typeof v !== 'object' || v === null || typeof v.pid !== 'number') return undefined;
+    const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+    return { pid: v.pid, start: str(v.start), boot: str(v.boot), pidns: str(v.pidns) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -123,7 +183,7 @@ function isAlive(pid: number): boolean {
  * compare is left alone: it may be the run.
  */
 function runIsOver(pid: number, start: string | undefined): boolean {
-  if (!isAlive(pid)) return true;
+  if (!pidExists(pid)) return true;
   if (start === undefined) return false;
   const now = processStartTime(pid);
   return now !== undefined && now !== start;
@@ -147,11 +207,18 @@ export async function sweepStaleRunFiles(base: string, uid = process.getuid?.())
       const m = NAME.exec(name);
       if (!m) return;
       const pid = Number(m[1]);
-      if (!Number.isSafeInteger(pid) || pid <= 0 || !runIsOver(pid, m[2])) return;
+      if (!Number.isSafeInteger(pid) || pid <= 0) return;
       const dir = join(base, name);
       try {
         const info = await lstat(dir);
         if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) return;
+        const owner = await readOwner(dir);
+        if (owner !== undefined) {
+          // Another boot's run is over; another PID namespace's pid means nothing here: left alone.
+          if (ownerState(owner) !== 'over') return;
+        } else if (Date.now() - info.mtimeMs < UNOWNED_GRACE_MS || !runIsOver(pid, m[2])) {
+          return;
+        }
         await rm(dir, { recursive: true, force: true });
         removed.push(dir);
       } catch {

@@ -65,6 +65,7 @@ test('the strict check: each mistake is one message with the nearest name', () =
     [['status', '--', 'x'], /takes nothing after --/],
     [['exec', 'aws', 'sts', 'get-caller-identity'], /the command goes after --: tfw auth exec -- aws sts get-caller-identity$/],
     [['explain', 'frobnicate'], /unexpected argument frobnicate/],
+    [['explain', 'init', '-reconfigure'], /unknown option -reconfigure; terraform's own arguments go after --: tfw auth explain -- -reconfigure/],
     [['status', '--json=yes'], /--json takes no value/],
     [[], /needs a command/],
   ];

@@ -391,7 +391,7 @@ test('a cache directory that cannot be created and a missing XDG_RUNTIME_DIR: on
   });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /tfw: warning: cannot use the session cache in .*a-file\/tfw \(ENOTDIR\); continuing without it/);
-  assert.match(r.stderr, /tfw: warning: cannot create the per-run files under .*gone \(ENOENT\); using .*tmp/);
+  assert.match(r.stderr, /tfw: warning: not using .*gone for the per-run files: it cannot be used \(ENOENT\)/);
   assert.deepEqual(await readdir(tmp), []);
 });
 
@@ -425,6 +425,8 @@ test('per-run files a killed tfw left behind are swept at the next credentialed 
   const stale = join(box.runtime, `tfw-run-${deadPid}-stale`);
   await mkdir(stale, { mode: 0o700 });
   await writeFile(join(stale, 'credentials'), '[source]\naws_session_token = left-behind\n', { mode: 0o600 });
+  const { bootId, pidNamespace } = await import('../src/proc.ts');
+  await writeFile(join(stale, 'owner'), JSON.stringify({ pid: Number(deadPid), boot: bootId(), pidns: pidNamespace() }), { mode: 0o600 });
   const r = await runTfw(['plan'], { cwd: dir, env });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await readdir(box.runtime), []);

@@ -53,12 +53,13 @@ test('the line editor: digits in, control characters and escape sequences out, E
 test('why a prompt asks with a cached session: time left, what the command needs, the setting and its cap', () => {
   assert.equal(formatDuration(3600), '1h');
   assert.equal(formatDuration(5400), '1h30m');
-  assert.equal(describeRenewal(39 * 60_000 + 5000, 'apply', sessionSettings({}, 'apply')), 'the cached session has 39m left; apply needs 1h (TFW_APPLY_MARGIN)');
+  assert.equal(describeRenewal('expiring', 39 * 60_000 + 5000, 'apply', sessionSettings({}, 'apply')), 'the cached session has 39m left; apply needs 1h (TFW_APPLY_MARGIN)');
   assert.equal(
-    describeRenewal(60_000 * 100, 'apply', sessionSettings({ TFW_APPLY_MARGIN: '8h', TFW_SESSION_DURATION: '4h' }, 'apply')),
+    describeRenewal('expiring', 60_000 * 100, 'apply', sessionSettings({ TFW_APPLY_MARGIN: '8h', TFW_SESSION_DURATION: '4h' }, 'apply')),
     'the cached session has 1h40m left; apply needs 2h (TFW_APPLY_MARGIN=8h, capped at half the 4h session)',
   );
-  assert.equal(describeRenewal(-1, 'plan', sessionSettings({}, 'plan')), 'the cached session has expired');
+  assert.equal(describeRenewal('expired', -1, 'plan', sessionSettings({}, 'plan')), 'the cached session has expired');
+  assert.equal(describeRenewal('valid', 3600_000, 'plan', sessionSettings({}, 'plan')), undefined);
 });
 
 test('a refused code on a pty at 80 columns: progress never inside a prompt, refused shown as refused, no colours with NO_COLOR, the answer free of control characters', { skip: script ? undefined : 'script(1) is not on PATH' }, async (t) => {

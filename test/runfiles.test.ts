@@ -1,16 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, chown, mkdtemp, mkdir, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildChildEnv, processStartTime, removeRunFiles, runFilesBase, sweepStaleRunFiles, writeRunFiles } from '../src/runfiles.ts';
+import { buildChildEnv, chooseRunFilesBase, processStartTime, removeRunFiles, runFilesBase, runFilesBases, sweepStaleRunFiles, unsafeBase, writeRunFiles } from '../src/runfiles.ts';
+import { bootId, pidNamespace } from '../src/proc.ts';
 import { ROOT } from './support/harness.ts';
 import { recordCreations } from './support/fs-spy.ts';
 
 const deadPid = (): string => spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
 const ownStart = processStartTime(process.pid);
+
+/** Dirs named like runs of an older tfw (no owner file) are judged by name only once they are old: make them an hour old. */
+async function aged(...dirs: string[]): Promise<void> {
+  const then = new Date(Date.now() - 3600_000);
+  for (const d of dirs) await utimes(d, then, then);
+}
 
 async function tempBase(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const base = await mkdtemp(join(tmpdir(), 'tfw-test-'));
@@ -43,6 +50,7 @@ test('per-run dir and files are created with their modes (0700, 0600 exclusive),
     creations.map((c) => [c.call, c.path, c.mode, c.flag]),
     [
       ['mkdtemp', rf.dir, 0o700, undefined],
+      ['writeFile', join(rf.dir, 'owner'), 0o600, 'wx'],
       ['writeFile', rf.configFile, 0o600, 'wx'],
       ['writeFile', rf.credentialsFile, 0o600, 'wx'],
     ],
@@ -76,6 +84,7 @@ test('stale run dirs of dead runs are swept, live ones and foreign dirs stay', a
   const liveDir = join(base, `tfw-run-${process.pid}-def`);
   const other = join(base, 'something-else');
   await Promise.all([mkdir(deadDir), mkdir(liveDir), mkdir(other)]);
+  await aged(deadDir, liveDir, other);
   const removed = await sweepStaleRunFiles(base);
   assert.deepEqual(removed, [deadDir]);
   assert.equal(existsSync(deadDir), false);
@@ -111,6 +120,7 @@ test('a run dir whose pid now belongs to another process (pid reused) is swept; 
   const mine = join(base, `tfw-run-${process.pid}-s${ownStart}-live01`);
   const reused = join(base, `tfw-run-${process.pid}-s${Number(ownStart) + 1}-gone01`);
   await Promise.all([mkdir(mine), mkdir(reused)]);
+  await aged(mine, reused);
   assert.deepEqual(await sweepStaleRunFiles(base), [reused]);
   assert.equal(existsSync(mine), true);
 });
@@ -130,6 +140,7 @@ test('the sweep never follows a link named like a run dir, and leaves another us
   await symlink(target, link);
   const foreign = join(base, `tfw-run-${deadPid()}-other1`);
   await mkdir(foreign);
+  await aged(foreign);
   const root = process.getuid?.() === 0;
   if (root) await chown(foreign, 65534, 65534);
   const removed = await sweepStaleRunFiles(base);
@@ -155,3 +166,83 @@ for (const [how, end] of [
     assert.deepEqual(await readdir(base), []);
   });
 }
+
+/** A run dir as this tfw writes it, with its owner file. */
+async function ownedRunDir(base: string, name: string, owner: Record<string, unknown>): Promise<string> {
+  const dir = join(base, name);
+  await mkdir(dir, { mode: 0o700 });
+  await writeFile(join(dir, 'owner'), JSON.stringify(owner));
+  return dir;
+}
+
+test('the sweep removes a run of this boot and PID namespace whose process is gone, at once; a live one stays', async (t) => {
+  const base = await tempBase(t);
+  const dead = Number(deadPid());
+  const gone = await ownedRunDir(base, `tfw-run-${dead}-gone01`, { pid: dead, boot: bootId(), pidns: pidNamespace() });
+  const live = await ownedRunDir(base, `tfw-run-${process.pid}-live01`, { pid: process.pid, start: processStartTime(process.pid), boot: bootId(), pidns: pidNamespace() });
+  assert.deepEqual(await sweepStaleRunFiles(base), [gone]);
+  assert.equal(existsSync(live), true);
+});
+
+test('the sweep never removes a run of another PID namespace (a container sharing /tmp), even when its pid means a dead or another process here', { skip: pidNamespace() ? undefined : 'no /proc/self/ns/pid here' }, async (t) => {
+  const base = await tempBase(t);
+  const dead = Number(deadPid());
+  const other = { boot: bootId(), pidns: 'pid:[1]' };
+  const a = await ownedRunDir(base, `tfw-run-${dead}-cont01`, { pid: dead, ...other });
+  const b = await ownedRunDir(base, `tfw-run-1-s1-cont02`, { pid: 1, start: '1', ...other });
+  await aged(a, b);
+  assert.deepEqual(await sweepStaleRunFiles(base), []);
+  assert.equal(existsSync(a) && existsSync(b), true);
+});
+
+test('a run dir from another boot is over, whatever its pid is now', { skip: bootId() ? undefined : 'no boot_id here' }, async (t) => {
+  const base = await tempBase(t);
+  const old = await ownedRunDir(base, `tfw-run-${process.pid}-boot01`, { pid: process.pid, start: processStartTime(process.pid), boot: 'another-boot', pidns: pidNamespace() });
+  assert.deepEqual(await sweepStaleRunFiles(base), [old]);
+});
+
+test('a dir named like a run with no owner file (being created, or an older tfw) stays while it is young', async (t) => {
+  const base = await tempBase(t);
+  const young = join(base, `tfw-run-${deadPid()}-young1`);
+  await mkdir(young);
+  assert.deepEqual(await sweepStaleRunFiles(base), []);
+});
+
+test('per-run files record their owner: pid, start time, boot, PID namespace', async (t) => {
+  const base = await tempBase(t);
+  const rf = await writeRunFiles(base, { config: '', credentials: '' });
+  const owner = JSON.parse(await readFile(join(rf.dir, 'owner'), 'utf8'));
+  assert.equal(owner.pid, process.pid);
+  assert.equal(owner.pidns, pidNamespace());
+  assert.equal((await stat(join(rf.dir, 'owner'))).mode & 0o777, 0o600);
+  await removeRunFiles(rf);
+});
+
+test('a relative TMPDIR (or XDG_RUNTIME_DIR) is made absolute from tfw\'s directory: terraform -chdir cannot change what it names', () => {
+  const bases = runFilesBases({ TMPDIR: 'tmp' }, undefined, '/run/user', '/home/u/project');
+  assert.equal(bases[0], '/home/u/project/tmp');
+  assert.ok(bases.every((b) => b.startsWith('/')));
+});
+
+test('the per-run base is vetted: writable by others without the sticky bit, or owned by another user, is passed over with a line saying why', async (t) => {
+  const base = await tempBase(t);
+  const open = join(base, 'open');
+  const sticky = join(base, 'sticky');
+  await mkdir(open);
+  await mkdir(sticky);
+  await chmod(open, 0o777);
+  await chmod(sticky, 0o1777);
+  const uid = process.getuid!();
+  assert.match(unsafeBase(open, uid) ?? '', /others can write to it without the sticky bit \(mode 0777\)/);
+  assert.equal(unsafeBase(sticky, uid), undefined, 'a sticky world-writable temp dir is fine: our own 0700 dir goes inside');
+  assert.match(unsafeBase(join(base, 'missing'), uid) ?? '', /cannot be used \(ENOENT\)/);
+  const warnings: string[] = [];
+  assert.equal(chooseRunFilesBase({ XDG_RUNTIME_DIR: open, TMPDIR: sticky }, (m) => warnings.push(m), uid), sticky);
+  assert.deepEqual(warnings, [`not using ${open} for the per-run files: others can write to it without the sticky bit (mode 0777)`]);
+  if (uid === 0) {
+    const theirs = join(base, 'theirs');
+    await mkdir(theirs, { mode: 0o700 });
+    await chown(theirs, 65534, 65534);
+    assert.match(unsafeBase(theirs, uid) ?? '', /owned by uid 65534, not by you/);
+  }
+});

@@ -265,7 +265,10 @@ export function checkAuthArgv(argv: readonly string[]): AuthArgv {
     }
     if (token.startsWith('-')) {
       const bare = token.replace(/=[\s\S]*$/, '');
-      return { kind: 'error', message: `${where}: unknown option ${shown(bare)}${didYouMean(bare, candidates)} (${where} --help)` };
+      const suggestion = didYouMean(bare, candidates);
+      // A terraform flag that does not change how the module reads (-reconfigure, -input=false): after --.
+      const after = !suggestion && spec.rest === 'terraform' && !token.startsWith('--') ? `; terraform's own arguments go after --: ${where} -- ${shown(token)}` : '';
+      return { kind: 'error', message: `${where}: unknown option ${shown(bare)}${suggestion}${after} (${where} --help)` };
     }
     // A bare word: where the command reads a module, the terraform command to read it as (first word only).
     if (spec.terraformArgs && !sawWord && TERRAFORM_COMMANDS.has(token)) {

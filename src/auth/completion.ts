@@ -52,6 +52,7 @@ function realSources(deps: Deps): CompletionSources {
   return {
     profiles: async () => profileNames(await loadAwsFiles({ env: deps.env })),
     devices: async () => {
+      // The files only: a keyring may ask to be unlocked, and completion never prompts.
       const fromCache = (await new SessionCache(cacheDir(deps.env)).list().catch(() => [])).map((e) => e.serial);
       const files = await loadAwsFiles({ env: deps.env });
       const fromConfig = Object.values(files.config).map((s) => s.mfa_serial).filter((s): s is string => typeof s === 'string' && s !== '');

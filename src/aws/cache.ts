@@ -2,18 +2,41 @@
 // in a 0700 directory, written atomically, guarded by an inter-process lock so
 // concurrent runs on a cold cache ask for one code.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants as fsConstants } from 'node:fs';
+import { chmod, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { withDirLock, type LockOptions } from './lock.ts';
+import { userInfo } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { TfwError } from '../errors.ts';
 import type { Env } from '../model.ts';
 import type { SessionCredentials } from './types.ts';
 
 
-/** TFW_CACHE_DIR, else $XDG_CACHE_HOME/tfw, else ~/.cache/tfw. */
-export function cacheDir(env: Env): string {
-  if (env.TFW_CACHE_DIR) return env.TFW_CACHE_DIR;
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'tfw');
-  return join(env.HOME ?? '.', '.cache', 'tfw');
+/** The account's home directory from the password database (not $HOME), or undefined. */
+function accountHome(): string | undefined {
+  try {
+    const home = userInfo().homedir;
+    return home !== '' && isAbsolute(home) ? home : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * TFW_CACHE_DIR, else $XDG_CACHE_HOME/tfw, else ~/.cache/tfw. The home is
+ * $HOME when it is an absolute path, else the account's home from the
+ * password database; never the working directory (a session written to
+ * `./.cache` would land in a git checkout). Relative XDG_CACHE_HOME is
+ * ignored, as the XDG spec says.
+ */
+export function cacheDir(env: Env, home: () => string | undefined = accountHome): string {
+  if (env.TFW_CACHE_DIR) return resolve(env.TFW_CACHE_DIR);
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'tfw');
+  const h = env.HOME && isAbsolute(env.HOME) ? env.HOME : home();
+  if (h === undefined) {
+    throw new TfwError('no home directory for the session cache: HOME is not set (or not absolute) and the account has none; set HOME or TFW_CACHE_DIR (TFW_NO_CACHE=1 runs without a cache)');
+  }
+  return join(h, '.cache', 'tfw');
 }
 
 /** What identifies a session: a changed key, device or endpoint is another session. */
@@ -51,6 +74,8 @@ export type CacheRead =
   | { state: 'corrupt'; file: string };
 
 export const FORMAT = 'tfw-session-v1';
+/** A session file is a few kilobytes: anything much larger is not one. */
+const MAX_SESSION_FILE = 1024 * 1024;
 const FILE_PREFIX = 'session-';
 
 export function fingerprint(key: SessionKey): string {
@@ -100,7 +125,7 @@ export function isFileShape(value: unknown): value is FileShape {
  * swap or plant session files). Missing is fine: it is created 0700.
  * One stat, so the warm path stays cheap.
  */
-export async function checkCacheDir(dir: string, uid = process.getuid?.()): Promise<void> {
+export async function checkCacheDir(dir: string, uid = process.getuid?.(), repaired?: (message: string) => void): Promise<void> {
   let info;
   try {
     info = await stat(dir);
@@ -118,6 +143,11 @@ export async function checkCacheDir(dir: string, uid = process.getuid?.()): Prom
     const who = [mode & 0o020 ? 'group' : '', mode & 0o002 ? 'others' : ''].filter(Boolean).join(' and ');
     throw new TfwError(`refusing the session cache ${dir}: it is writable by ${who} (mode ${mode.toString(8).padStart(4, '0')}); chmod 700 it, or set TFW_CACHE_DIR`);
   }
+  // Ours, but others may list it (after chmod -R, a restore): made private, and said.
+  if (repaired && (mode & 0o055) !== 0) {
+    await chmod(dir, 0o700);
+    repaired(`the session cache ${dir} was readable by others (mode ${mode.toString(8).padStart(4, '0')}): made it 0700`);
+  }
 }
 
 async function ensureDir(dir: string): Promise<void> {
@@ -130,22 +160,46 @@ async function ensureDir(dir: string): Promise<void> {
 
 export class SessionCache {
   private checked: Promise<void> | undefined;
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    /** Says what was repaired (modes others could read). */
+    private readonly warn: (message: string) => void = () => {},
+    private readonly lockOptions: Omit<LockOptions, 'onWait'> = {},
+  ) {}
 
   /** The ownership/mode check, once per cache object. */
   private check(): Promise<void> {
-    return (this.checked ??= checkCacheDir(this.dir));
+    return (this.checked ??= checkCacheDir(this.dir, undefined, this.warn));
+  }
+
+  /** A session file's text, or why there is none: never blocks on a FIFO, never follows a link, never reads more than a session's size. */
+  private async readSessionFile(file: string): Promise<{ text: string } | { state: 'missing' } | { state: 'corrupt'; file: string }> {
+    let handle;
+    try {
+      handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW);
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { state: 'missing' } : { state: 'corrupt', file };
+    }
+    try {
+      const info = await handle.stat();
+      const uid = process.getuid?.();
+      if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size > MAX_SESSION_FILE) return { state: 'corrupt', file };
+      if ((info.mode & 0o077) !== 0) {
+        await handle.chmod(0o600);
+        this.warn(`the session file ${file} was readable by others (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}): made it 0600`);
+      }
+      return { text: await handle.readFile('utf8') };
+    } finally {
+      await handle.close();
+    }
   }
 
   async read(key: SessionKey): Promise<CacheRead> {
     await this.check();
     const file = cacheFileFor(this.dir, key);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      return { state: 'missing' };
-    }
+    const got = await this.readSessionFile(file);
+    if (!('text' in got)) return got;
+    const text = got.text;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -194,21 +248,8 @@ export class SessionCache {
    */
   async withLock<T>(key: SessionKey, fn: () => Promise<T>, onWait?: () => void): Promise<T> {
     await ensureDir(this.dir);
-    // A CommonJS module: its functions are on the default export once bundled.
-    const { default: lockfile } = await import('proper-lockfile');
-    const file = cacheFileFor(this.dir, key);
-    const options = { realpath: false, lockfilePath: `${file}.lock`, stale: 15_000, update: 5_000 };
-    if (onWait && (await lockfile.check(file, options))) onWait();
-    const release = await lockfile.lock(file, {
-      ...options,
-      // A prompt can take minutes: keep trying (about 30 min in all).
-      retries: { retries: 2000, factor: 1.2, minTimeout: 50, maxTimeout: 1000 },
-    });
-    try {
-      return await fn();
-    } finally {
-      await release().catch(() => undefined);
-    }
+    // A prompt can take minutes: a live holder is waited for (up to 30 min), a dead one's lock broken at once (lock.ts).
+    return withDirLock(`${cacheFileFor(this.dir, key)}.lock`, fn, { onWait, ...this.lockOptions });
   }
 
   async list(): Promise<CacheEntryInfo[]> {
@@ -224,7 +265,9 @@ export class SessionCache {
       if (!name.startsWith(FILE_PREFIX) || !name.endsWith('.json')) continue;
       const file = join(this.dir, name);
       try {
-        const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+        const got = await this.readSessionFile(file);
+        if (!('text' in got)) continue;
+        const parsed: unknown = JSON.parse(got.text);
         if (!isFileShape(parsed)) continue;
         out.push({
           file,

@@ -35,12 +35,14 @@ export interface SessionApiOptions {
   command: string | undefined;
   now: () => Date;
   onFallback?: (why: string) => void;
+  /** Says what the file cache repaired (modes others could read). */
+  onWarn?: (message: string) => void;
 }
 
 export async function openSessions(options: SessionApiOptions): Promise<SessionApi> {
   const settings = sessionSettings(options.env, options.command);
   const endpoint = stsEndpoint(options.env);
-  const store = settings.useCache ? await openSessionStore(options.env, options.onFallback) : undefined;
+  const store = settings.useCache ? await openSessionStore(options.env, options.onFallback, options.onWarn) : undefined;
   return {
     store,
     marginSeconds: settings.marginSeconds,

@@ -27,8 +27,8 @@ export interface SessionStore {
   drop(key: SessionKey): Promise<void>;
 }
 
-export function fileSessions(dir: string): SessionStore {
-  const files = new SessionCache(dir);
+export function fileSessions(dir: string, warn?: (message: string) => void): SessionStore {
+  const files = new SessionCache(dir, warn);
   return {
     backend: 'file',
     where: dir,
@@ -130,9 +130,9 @@ class KeyringFirst implements SessionStore {
 }
 
 /** The store a run reads and writes its sessions in. */
-export async function openSessionStore(env: Env, onFallback: (why: string) => void = () => {}): Promise<SessionStore> {
+export async function openSessionStore(env: Env, onFallback: (why: string) => void = () => {}, warn?: (message: string) => void): Promise<SessionStore> {
   const dir = cacheDir(env);
-  const files = fileSessions(dir);
+  const files = fileSessions(dir, warn);
   const choice = backendChoice(env);
   if (choice === 'file') return files;
   // Chosen: asked at once, so a missing keyring is an error here. Automatic: the first read is the probe.

@@ -4,10 +4,10 @@
 // the unevaluated arguments).
 import {
   EvalError, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isObject,
-  makeObject, toBool, toNum, toStr, typeName, type ObjectValue, type Value,
+  fromJson, makeObject, toBool, toNum, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
-import { convert, unifyElements, type Type } from './types.ts';
-import { parseNumber } from './numbers.ts';
+import { convert, kindOf, setOf, tag, unifyElements, type Type } from './types.ts';
+import { arith, exactLiteral, parseNumber } from './numbers.ts';
 import { format, graphemes, insertBetween, simpleCase, title, toJsonText, trimSpace } from './strings.ts';
 import { regex, regexall, regexReplace } from './regex.ts';
 import { createRequire } from 'node:module';
@@ -83,9 +83,15 @@ const FUNCTIONS: Record<string, Fn> = {
   alltrue: (a) => { arity('alltrue', a, 1); return list(a[0], 'alltrue() argument').every((v, i) => bool(v, `alltrue() element ${i}`)); },
   anytrue: (a) => { arity('anytrue', a, 1); return list(a[0], 'anytrue() argument').map((v, i) => bool(v, `anytrue() element ${i}`)).some((x) => x); },
   abs: (a) => { arity('abs', a, 1); return Math.abs(num(a[0], 'abs() argument')); },
-  ceil: (a) => { arity('ceil', a, 1); return Math.ceil(num(a[0], 'ceil() argument')); },
-  floor: (a) => { arity('floor', a, 1); return Math.floor(num(a[0], 'floor() argument')); },
-  signum: (a) => { arity('signum', a, 1); const n = num(a[0], 'signum() argument'); return n > 0 ? 1 : n < 0 ? -1 : 0; },
+  // `+ 0`: cty's integers have no negative zero (ceil(-0.5) is 0).
+  ceil: (a) => { arity('ceil', a, 1); return Math.ceil(num(a[0], 'ceil() argument')) + 0; },
+  floor: (a) => { arity('floor', a, 1); return Math.floor(num(a[0], 'floor() argument')) + 0; },
+  signum: (a) => {
+    arity('signum', a, 1);
+    const n = num(a[0], 'signum() argument');
+    if (!Number.isInteger(n)) return new Unknown('signum() of a fraction (terraform refuses it)');
+    return n > 0 ? 1 : n < 0 ? -1 : 0;
+  },
   max: (a) => { if (a.length === 0) throw new EvalError('max() needs at least one number'); return Math.max(...a.map((v) => num(v, 'max() argument'))); },
   min: (a) => { if (a.length === 0) throw new EvalError('min() needs at least one number'); return Math.min(...a.map((v) => num(v, 'min() argument'))); },
   md5: (a) => { arity('md5', a, 1); return hash('md5', str(a[0], 'md5() argument'), 'hex'); },
@@ -234,8 +240,10 @@ const FUNCTIONS: Record<string, Fn> = {
     const chars = graphemes(str(a[0], 'substr() string'));
     let offset = toNum(a[1] ?? null, 'substr() offset');
     const length = toNum(a[2] ?? null, 'substr() length');
+    if (!Number.isInteger(offset) || !Number.isInteger(length)) throw new EvalError('substr() offset and length must be whole numbers');
     if (offset < 0) offset += chars.length;
-    if (!Number.isInteger(offset) || offset < 0 || offset > chars.length) throw new EvalError('substr() offset out of range');
+    if (offset < 0 || length < -1) return new Unknown('substr() with an offset before the start or a length below -1');
+    if (offset > chars.length) return '';
     return chars.slice(offset, length < 0 ? undefined : offset + length).join('');
   },
   // Terraform's chomp drops every trailing \n, \r\n and \r.
@@ -326,4 +334,309 @@ export function callFunction(name: string, args: Value[]): Value {
   const u = findUnknown(args);
   if (u) return u;
   return fn(args);
+}
+
+// ---- Collections, numbers, encodings and networks (issue 15) -------------
+
+const primitiveOnly = (items: Value[], what: string): void => {
+  if (items.some((x) => typeof x === 'object' && x !== null)) leave(`${what} of collections is not evaluated by tfw`);
+};
+
+function intArg(v: Value | undefined, what: string): number {
+  const n = num(v, what);
+  if (!Number.isInteger(n)) throw new EvalError(`${what} must be a whole number`);
+  return n;
+}
+
+/** Values of the functions below that tfw leaves to terraform. */
+class Leave extends Error {
+  constructor(readonly unknown: Unknown) { super(unknown.reason); }
+}
+const leave = (reason: string): never => { throw new Leave(new Unknown(reason)); };
+
+function seq(v: Value | undefined, what: string): Value[] {
+  const l = list(v, what);
+  if (kindOf(l) === 'set') leave(`${what}: a set, ordered by terraform`);
+  return l;
+}
+
+function setArgs(a: Value[], name: string): Value[][] {
+  if (a.length < 1) throw new EvalError(`${name}() needs at least one set`);
+  return a.map((x, i) => {
+    const u = unifyElements(list(x, `${name}() argument ${i + 1}`), `${name}() argument ${i + 1}`);
+    if (u instanceof Unknown) leave(u.reason);
+    primitiveOnly(u as Value[], `${name}()`);
+    return u as Value[];
+  });
+}
+
+function asSet(items: Value[]): Value {
+  const s = setOf(items);
+  if (s instanceof Unknown) leave(s.reason);
+  return tag(s as Value[], 'set');
+}
+
+/** IPv4 only: a.b.c.d/len, octets without leading zeros (Go's net.ParseCIDR). */
+function parseCidr(s: string, what: string): { ip: number; len: number } {
+  if (s.includes(':')) leave(`${what}: IPv6 prefixes are not evaluated by tfw`);
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+  if (!m || m.slice(1, 5).some((o) => (o.length > 1 && o.startsWith('0')) || Number(o) > 255) || Number(m[5]) > 32) throw new EvalError(`${what}: invalid CIDR address ${JSON.stringify(s)}`);
+  const ip = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
+  const len = Number(m[5]);
+  const size = 2 ** (32 - len);
+  return { ip: ip - (ip % size), len };
+}
+
+const dotted = (n: number): string => [24, 16, 8, 0].map((sh) => Math.floor(n / 2 ** sh) % 256).join('.');
+
+function cidrSubnet(base: { ip: number; len: number }, newbits: number, netnum: number, what: string): { ip: number; len: number } {
+  const len = base.len + newbits;
+  if (newbits < 0 || len > 32) throw new EvalError(`${what}: ${newbits} extra bits would make a prefix longer than 32`);
+  if (netnum < 0 || netnum >= 2 ** newbits) throw new EvalError(`${what}: network number ${netnum} does not fit in ${newbits} bits`);
+  return { ip: base.ip + netnum * 2 ** (32 - len), len };
+}
+
+const UUID_NS: Record<string, string> = { dns: '6ba7b810-9dad-11d1-80b4-00c04fd430c8', url: '6ba7b811-9dad-11d1-80b4-00c04fd430c8', oid: '6ba7b812-9dad-11d1-80b4-00c04fd430c8', x500: '6ba7b814-9dad-11d1-80b4-00c04fd430c8' };
+
+const MORE: Record<string, Fn> = {
+  index: (a) => {
+    arity('index', a, 2);
+    const l = seq(a[0], 'index() list');
+    if (typeof a[1] === 'object' && a[1] !== null) leave('index() of a collection value');
+    const i = l.findIndex((v) => equal(v, a[1]!));
+    if (i < 0) throw new EvalError('index() found no such element');
+    return i;
+  },
+  slice: (a) => {
+    arity('slice', a, 3);
+    const l = seq(a[0], 'slice() list');
+    const s = intArg(a[1], 'slice() start');
+    const e = intArg(a[2], 'slice() end');
+    if (s < 0 || e > l.length || s > e) throw new EvalError('slice() indices out of range');
+    const out = l.slice(s, e);
+    const k = kindOf(l);
+    return k === 'list' || k === 'tuple' ? tag(out, k) : out;
+  },
+  sort: (a) => {
+    arity('sort', a, 1);
+    const l = convert(a[0]!, { t: 'list', elem: { t: 'string' } }, 'sort() argument');
+    if (!Array.isArray(l)) return l;
+    if (l.some((x) => x === null)) throw new EvalError('sort() of a list with a null element');
+    return tag([...(l as string[])].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))), 'list');
+  },
+  reverse: (a) => {
+    arity('reverse', a, 1);
+    const l = seq(a[0], 'reverse() argument');
+    const k = kindOf(l);
+    const out = [...l].reverse();
+    return k === 'list' || k === 'tuple' ? tag(out, k) : out;
+  },
+  range: (a) => {
+    if (a.length < 1 || a.length > 3) throw new EvalError('range() takes one to three numbers');
+    const ns = a.map((v) => num(v, 'range() argument'));
+    const [start, limit, step] = ns.length === 1 ? [0, ns[0]!, 1] : ns.length === 2 ? [ns[0]!, ns[1]!, ns[0]! <= ns[1]! ? 1 : -1] : [ns[0]!, ns[1]!, ns[2]!];
+    if (step === 0) throw new EvalError('range() step must not be zero');
+    if ((step > 0 && start > limit) || (step < 0 && start < limit)) throw new EvalError('range() step goes away from the limit');
+    const out: Value[] = [];
+    let x: number | Unknown = start;
+    while (!(x instanceof Unknown) && (step > 0 ? x < limit : x > limit)) {
+      if (out.length >= 1024) throw new EvalError('range() would have more than 1024 elements');
+      out.push(x);
+      x = arith('+', x, step);
+    }
+    if (x instanceof Unknown) return x;
+    return tag(out, 'list');
+  },
+  chunklist: (a) => {
+    arity('chunklist', a, 2);
+    const l = seq(a[0], 'chunklist() list');
+    const n = intArg(a[1], 'chunklist() size');
+    if (n <= 0) leave('chunklist() with a size below 1');
+    const out: Value[] = [];
+    for (let i = 0; i < l.length; i += n) out.push(tag(l.slice(i, i + n), 'list'));
+    return tag(out, 'list');
+  },
+  sum: (a) => {
+    arity('sum', a, 1);
+    const l = list(a[0], 'sum() argument');
+    if (l.length === 0) throw new EvalError('sum() of an empty list');
+    let total: number | Unknown = num(l[0], 'sum() element');
+    for (const v of l.slice(1)) {
+      if (total instanceof Unknown) return total;
+      total = arith('+', total, num(v, 'sum() element'));
+    }
+    return total;
+  },
+  setunion: (a) => asSet(setArgs(a, 'setunion').flat()),
+  setintersection: (a) => {
+    const sets = setArgs(a, 'setintersection');
+    return asSet(sets[0]!.filter((x) => sets.every((s) => s.some((y) => equal(x, y)))));
+  },
+  setsubtract: (a) => {
+    arity('setsubtract', a, 2);
+    const [x, y] = setArgs(a, 'setsubtract');
+    return asSet(x!.filter((v) => !y!.some((w) => equal(v, w))));
+  },
+  setproduct: (a) => {
+    if (a.length < 2) throw new EvalError('setproduct() needs at least two collections');
+    const ls = a.map((x, i) => seq(x, `setproduct() argument ${i + 1}`));
+    let out: Value[][] = [[]];
+    for (const l of ls) out = out.flatMap((p) => l.map((v) => [...p, v]));
+    checkItems(out);
+    return out.length === 0 || ls.some((l) => l.length === 0) ? tag([], 'list') : out;
+  },
+  matchkeys: (a) => {
+    arity('matchkeys', a, 3);
+    const vs = seq(a[0], 'matchkeys() values');
+    const ks = seq(a[1], 'matchkeys() keys');
+    const search = list(a[2], 'matchkeys() searchset');
+    if (vs.length !== ks.length) throw new EvalError('matchkeys() needs as many values as keys');
+    primitiveOnly([...ks, ...search], 'matchkeys()');
+    return tag(vs.filter((_, i) => search.some((s) => equal(s, ks[i]!))), 'list');
+  },
+  transpose: (a) => {
+    arity('transpose', a, 1);
+    const m = convert(a[0]!, { t: 'map', elem: { t: 'list', elem: { t: 'string' } } }, 'transpose() argument');
+    if (!isObject(m)) return m;
+    const out = new Map<string, string[]>();
+    for (const k of Object.keys(m).sort()) {
+      for (const v of m[k] as string[]) {
+        if (v === null) throw new EvalError('transpose() of a null string');
+        out.set(v, [...(out.get(v) ?? []), k]);
+      }
+    }
+    return tag(makeObject([...out].map(([k, v]) => [k, tag(v, 'list')])), 'map');
+  },
+  formatlist: (a) => {
+    if (a.length < 1) throw new EvalError('formatlist() needs a format string');
+    const spec = str(a[0], 'format string');
+    const args = a.slice(1);
+    let n = -1;
+    for (const x of args) {
+      if (!Array.isArray(x)) continue;
+      if (kindOf(x) === 'set') leave('formatlist() over a set');
+      if (n >= 0 && x.length !== n) throw new EvalError('formatlist() lists must all have the same length');
+      n = x.length;
+    }
+    const out: Value[] = [];
+    for (let i = 0; i < (n < 0 ? 1 : n); i++) {
+      const r = format(spec, args.map((x) => (Array.isArray(x) ? x[i]! : x)));
+      if (r instanceof Unknown) return r;
+      out.push(r);
+    }
+    return tag(checkItems(out), 'list');
+  },
+  indent: (a) => {
+    arity('indent', a, 2);
+    const n = intArg(a[0], 'indent() spaces');
+    if (n < 0 || n > 4096) leave('indent() with that many spaces');
+    return checkString(str(a[1], 'indent() string').split('\n').join(`\n${' '.repeat(n)}`));
+  },
+  parseint: (a) => {
+    arity('parseint', a, 2);
+    const s = str(a[0], 'parseint() number');
+    const base = intArg(a[1], 'parseint() base');
+    if (base < 2 || base > 62) throw new EvalError('parseint() base must be between 2 and 62');
+    if (base > 36) leave('parseint() with a base above 36');
+    const m = /^([+-]?)([0-9a-zA-Z]+)$/.exec(s);
+    if (!m) throw new EvalError(`cannot parse ${JSON.stringify(s)} as a base ${base} integer`);
+    let v = 0n;
+    for (const c of m[2]!.toLowerCase()) {
+      const d = parseInt(c, 36);
+      if (d >= base) throw new EvalError(`cannot parse ${JSON.stringify(s)} as a base ${base} integer`);
+      v = v * BigInt(base) + BigInt(d);
+    }
+    if (m[1] === '-') v = -v;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) leave('parseint() beyond 2^53');
+    return Number(v);
+  },
+  pow: (a) => {
+    arity('pow', a, 2);
+    const x = num(a[0], 'pow() base');
+    const y = num(a[1], 'pow() exponent');
+    // Go's math.Pow in float64: only exact integer results are certainly the same here.
+    if (!Number.isInteger(x) || !Number.isInteger(y) || y < 0 || y > 1100) leave('pow() with a result only Go\'s math.Pow rounds');
+    const r = BigInt(x) ** BigInt(y);
+    if (r > BigInt(Number.MAX_SAFE_INTEGER) || r < -BigInt(Number.MAX_SAFE_INTEGER)) leave('pow() beyond 2^53');
+    return Number(r);
+  },
+  jsondecode: (a) => {
+    arity('jsondecode', a, 1);
+    const s = str(a[0], 'jsondecode() argument');
+    let j: unknown;
+    try {
+      j = JSON.parse(s);
+    } catch {
+      throw new EvalError('jsondecode() of text that is not JSON');
+    }
+    for (const m of s.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
+      if (!m[0].startsWith('"') && !exactLiteral(m[0])) leave(`jsondecode() of the number ${m[0]}, beyond tfw's precision`);
+    }
+    const typed = (v: Value): Value => {
+      if (Array.isArray(v)) return tag(v.map(typed), 'tuple');
+      if (isObject(v)) return tag(makeObject(Object.keys(v).map((k) => [k, typed(v[k]!)])), 'object');
+      return typeof v === 'string' ? v.normalize('NFC') : v;
+    };
+    return typed(fromJson(j));
+  },
+  uuidv5: (a) => {
+    arity('uuidv5', a, 2);
+    const ns = str(a[0], 'uuidv5() namespace');
+    const id = UUID_NS[ns] ?? ns;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) leave('uuidv5() with that namespace');
+    crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    const h = crypto.createHash('sha1').update(Buffer.from(id.replace(/-/g, ''), 'hex')).update(str(a[1], 'uuidv5() name'), 'utf8').digest();
+    h[6] = (h[6]! & 0x0f) | 0x50;
+    h[8] = (h[8]! & 0x3f) | 0x80;
+    const x = h.subarray(0, 16).toString('hex');
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+  },
+  cidrhost: (a) => {
+    arity('cidrhost', a, 2);
+    const p = parseCidr(str(a[0], 'cidrhost() prefix'), 'cidrhost()');
+    const size = 2 ** (32 - p.len);
+    let h = intArg(a[1], 'cidrhost() host number');
+    if (h < 0) h += size;
+    if (h < 0 || h >= size) throw new EvalError(`cidrhost(): host number ${a[1]} does not fit in the prefix`);
+    return dotted(p.ip + h);
+  },
+  cidrnetmask: (a) => {
+    arity('cidrnetmask', a, 1);
+    const p = parseCidr(str(a[0], 'cidrnetmask() prefix'), 'cidrnetmask()');
+    return dotted(2 ** 32 - 2 ** (32 - p.len));
+  },
+  cidrsubnet: (a) => {
+    arity('cidrsubnet', a, 3);
+    const s = cidrSubnet(parseCidr(str(a[0], 'cidrsubnet() prefix'), 'cidrsubnet()'), intArg(a[1], 'cidrsubnet() newbits'), intArg(a[2], 'cidrsubnet() netnum'), 'cidrsubnet()');
+    return `${dotted(s.ip)}/${s.len}`;
+  },
+  cidrsubnets: (a) => {
+    if (a.length < 1) throw new EvalError('cidrsubnets() needs a prefix');
+    const base = parseCidr(str(a[0], 'cidrsubnets() prefix'), 'cidrsubnets()');
+    const end = base.ip + 2 ** (32 - base.len);
+    let next = base.ip;
+    const out: Value[] = [];
+    for (const [i, nb] of a.slice(1).entries()) {
+      const bits = intArg(nb, `cidrsubnets() newbits ${i + 1}`);
+      const len = base.len + bits;
+      if (bits < 1 || len > 32) throw new EvalError(`cidrsubnets(): ${bits} new bits do not fit`);
+      const size = 2 ** (32 - len);
+      const start = Math.ceil(next / size) * size;
+      if (start + size > end) throw new EvalError('cidrsubnets(): not enough room for all the subnets');
+      out.push(`${dotted(start)}/${len}`);
+      next = start + size;
+    }
+    return tag(out, 'list');
+  },
+};
+for (const [k, f] of Object.entries(MORE)) {
+  FUNCTIONS[k] = (a) => {
+    try {
+      return f(a);
+    } catch (e) {
+      if (e instanceof Leave) return e.unknown;
+      if (e instanceof Unknown) return e;
+      throw e;
+    }
+  };
 }

@@ -1,8 +1,11 @@
-// Terraform's numbers are arbitrary-precision (cty: 512-bit big.Float, shown
-// as the shortest decimal that reads back). tfw keeps JavaScript numbers and
-// computes + - * / % exactly in decimal (BigInt): a result is kept only when
-// the double holds that decimal exactly as written (0.1 + 0.2 is 0.3); any
-// other result (1/3, 2^60 + 1, 1e400) is Unknown — never a rounded value.
+// Terraform's numbers are cty's: 512-bit binary floats (big.Float), shown as
+// the shortest decimal that reads back at that precision. tfw keeps
+// JavaScript doubles and computes + - * / % exactly (BigInt decimals), and
+// keeps a result only where cty's would be exact as well: when every operand
+// is a dyadic fraction (an integer, 0.5, 0.25 …: exact in binary) and the
+// result is one too. Anything else (0.3 - 0.1 is
+// 0.2000…0002 in terraform, 1/3 has 155 digits) is Unknown, never a value
+// that differs from terraform's.
 import { EvalError, Unknown } from './value.ts';
 
 /** m × 10^e */
@@ -65,12 +68,24 @@ function align(a: Dec, b: Dec): [bigint, bigint, number] {
   return [a.m * 10n ** BigInt(a.e - e), b.m * 10n ** BigInt(b.e - e), e];
 }
 
-/** + - * / % as cty computes them, exactly. */
+/** Whether a decimal is exact in binary (its denominator a power of two). */
+function dyadic(d: Dec): boolean {
+  return d.e >= 0 || d.m % 5n ** BigInt(-d.e) === 0n;
+}
+
+/** + - * / % as cty computes them: exact, or Unknown. */
 export function arith(op: string, x: number, y: number): number | Unknown {
+  const r = exactArith(op, x, y);
+  if (typeof r === 'number' && !dyadic(ofNumber(r))) return new Unknown(`the result of ${String(x)} ${op} ${String(y)} is rounded in binary by terraform (cty's 512-bit floats), not computed by tfw`);
+  return r;
+}
+
+function exactArith(op: string, x: number, y: number): number | Unknown {
   if (!Number.isFinite(x) || !Number.isFinite(y)) return new Unknown('infinite operand');
   const a = ofNumber(x);
   const b = ofNumber(y);
   const what = `the result of ${String(x)} ${op} ${String(y)}`;
+  if (!dyadic(a) || !dyadic(b)) return new Unknown(`${what} is rounded in binary by terraform (cty's 512-bit floats), not computed by tfw`);
   switch (op) {
     case '+': case '-': {
       const [p, q, e] = align(a, b);
