@@ -5,7 +5,7 @@ const PATTERNS: RegExp[] = [
   // access key ids: long-term (AKIA) and temporary (ASIA)
   /\b(A[KS]IA)[0-9A-Z]{12,}\b/g,
   // key = value forms in INI, env and JSON
-  /((?:aws_)?(?:secret_access_key|session_token|security_token|secretaccesskey|sessiontoken)["']?\s*[=:]\s*["']?)[^\s"',}]+/gi,
+  /((?:aws_|x-amz-)?(?:secret_access_key|session_token|security_token|security-token|secretaccesskey|sessiontoken)["']?\s*[=:]\s*["']?)[^\s"',}]+/gi,
   /((?:AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AWS_SECURITY_TOKEN|TFW_MFA_CODE)=)\S+/g,
 ];
 

@@ -125,7 +125,11 @@ test('login --duration 1h: the session lasts an hour, whatever TFW_SESSION_DURAT
   const r = await runTfw(['auth', 'login', '--profile', 'source', '--duration', '1h'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh(), TFW_SESSION_DURATION: '12h' } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(sts.requests.filter((q) => q.action === 'GetSessionToken').at(-1)?.params.DurationSeconds, '3600');
-  assert.match(r.stdout, /\((59m|1h00m) left\)/);
+  assert.match(r.stdout, /\((59m|1h00m) left\)\n$/);
+  // a valid cached session is kept, and the output says why the duration did not apply
+  const again = await runTfw(['auth', 'login', '--profile', 'source', '--duration', '8h'], { cwd: box.root, env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /\((59m|1h00m) left\) \(the cached session: --duration applies to a new one; add --force\)\n$/);
 });
 
 test('explain --json -- -var=env=dev: the arguments after -- are terraform\'s, and honoured', async (t) => {

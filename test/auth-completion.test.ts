@@ -75,3 +75,25 @@ test('the bash script completes `tfw auth` lines from the AWS config, calling no
   assert.equal(other.code, 2);
   assert.match(other.stderr, /^tfw: tfw auth completion: unknown shell fish/);
 });
+
+const zsh = which('zsh');
+test('the zsh script: the same candidates through its _tfw function (compadd stubbed)', { skip: zsh ? undefined : 'zsh is not on PATH' }, async (t) => {
+  const { box, env } = await moduleSandbox(t, { config: '[profile prod]\nregion = eu-west-1\n', credentials: '', mainTf: '# none\n' });
+  const script = await runTfw(['auth', 'completion', 'zsh'], { cwd: box.root, env });
+  const file = join(box.root, 'tfw.zsh');
+  await writeFile(file, script.stdout);
+  const bin = join(box.root, 'bin');
+  await mkdir(bin);
+  await symlink(TFW_BIN, join(bin, 'tfw'));
+  const complete = (words: string[]): Promise<string> =>
+    new Promise((resolve) => {
+      const program = `source '${file}'; compadd() { shift; print -l -- "$@"; }; _files() { print FILES; }; words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _tfw`;
+      const child = spawn(zsh!, ['-f', '-c', program], { cwd: box.root, env: { ...env, PATH: `${bin}:${env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('close', () => resolve(out));
+    });
+  assert.equal(await complete(['tfw', 'auth', 'st']), 'status\n');
+  assert.equal(await complete(['tfw', 'auth', 'login', '--profile', 'p']), 'prod\n');
+  assert.equal(await complete(['tfw', 'auth', 'exec', '--', 'aw']), 'FILES\n');
+});

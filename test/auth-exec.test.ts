@@ -78,6 +78,9 @@ test('exec: the command names a --profile tfw did not prepare → the line to ty
   const typo = await runTfw(['auth', 'exec', '--profile', 'prdo', '--', process.execPath, '-e', '1'], { cwd: box.root, env });
   assert.equal(typo.code, 1);
   assert.match(typo.stderr, /^tfw: auth exec: profile prdo is not in the AWS config or credentials files; did you mean prod\? \(profiles: source, prod, plain\)\n$/);
+  const envTypo = await runTfw(['auth', 'exec', '--', process.execPath, '-e', '1'], { cwd: box.root, env: { ...env, AWS_PROFILE: 'prdo' } });
+  assert.equal(envTypo.code, 1);
+  assert.match(envTypo.stderr, /^tfw: auth exec: AWS_PROFILE=prdo names no profile of the AWS config or credentials files; did you mean prod\?/);
   const noDash = await runTfw(['auth', 'exec', 'aws', 'sts', 'get-caller-identity'], { cwd: box.root, env });
   assert.equal(noDash.code, 2);
   assert.equal(noDash.stderr, 'tfw: tfw auth exec: the command goes after --: tfw auth exec -- aws sts get-caller-identity\n');

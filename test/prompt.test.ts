@@ -5,7 +5,7 @@
 // check. Plus the pure parts: the line editor and the renewal sentence.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyInput, promptColors } from '../src/aws/terminal.ts';
+import { applyInput, fitInput, promptColors } from '../src/aws/terminal.ts';
 import { describeRenewal, formatDuration } from '../src/prepare.ts';
 import { sessionSettings } from '../src/settings.ts';
 import { moduleSandbox, runTfw, tfwOnPty, which } from './support/harness.ts';
@@ -44,6 +44,12 @@ test('the line editor: digits in, control characters and escape sequences out, E
   assert.deepEqual(applyInput('12', '\x15'), { kind: 'edit', text: '' });
   assert.deepEqual(applyInput('12', '\x03'), { kind: 'cancel' });
   assert.deepEqual(applyInput('', '\x04'), { kind: 'cancel' });
+  // The input row never wraps: a long paste keeps its end, the hint is cut or left out.
+  for (const [text, hint] of [['1'.repeat(200), 'an MFA code is 6 digits'], ['12345', 'that code was already used: wait for the next one']] as const) {
+    const { shown, said } = fitInput(70, text, hint, 80);
+    assert.ok(70 + [...shown].length + (said ? 2 + said.length : 0) <= 79, `${shown} ${said}`);
+  }
+  assert.deepEqual(fitInput(8, '12345', 'an MFA code is 6 digits', 80), { shown: '12345', said: 'an MFA code is 6 digits' });
   assert.equal(promptColors({ isTTY: true }, {}, []), true);
   assert.equal(promptColors({ isTTY: true }, { NO_COLOR: '' }, []), false);
   assert.equal(promptColors({ isTTY: true }, {}, ['node', 'tfw', 'plan', '-no-color']), false);

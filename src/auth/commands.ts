@@ -1,5 +1,6 @@
 // What each `tfw auth` command does, given its parsed options. yargs wiring
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
+import { rememberSecret } from '../redact.ts';
 import { quote } from 'shell-quote';
 import { analyzeWithEnvironment } from '../env-args.ts';
 import { cacheDir } from '../aws/cache.ts';
@@ -164,6 +165,8 @@ export interface LoginOptions {
   profile?: string;
   allDevices: boolean;
   force: boolean;
+  /** --duration was given (it reaches the sessions through TFW_SESSION_DURATION). */
+  durationGiven?: boolean;
 }
 
 /** "did you mean" for a profile name. */
@@ -236,7 +239,8 @@ export async function login(options: LoginOptions, deps: Deps): Promise<number> 
   const now = deps.now();
   for (const d of devices) {
     const s = sessions.get(d.id)!;
-    deps.out(`${d.serial} (profile ${d.rootProfile}): session valid until ${s.expiration.toISOString()} (${formatLeft(s.expiration.getTime() - now.getTime())} left)\n`);
+    const kept = options.durationGiven && sameSession(cached.get(d.id), s) ? ' (the cached session: --duration applies to a new one; add --force)' : '';
+    deps.out(`${d.serial} (profile ${d.rootProfile}): session valid until ${s.expiration.toISOString()} (${formatLeft(s.expiration.getTime() - now.getTime())} left)${kept}\n`);
   }
   return 0;
 }
@@ -403,7 +407,13 @@ export async function exec(terraformArgs: readonly string[], command: readonly s
   }
   let runPlan = profile !== undefined ? await planForProfiles([profile], deps) : await planRun(asPlanArgs(terraformArgs, deps.env), deps);
   // Outside a module (a script, the aws CLI): the profile of AWS_PROFILE / default, as login does.
-  if (profile === undefined && runPlan.module.targets.length === 0) runPlan = await planForProfiles([undefined], deps);
+  if (profile === undefined && runPlan.module.targets.length === 0) {
+    runPlan = await planForProfiles([undefined], deps);
+    const named = deps.env.AWS_PROFILE ? 'AWS_PROFILE' : deps.env.AWS_DEFAULT_PROFILE ? 'AWS_DEFAULT_PROFILE' : undefined;
+    if (named && environmentKeys(deps.env).kind === 'none' && profileSection(runPlan.awsFiles, effective) === undefined) {
+      throw new TfwError(`auth exec: ${named}=${effective} names no profile of the AWS config or credentials files${nearestProfile(runPlan.awsFiles, effective)} (${profileList(runPlan.awsFiles)})`);
+    }
+  }
   if (profile !== undefined && profileSection(runPlan.awsFiles, profile) === undefined) {
     throw new TfwError(`auth exec: profile ${profile} is not in the AWS config or credentials files${nearestProfile(runPlan.awsFiles, profile)} (${profileList(runPlan.awsFiles)})`, 1);
   }
@@ -462,6 +472,8 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
     for (const [i, hop] of roles.entries()) {
       try {
         credentials = await sts!.assumeRole({ credentials, ...roleAssumption(hop, deps.now()), region: device.region });
+        rememberSecret(credentials.secretAccessKey);
+        rememberSecret(credentials.sessionToken);
       } catch (error) {
         // The first hop is made with the MFA session itself: a rejection there is the session's.
         if (i === 0 && isRejectedSession(error)) return rejectedSession(error);

@@ -62,6 +62,7 @@ function handlers(deps: Deps, style: Style): Record<string, Handler> {
           ...(str(a.profile) !== undefined ? { profile: str(a.profile)! } : {}),
           allDevices: Boolean(a['all-devices']),
           force: Boolean(a.force),
+          durationGiven: seconds !== undefined,
         },
         withDuration,
       );

@@ -5,6 +5,7 @@ import type { Env } from '../model.ts';
 import { sessionSettings, stsEndpoint } from '../settings.ts';
 import type { CacheEntryInfo } from './cache.ts';
 import { freshness, sessionKeyFor, type Freshness } from './sessions.ts';
+import { rememberSecret } from '../redact.ts';
 import { openSessionStore, sessionStores, type Backend, type SessionStore } from './store.ts';
 import type { MfaDevice, SessionCredentials } from './types.ts';
 
@@ -51,6 +52,9 @@ export async function openSessions(options: SessionApiOptions): Promise<SessionA
       const r = await store.read(sessionKeyFor(device, endpoint));
       if (r.state !== 'hit') return { state: 'missing' };
       const c = r.session.credentials;
+      // Whatever path prints an error next (credential-process, exec) cuts these out.
+      rememberSecret(c.secretAccessKey);
+      rememberSecret(c.sessionToken);
       return { state: freshness(c.expiration, options.now(), settings.marginSeconds), expiresAt: c.expiration, credentials: c };
     },
     async drop(device) {

@@ -6,6 +6,7 @@
 // Only the env object it is given is honoured: credentials, region and endpoint
 // are passed explicitly, and the SDK is told not to look for endpoints, retry
 // settings or regions in process.env or ~/.aws/config.
+import { Readable, Transform } from 'node:stream';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { redact } from '../redact.ts';
@@ -31,7 +32,7 @@ export class StsCallError extends Error {
   readonly endpoint: string;
   readonly awsCode?: string;
   constructor(kind: StsFailureKind, message: string, endpoint: string, awsCode?: string) {
-    super(redact(message));
+    super(bounded(redact(message)));
     this.name = 'StsCallError';
     this.kind = kind;
     this.endpoint = endpoint;
@@ -62,6 +63,35 @@ export interface StsApiOptions {
 }
 
 const MAX_ATTEMPTS = 3;
+/** The most of an STS answer tfw reads: a real one is a few kilobytes; a 300 MB error body must not fill the heap. */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** The most of an STS error message tfw prints. */
+const MAX_MESSAGE_CHARS = 500;
+
+/** A message cut to a printable length, saying how much was left out. */
+function bounded(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
+}
+
+/** A response body that errors once it passes `limit` bytes, instead of being read whole. */
+function limitBody(body: unknown, limit: number): unknown {
+  if (!(body instanceof Readable)) return body;
+  let seen = 0;
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > limit) {
+        done(Object.assign(new Error(`the answer was larger than ${limit / 1024} KiB`), { name: 'ResponseTooLarge' }));
+        body.destroy();
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+  body.on('error', (e) => limited.destroy(e));
+  return body.pipe(limited);
+}
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled']);
 const INVALID_KEY_CODES = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidAccessKeyId', 'MissingAuthenticationToken']);
@@ -251,12 +281,26 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
           throwOnRequestTimeout: true,
         },
       }));
+      // Every answer is read through a size limit (the handler is the SDK's own; only the body is wrapped).
+      const handler = c.config.requestHandler as { handle?: (...args: unknown[]) => Promise<{ response: { body: unknown } }> };
+      const handle = handler.handle?.bind(handler);
+      if (handle) {
+        handler.handle = async (...args: unknown[]) => {
+          const out = await handle(...args);
+          out.response.body = limitBody(out.response.body, MAX_BODY_BYTES);
+          return out;
+        };
+      }
       clients.set(key, c);
     }
     return { sdk: loaded, client: c };
   }
 
-  async function call<T>(region: string, ctx: CallContext, run: (sdk: typeof import('@aws-sdk/client-sts'), client: STSClient) => Promise<T>): Promise<T> {
+  async function call<T>(
+    region: string,
+    ctx: CallContext,
+    run: (sdk: typeof import('@aws-sdk/client-sts'), client: STSClient, options: { abortSignal: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
     const endpoint = endpointFor(region);
     if (configured.url) {
       let ok = false;
@@ -267,24 +311,30 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
       }
       if (!ok) throw new StsCallError('other', `${configured.source} is not an http(s) URL: ${configured.url}`, configured.url);
     }
+    // TFW_STS_TIMEOUT bounds the whole call (retries included), not only the time without a byte: a server
+    // that answers one byte a second must not hold the run.
+    const abortSignal = AbortSignal.timeout(timeouts.requestTimeoutMs);
     try {
       const { sdk: loaded, client: c } = await client(region);
-      return await context.run(ctx, () => run(loaded, c));
+      return await context.run(ctx, () => run(loaded, c, { abortSignal }));
     } catch (e) {
+      if (abortSignal.aborted) {
+        throw new StsCallError('unreachable', `STS at ${endpoint} did not answer within ${timeouts.requestTimeoutMs / 1000} s (TFW_STS_TIMEOUT sets how long to wait)`, endpoint);
+      }
       throw toStsCallError(e, endpoint, timeouts);
     }
   }
 
   return {
     getSessionToken({ keys, serial, code, durationSeconds, region }) {
-      return call(region, { credentials: plainCredentials(keys), spendsCode: true }, async (s, c) => {
-        const out = await c.send(new s.GetSessionTokenCommand({ DurationSeconds: durationSeconds, SerialNumber: serial, TokenCode: code }));
+      return call(region, { credentials: plainCredentials(keys), spendsCode: true }, async (s, c, o) => {
+        const out = await c.send(new s.GetSessionTokenCommand({ DurationSeconds: durationSeconds, SerialNumber: serial, TokenCode: code }), o);
         return toSession(out.Credentials, endpointFor(region));
       });
     },
 
     assumeRole({ credentials, roleArn, sessionName, externalId, durationSeconds, region, serial, code }) {
-      return call(region, { credentials: plainCredentials(credentials), spendsCode: code !== undefined }, async (s, c) => {
+      return call(region, { credentials: plainCredentials(credentials), spendsCode: code !== undefined }, async (s, c, o) => {
         const out = await c.send(
           new s.AssumeRoleCommand({
             RoleArn: roleArn,
@@ -294,14 +344,15 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
             ...(serial !== undefined ? { SerialNumber: serial } : {}),
             ...(code !== undefined ? { TokenCode: code } : {}),
           }),
+          o,
         );
         return toSession(out.Credentials, endpointFor(region));
       });
     },
 
     getCallerIdentity({ credentials, region }) {
-      return call(region, { credentials: plainCredentials(credentials), spendsCode: false }, async (s, c) => {
-        const out = await c.send(new s.GetCallerIdentityCommand({}));
+      return call(region, { credentials: plainCredentials(credentials), spendsCode: false }, async (s, c, o) => {
+        const out = await c.send(new s.GetCallerIdentityCommand({}), o);
         if (!out.Account || !out.Arn || !out.UserId) {
           throw new StsCallError('other', `STS at ${endpointFor(region)} answered GetCallerIdentity without an identity`, endpointFor(region));
         }

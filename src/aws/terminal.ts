@@ -74,6 +74,16 @@ export function applyInput(text: string, input: string): KeyAction {
   return { kind: 'edit', text: out };
 }
 
+/** The answer and the hint cut to fit one row after a label of `labelWidth` columns (the end of the answer kept). Pure. */
+export function fitInput(labelWidth: number, text: string, hint: string, columns: number): { shown: string; said: string } {
+  const room = Math.max(2, columns - 1 - labelWidth);
+  const chars = [...text];
+  const shown = chars.length > room ? `…${chars.slice(-(room - 1)).join('')}` : text;
+  const left = room - [...shown].length - 2;
+  const said = hint && left >= 8 ? (hint.length > left ? `${hint.slice(0, left - 1)}…` : hint) : '';
+  return { shown, said };
+}
+
 const visible = (s: string): number => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
 
 /**
@@ -106,8 +116,10 @@ export function terminalAsk(stdin: NodeJS.ReadStream = process.stdin, stderr: No
       }
       let text = '';
       let hint = '';
+      // The input line never wraps (a wrapped row would be left behind by the next redraw): text and hint are cut to fit.
       const draw = (): void => {
-        out.write(`\r\x1b[K${label}${text}${hint ? `  ${paint('31', hint)}` : ''}`);
+        const { shown, said } = fitInput(visible(label), text, hint, columns);
+        out.write(`\r\x1b[K${label}${shown}${said ? `  ${paint('31', said)}` : ''}`);
       };
       draw();
       return await new Promise<string | undefined>((resolve) => {

@@ -344,3 +344,60 @@ test('the SDK prints no Node version warning into the run', async () => {
   assert.equal(out.stdout.trim(), 'null', 'the opt-out must not stay in process.env (it would reach terraform)');
   assert.doesNotMatch(out.stderr, /Warning/);
 });
+
+/** A loopback HTTP server whose every answer is `respond(res)`; stopped by the test. */
+async function httpServer(t: { after(fn: () => void): void }, respond: (res: import('node:http').ServerResponse) => void): Promise<string> {
+  const { createServer } = await import('node:http');
+  const sockets = new Set<Socket>();
+  const srv = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => respond(res));
+  });
+  srv.on('connection', (sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    srv.close();
+  });
+  return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+}
+
+test('TFW_STS_TIMEOUT bounds the whole call: an STS that answers one byte a second does not hold the run', { timeout: 60_000 }, async (t) => {
+  const url = await httpServer(t, (res) => {
+    res.writeHead(200, { 'Content-Type': 'text/xml' });
+    const timer = setInterval(() => res.write(' '), 200);
+    res.on('close', () => clearInterval(timer));
+  });
+  const started = performance.now();
+  const e = await failsWith(session(createStsApi({ AWS_ENDPOINT_URL_STS: url, TFW_STS_TIMEOUT: '1' })), 'unreachable');
+  assert.equal(e.message, `STS at ${url} did not answer within 1 s (TFW_STS_TIMEOUT sets how long to wait)`);
+  assert.ok(performance.now() - started < 20_000, 'ended (generous bound for a loaded machine)');
+});
+
+test('a huge STS error body is not read whole, and a huge message is printed cut', { timeout: 60_000 }, async (t) => {
+  const huge = await httpServer(t, (res) => {
+    res.writeHead(400, { 'Content-Type': 'text/xml' });
+    const chunk = Buffer.alloc(1024 * 1024, 'x');
+    let sent = 0;
+    const more = (): void => {
+      while (sent < 300 && res.write(chunk)) sent++;
+      if (sent < 300) res.once('drain', more);
+      else res.end();
+    };
+    more();
+  });
+  const before = process.memoryUsage().heapUsed;
+  const e = await failsWith(session(createStsApi({ AWS_ENDPOINT_URL_STS: huge })), 'other');
+  assert.ok(process.memoryUsage().heapUsed - before < 100 * 1024 * 1024, 'the 300 MB body was not buffered');
+  assert.ok(e.message.length < 1000, `message of ${e.message.length} characters`);
+  const long = await httpServer(t, (res) => {
+    res.writeHead(400, { 'Content-Type': 'text/xml' });
+    res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${'m'.repeat(200_000)}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+  });
+  const cut = await failsWith(session(createStsApi({ AWS_ENDPOINT_URL_STS: long })), 'validation');
+  assert.ok(cut.message.length < 1000, `message of ${cut.message.length} characters`);
+  assert.match(cut.message, /… \(\d+ more characters\)$/);
+});

@@ -199,7 +199,7 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'regex("(\\\\d+)-(\\\\d+)", "10-20")', 'regex("\\\\pL+", "é1")', 'regex("[[:digit:]]+", "ab123")', 'regex("a\\\\z", "ba")',
       'regex("x", "abc")', 'regexall("[a-z]", "a1b2")', 'regexall("x", "abc")', 'regexall("(a)(b)?", "a ab")',
       'replace("hello world", "/o/", "0")', 'replace("a-b", "/(a)-(b)/", "$2-$1")', 'replace("ab", "/(a)/", "$1x")',
-      'replace("ab", "/(a)/", "${1}x")', 'replace("abc", "/(?P<n>b)/", "[$n]")', 'replace("aaa", "/a*/", "-")',
+      'replace("ab", "/(a)/", "${1}x")', 'replace("ab", "/(a)/", "$${1}x")', 'replace("ab", "/(?P<n>a)/", "$n-$$-$9-$")', 'replace("abc", "/(?P<n>b)/", "[$n]")', 'replace("aaa", "/a*/", "-")',
       'replace("abc", "/^/", ">")', 'replace("x", "/(/", "y")', 'regex("^(?:a|ab)(c|bcd)(d*)$", "abcd")', 'regex("\\\\Qa.b\\\\E", "a.b")',
       'can(regex("^[a-z]+$", "abc"))', 'can(regex("^[a-z]+$", "ab1"))', 'replace("a.b", ".", "-")', 'regex("(a)|(b)", "b")',
       'regex("[^\\\\x00-\\\\x7f]", "aé")', 'regex("a{2,}", "caaat")', 'regex("(?s)a.b", "a\\nb")', 'regex("(?m)^b$", "a\\nb")',

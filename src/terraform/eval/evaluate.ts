@@ -248,11 +248,19 @@ class Evaluator {
     try {
       other = this.eval(otherExpr);
     } catch (err) {
-      if (err instanceof EvalError && !err.isStatic) return chosen; // an error in the other result has no type: terraform ignores it
-      throw err;
+      if (!(err instanceof EvalError) || err.isStatic) throw err;
+      // Terraform ignores the other result's error, not its type: an operator's result is typed even when it fails.
+      const t = staticType(otherExpr);
+      if (t === undefined) return chosen;
+      other = t === 'string' ? '' : t === 'number' ? 0 : false;
     }
     if (isUnknown(other)) return new Unknown(`the other result of the conditional (line ${otherExpr.line}) is unknown to tfw, and its type decides the result's: ${other.reason}`);
-    if (other === null || chosen === null) return chosen;
+    if (chosen === null) return chosen;
+    if (other === null) {
+      // A literal null has no type; any other null (a variable's) has one, which can make a number a string.
+      const literalNull = otherExpr.kind === 'literal' && otherExpr.value === null;
+      return literalNull || typeof chosen === 'string' ? chosen : new Unknown('the other result of the conditional is a null whose type tfw does not know');
+    }
     const pc = typeof chosen !== 'object';
     const po = typeof other !== 'object';
     if (pc && po) {
@@ -367,6 +375,17 @@ class Evaluator {
     if (!e.keyExpr) return tag(this.sized(list), 'tuple');
     if (e.grouping) for (const [k, g] of groups) obj[k] = tag(g, 'tuple');
     return tag(obj, 'object');
+  }
+}
+
+/** The type HCL gives an expression's result even when evaluating it fails (operators and templates); undefined: dynamic. */
+function staticType(e: Expr): 'bool' | 'number' | 'string' | undefined {
+  switch (e.kind) {
+    case 'paren': return staticType(e.expr);
+    case 'unary': return e.op === '!' ? 'bool' : 'number';
+    case 'binary': return ['+', '-', '*', '/', '%'].includes(e.op) ? 'number' : 'bool';
+    case 'template': return e.parts.length === 1 && e.parts[0]!.kind === 'interp' ? undefined : 'string';
+    default: return undefined;
   }
 }
 

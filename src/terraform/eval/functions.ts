@@ -268,7 +268,12 @@ const FUNCTIONS: Record<string, Fn> = {
     const u = unifyElements(list(a[0], 'distinct() argument'), 'distinct() argument');
     return u instanceof Unknown ? u : distinct(u);
   },
-  compact: (a) => { arity('compact', a, 1); return list(a[0], 'compact() argument').filter((v) => v !== null && v !== ''); },
+  // compact() takes a list(string): numbers and bools become strings.
+  compact: (a) => {
+    arity('compact', a, 1);
+    const l = convert(list(a[0], 'compact() argument'), { t: 'list', elem: { t: 'string' } }, 'compact() argument');
+    return Array.isArray(l) ? tag(l.filter((v) => v !== null && v !== ''), 'list') : l;
+  },
   one: (a) => {
     arity('one', a, 1);
     const l = list(a[0], 'one() argument');
@@ -333,8 +338,18 @@ export function callFunction(name: string, args: Value[]): Value {
   if (!fn) return new Unknown(`function ${name}() is not evaluated by tfw`);
   const u = findUnknown(args);
   if (u) return u;
+  const nullAt = args.findIndex((a, i) => a === null && !(NULL_OK.has(name) || (name === 'lookup' && i === 2)));
+  if (nullAt >= 0) {
+    // A null's type (which tfw does not keep) decides what the conversions make of it.
+    if (TYPED_NULL.has(name)) return new Unknown(`${name}() of a null: its result depends on the null's type`);
+    throw new EvalError(`argument ${nullAt + 1} of ${name}() must not be null`);
+  }
   return fn(args);
 }
+
+/** Functions whose parameters accept null (cty's AllowNull). */
+const NULL_OK = new Set(['coalesce', 'merge', 'jsonencode', 'format', 'formatlist', 'sensitive', 'nonsensitive']);
+const TYPED_NULL = new Set(['tostring', 'tonumber', 'tobool', 'tolist', 'toset', 'tomap', 'one']);
 
 // ---- Collections, numbers, encodings and networks (issue 15) -------------
 

@@ -50,6 +50,8 @@ function toNumber(d: Dec, what: string): number | Unknown {
 
 /** Whether a number literal's text is held exactly by its double. */
 export function exactLiteral(text: string): boolean {
+  // Up to 15 significant digits always read back from a double (the common case: no BigInt work).
+  if (text.length <= 16 && /^\d+(\.\d+)?$/.test(text) && text.replace('.', '').replace(/^0+/, '').length <= 15) return true;
   const d = parseDec(text);
   if (!d) return false;
   const n = Number(text);

@@ -11,7 +11,8 @@ let segmenter: Intl.Segmenter | undefined;
 /** The grapheme clusters of `s` (`\r\n`, `e\u0301`, `👍🏽` and flags are one each). */
 export function graphemes(s: string): string[] {
   // Pure ASCII without \r has one cluster per character: skip the segmenter.
-  if (/^[\x00-\x0c\x0e-\x7f]*$/.test(s)) return s.split('');
+  // Below U+0300 (before the combining marks) and without \r, every code point is its own cluster: skip the segmenter (~30 ms to create).
+  if (/^[\x00-\x0c\x0e-\u02ff]*$/.test(s)) return s.split('');
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   return Array.from(segmenter.segment(s), (x) => x.segment);
 }

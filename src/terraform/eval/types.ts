@@ -157,6 +157,8 @@ export function unifyElements(items: Value[], what: string): Value[] | Unknown {
   if (present.length === 0) return items;
   if (present.some((x) => x instanceof Unknown)) return present.find((x) => x instanceof Unknown) as Unknown;
   const types = new Set(present.map((x) => typeof x));
+  // A null keeps its type in terraform (a string variable's null makes numbers strings); tfw's nulls have none.
+  if (present.length < items.length && !(types.size === 1 && types.has('string'))) return new Unknown(`${what}: a null among them may carry a type that changes the result`);
   if (present.every((x) => typeof x !== 'object')) {
     if (types.size === 1) return items;
     if (!types.has('string')) throw new EvalError(`${what}: elements must all be of the same type`);

@@ -171,9 +171,11 @@ export function parseTfJson(text: string, file: string): ParseResult<Body> {
   if (!doc.ok) return doc;
   try {
     const root = doc.value;
-    if (root.type !== 'object') throw new HclSyntaxError('the root of a .tf.json file must be an object', root.line);
+    // HCL's JSON syntax takes an array of objects wherever it takes a body: the root included.
+    const roots = root.type === 'array' ? root.items : [root];
+    if (roots.some((r) => r.type !== 'object')) throw new HclSyntaxError('the root of a .tf.json file must be an object or an array of objects', root.line);
     const blocks: Block[] = [];
-    for (const e of root.entries) {
+    for (const e of roots.flatMap((r) => (r.type === 'object' ? r.entries : []))) {
       if (e.key === '//') continue;
       if (e.key === 'locals') {
         for (const obj of objects(e.value)) blocks.push({ type: 'locals', labels: [], body: toBody(obj, {}, file), line: obj.line, file });

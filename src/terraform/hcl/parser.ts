@@ -144,6 +144,20 @@ class Parser {
     }
     this.i++; // {
     this.enter(typeTok.line);
+    const first = this.toks[this.i]!;
+    if (first.kind !== 'newline' && !(first.kind === 'punct' && first.value === '}')) {
+      // A one-line block (`x { a = 1 }`) holds a single argument: no nested block, no second argument.
+      const name = first;
+      const eq = this.toks[this.i + 1];
+      if (name.kind !== 'ident' || !eq || eq.kind !== 'punct' || eq.value !== '=') this.fail('a single-line block definition can contain only a single argument', first.line);
+      this.i += 2;
+      const expr = this.expression();
+      const close = this.toks[this.i]!;
+      if (close.kind !== 'punct' || close.value !== '}') this.fail('a single-line block definition can contain only a single argument', close.line);
+      this.depth--;
+      this.i++; // }
+      return { type: typeTok.value, labels, body: { attributes: [{ name: name.value, expr, line: name.line, file: this.fileLabel }], blocks: [] }, line: typeTok.line, file: this.fileLabel };
+    }
     const body = this.body(true, level + 1, typeTok.line);
     this.depth--;
     this.i++; // }
@@ -227,7 +241,12 @@ class Parser {
         this.next();
         const n = this.next();
         if (n.kind === 'ident') { e = { kind: 'getattr', object: e, name: n.value, line: e.line }; continue; }
-        if (n.kind === 'number') { e = { kind: 'index', object: e, key: { kind: 'literal', value: Number(n.value), line: n.line }, line: e.line }; continue; }
+        if (n.kind === 'number') {
+          // `foo.0` is the legacy index syntax; `foo.0.1` lexes as foo . 0.1, which terraform rejects too.
+          if (!/^\d+$/.test(n.value)) this.fail(`invalid legacy index syntax ".${n.value}"`, n.line);
+          e = { kind: 'index', object: e, key: { kind: 'literal', value: Number(n.value), line: n.line }, line: e.line };
+          continue;
+        }
         if (n.kind === 'punct' && n.value === '*') { e = this.splat(e, true); continue; }
         this.fail(`expected an attribute name after ".", found ${describe(n)}`, n.line);
       }

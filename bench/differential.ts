@@ -1,0 +1,91 @@
+// The bigger, generated differential corpus (not part of npm test): random
+// expressions from a grammar of terraform's expression forms and pure
+// functions (fast-check), over the test module's variables, evaluated by
+// the real `terraform console` and by tfw, compared value for value.
+//
+//   node --import tsx bench/differential.ts [--cases=2000] [--seed=N] [--show=wrong|unknown|all]
+//
+// Prints cases / match / unknown (with why) / wrong. Wrong must be 0.
+import fc from 'fast-check';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { which } from '../test/support/harness.ts';
+import { compare, runs, terraformValues, type CaseResult } from '../test/support/differential.ts';
+import { MAIN_TF } from '../test/terraform/differential-corpus.ts';
+
+const arg = (n: string): string | undefined => process.argv.find((a) => a.startsWith(`--${n}=`))?.split('=')[1];
+const CASES = Number(arg('cases') ?? 2000);
+const SEED = Number(arg('seed') ?? Date.now() % 1_000_000);
+const SHOW = arg('show') ?? 'wrong';
+
+const str = fc.oneof(
+  fc.constantFrom('', 'a', 'dev', 'Prod', 'straße', 'héllo', 'e\\u0301', '👍🏽', 'a,b,,c', '  x ', '10', '9', '-1.50', 'true', '0', 'arn:aws:iam::123456789012:role/x', 'a/b/', '/'),
+  fc.string({ maxLength: 6 }).filter((s) => !/["\\$%\n\r]/.test(s)),
+).map((s) => JSON.stringify(s).replace(/\\\\u0301/g, '\\u0301'));
+const num = fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.constantFrom('0.5', '0.1', '1.25', '1e3', '-0', '3.0', '2.5e-1', '1e21', '123456789012345678'));
+const bool = fc.constantFrom('true', 'false');
+const vars = fc.constantFrom('var.s', 'var.n', 'var.b', 'var.ls', 'var.ln', 'var.ms', 'var.ss', 'var.sn', 'var.o', 'var.t', 'var.untyped', 'var.anyv', 'var.nn', 'var.nul', 'var.lo', 'var.mo', 'local.env', 'terraform.workspace');
+
+const { expr } = fc.letrec<{ expr: string; scalar: string; coll: string }>((tie) => ({
+  scalar: fc.oneof(str, num, bool, vars, fc.constant('null')),
+  coll: fc.oneof(
+    fc.array(tie('scalar'), { maxLength: 4 }).map((xs) => `[${xs.join(', ')}]`),
+    fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'zz'), tie('scalar')), { maxLength: 3 }).map((kv) => `{ ${kv.map(([k, v]) => `${k} = ${v}`).join(', ')} }`),
+    vars,
+  ),
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    tie('scalar'),
+    tie('coll'),
+    fc.tuple(fc.constantFrom('upper', 'lower', 'title', 'trimspace', 'length', 'strrev', 'tostring', 'tonumber', 'tobool', 'tolist', 'toset', 'tomap', 'keys', 'values', 'sort', 'reverse', 'distinct', 'compact', 'flatten', 'one', 'sum', 'abs', 'ceil', 'floor', 'jsonencode', 'base64encode', 'md5', 'basename', 'dirname', 'chomp', 'alltrue', 'anytrue', 'urlencode'), tie('expr')).map(([f, x]) => `${f}(${x})`),
+    fc.tuple(fc.constantFrom('split', 'join', 'contains', 'lookup', 'element', 'index', 'trimprefix', 'trimsuffix', 'startswith', 'endswith', 'strcontains', 'format', 'regexall', 'replace', 'concat', 'merge', 'setunion', 'coalesce', 'max', 'min', 'substr', 'zipmap', 'chunklist', 'range'), tie('expr'), tie('expr'), fc.option(tie('scalar'), { nil: undefined }))
+      .map(([f, a, b, c]) => (c === undefined ? `${f}(${a}, ${b})` : `${f}(${a}, ${b}, ${c})`)),
+    fc.tuple(tie('expr'), fc.constantFrom('==', '!=', '+', '-', '*', '/', '%', '<', '>=', '&&', '||'), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+    fc.tuple(tie('expr'), tie('scalar')).map(([a, k]) => `${a}[${k}]`),
+    tie('expr').map((x) => `"<\${${x}}>"`),
+    tie('coll').map((c) => `[for k, v in ${c} : v]`),
+    tie('expr').map((x) => `try(${x}, "fallback")`),
+  ),
+}));
+
+const terraform = which('terraform');
+if (!terraform) {
+  console.log('terraform is not on PATH: nothing to compare against');
+  process.exit(0);
+}
+const exprs = fc.sample(expr, { numRuns: CASES, seed: SEED });
+const root = await mkdtemp(join(tmpdir(), 'tfw-diffbench-'));
+try {
+  const home = join(root, 'home');
+  await mkdir(home);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(AWS_|TF_|TFW_)/.test(k)) env[k] = v;
+  Object.assign(env, { HOME: home, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_VAR_req: 'r', TF_VAR_b: 'true', TF_VAR_n: '05' });
+  const dir = join(root, 'm');
+  await mkdir(dir);
+  await writeFile(join(dir, 'main.tf'), MAIN_TF);
+  await writeFile(join(dir, 'terraform.tfvars'), 'ss = ["b", "a", "b"]\nls = [1, "x"]\n');
+  const setup = { name: 'generated', dir, env, args: ['-var=s=x y'] };
+  const started = performance.now();
+  const tf = await terraformValues(terraform, setup, exprs);
+  const results: CaseResult[] = compare(setup, exprs, tf);
+  const count = (v: string) => results.filter((r) => r.verdict === v).length;
+  const none = results.filter((r) => r.bothNone).length;
+  console.log(`seed ${SEED}: ${results.length} cases in ${runs.count} console runs, ${Math.round((performance.now() - started) / 1000)} s`);
+  console.log(`| cases | match | unknown | wrong |\n|---|---|---|---|\n| ${results.length} | ${count('match')} (${none} both no value) | ${count('unknown')} | ${count('wrong')} |`);
+  const why = new Map<string, number>();
+  for (const r of results) if (r.verdict === 'unknown') {
+    const k = (r.why ?? '').replace(/"[^"]*"|\d+(\.\d+)?(e[+-]?\d+)?/g, '…').slice(0, 90);
+    why.set(k, (why.get(k) ?? 0) + 1);
+  }
+  console.log('\nunknown, by reason:');
+  for (const [k, n] of [...why].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${n}\t${k}`);
+  for (const r of results) {
+    if (SHOW === 'all' || r.verdict === SHOW || (SHOW === 'wrong' && r.verdict === 'wrong')) console.log(`${r.verdict}: ${r.expr}\n  terraform: ${r.tf}\n  tfw:       ${r.tfw}`);
+  }
+  if (count('wrong') > 0) process.exitCode = 1;
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
