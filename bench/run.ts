@@ -33,8 +33,8 @@ const STS_LATENCY_MS = 100;
 
 const FAKE_TERRAFORM = join(FAKE_TERRAFORM_DIR, 'terraform');
 // The Node the rows run on (`--nodes` runs the credentialed rows once per Node).
-let NODE = process.execPath;
 const NODES = (flag('nodes') ?? process.execPath).split(',').filter(Boolean);
+let NODE = NODES[0]!;
 let nodeLabel = '';
 const realTerraform = which('terraform');
 

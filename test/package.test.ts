@@ -30,7 +30,8 @@ test('the bundle imports nothing but Node built-ins and the package\'s own depen
   for (const file of files(join(ROOT, 'dist')).filter((f) => f.endsWith('.js'))) {
     const text = readFileSync(file, 'utf8');
     // A module name: no quote, newline or space inside (a string spanning two quotes is not one).
-    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\(\s*|\brequire\(\s*)(["'])([^"'./\s][^"'\s]*)\1/g)) bare.add(m[2]!);
+    // createRequire(import.meta.url)(…) loads from node_modules at run time too (the keyring, re2js).
+    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\(\s*|\brequire\(\s*|\bcreateRequire\(import\.meta\.url\)\(\s*)(["'])([^"'./\s][^"'\s]*)\1/g)) bare.add(m[2]!);
   }
   const builtins = new Set(builtinModules);
   const name = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
