@@ -5,6 +5,7 @@
 //   npm run bench                      # build, then everything (~2–3 min)
 //   node --import tsx bench/run.ts --runs=5 --no-write   # quicker, stdout only
 //   … --warmup=N, --full-config-reader (let bench/config-reader.ts time hcl2-parser too)
+//   … --nodes=/path/to/node22,/path/to/node24   (the credentialed rows on each Node; default: this one)
 //
 // Not a test: nothing here runs in `npm test`, and a missed target does not
 // fail the run (a failing command does).
@@ -13,7 +14,9 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FAKE_TERRAFORM_DIR, ROOT, TFW_BIN, which } from '../test/support/harness.ts';
+import { symlinkSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { FAKE_TERRAFORM_DIR, ROOT, TFW_LAUNCHER, which } from '../test/support/harness.ts';
 import { box, interleave, machine, median, ms, ratio, timeOnce, type Cmd, type Variant } from './lib.ts';
 import { ALICE, mfaSetup, roleArn, script } from './scenarios.ts';
 import { benchKeyring } from './keyring.ts';
@@ -29,7 +32,10 @@ const WARM_ROLES = 4;
 const STS_LATENCY_MS = 100;
 
 const FAKE_TERRAFORM = join(FAKE_TERRAFORM_DIR, 'terraform');
-const NODE = process.execPath;
+// The Node the rows run on (`--nodes` runs the credentialed rows once per Node).
+const NODES = (flag('nodes') ?? process.execPath).split(',').filter(Boolean);
+let NODE = NODES[0]!;
+let nodeLabel = '';
 const realTerraform = which('terraform');
 
 interface Row {
@@ -50,7 +56,18 @@ const log = (line: string): void => {
 };
 
 const floorCmd = (env: Record<string, string>): Cmd => ({ file: NODE, args: ['-e', ''], env });
-const tfwCmd = (args: string[], cwd: string, env: Record<string, string>): Cmd => ({ file: NODE, args: [TFW_BIN, ...args], cwd, env });
+// What users run: the launcher, which execs terraform or `node bin/tfw.js`; NODE first on PATH (a directory holding only it).
+const nodeDirs = new Map<string, string>();
+function nodeFirst(env: Record<string, string>): Record<string, string> {
+  let dir = nodeDirs.get(NODE);
+  if (dir === undefined) {
+    dir = mkdtempSync(join(tmpdir(), 'tfw-bench-node-'));
+    symlinkSync(NODE, join(dir, 'node'));
+    nodeDirs.set(NODE, dir);
+  }
+  return { ...env, PATH: `${dir}:${env.PATH ?? ''}` };
+}
+const tfwCmd = (args: string[], cwd: string, env: Record<string, string>): Cmd => ({ file: TFW_LAUNCHER, args, cwd, env: nodeFirst(env) });
 
 /** Medians by variant name. */
 function medians(times: Map<string, number[]>): Record<string, number> {
@@ -80,6 +97,18 @@ function addedRow(path: string, tfw: number, base: number, floor: number, limit:
 }
 
 // ─── pass-through ────────────────────────────────────────────────────────────
+function ratioRow(path: string, tfw: number, base: number, limit: number, baseName: string, floor: number): void {
+  rows.push({
+    path,
+    measured: `${ms(tfw)} vs ${baseName} ${ms(base)} (+${ms(tfw - base)})`,
+    floor: ms(floor),
+    ratio: ratio((tfw - base) / floor),
+    target: `≤ ${limit} × terraform's own time`,
+    met: tfw / base <= limit,
+    margin: `${(tfw / base).toFixed(3)} ×`,
+  });
+}
+
 async function passThrough(): Promise<void> {
   const b = await box();
   try {
@@ -89,22 +118,31 @@ async function passThrough(): Promise<void> {
     // As users have it: terraform found on PATH (the fake one first on PATH when there is no real one).
     const env = realTerraform ? b.env() : b.env({ PATH: `${FAKE_TERRAFORM_DIR}:${process.env.PATH ?? ''}` });
     const tf = realTerraform ?? FAKE_TERRAFORM;
-    log(`pass-through: ${RUNS} runs of tfw/terraform version and fmt (${realTerraform ? 'real' : 'fake'} terraform)…`);
+    // A completion request as `complete -C terraform terraform` makes it: COMP_LINE set, the command name first.
+    const completing = { ...env, COMP_LINE: 'terraform pl', COMP_POINT: '12' };
+    const cases: Array<[string, string[], Record<string, string>]> = [
+      ['version', ['version'], env],
+      ['fmt -check', ['fmt', '-check'], env],
+      ['a completion request', ['terraform', 'pl', 'terraform'], completing],
+      ['an unknown command (`paln`)', ['paln'], env],
+    ];
+    log(`pass-through: ${RUNS} runs of tfw/terraform ${cases.map((c) => c[0]).join(', ')} (${realTerraform ? 'real' : 'fake'} terraform)…`);
+    // `paln` exits 1 in terraform: timed through sh so the loop sees 0.
+    const ok = (file: string, args: string[], e: Record<string, string>): Cmd => ({ file: '/bin/sh', args: ['-c', '"$@"; exit 0', 'sh', file, ...args], cwd: dir, env: e });
     const times = await interleave(
       [
         { name: 'floor', cmd: () => floorCmd(env) },
-        { name: 'tf version', cmd: () => ({ file: tf, args: ['version'], cwd: dir, env }) },
-        { name: 'tfw version', cmd: () => tfwCmd(['version'], dir, env) },
-        { name: 'tf fmt', cmd: () => ({ file: tf, args: ['fmt', '-check'], cwd: dir, env }) },
-        { name: 'tfw fmt', cmd: () => tfwCmd(['fmt', '-check'], dir, env) },
+        ...cases.flatMap(([name, args, e]) => [
+          { name: `tf ${name}`, cmd: () => ok(tf, args, e) },
+          { name: `tfw ${name}`, cmd: () => { const c = tfwCmd(args, dir, e); return ok(c.file, c.args, c.env!); } },
+        ]),
       ],
       { runs: RUNS, warmup: WARMUP },
     );
     const m = medians(times);
     const which = realTerraform ? 'real terraform' : 'fake terraform';
-    addedRow(`pass-through \`tfw version\` (${which})`, m['tfw version']!, m['tf version']!, m.floor!, 1.25, '`terraform version`');
-    addedRow(`pass-through \`tfw fmt -check\` (${which})`, m['tfw fmt']!, m['tf fmt']!, m.floor!, 1.25, '`terraform fmt -check`');
-    notes.push(`pass-through: ${Object.entries(m).map(([k, v]) => `${k} ${ms(v)} (${spread(times.get(k)!)})`).join('; ')}`);
+    for (const [name] of cases) ratioRow(`pass-through \`tfw\` ${name} (${which})`, m[`tfw ${name}`]!, m[`tf ${name}`]!, 1.05, 'terraform', m.floor!);
+    notes.push(`pass-through (each run through \`sh -c '"$@"; exit 0'\`, both sides alike): ${Object.entries(m).map(([k, v]) => `${k} ${ms(v)} (${spread(times.get(k)!)})`).join('; ')}`);
   } finally {
     await b.cleanup();
   }
@@ -130,7 +168,7 @@ async function warmCache(shTerraform: string): Promise<number[]> {
     );
     if (s.sts.calls.GetSessionToken !== 1) throw new Error(`the warm cache was not used: ${s.sts.calls.GetSessionToken} GetSessionToken`);
     const m = medians(times);
-    addedRow(`credentialed, warm cache, ${WARM_ROLES} MFA providers (\`tfw plan\`, fake terraform)`, m['tfw plan']!, m['fake plan']!, m.floor!, 2.0, 'fake `terraform plan`');
+    addedRow(`credentialed, warm cache, ${WARM_ROLES} MFA providers (\`tfw plan\`, fake terraform)${nodeLabel}`, m['tfw plan']!, m['fake plan']!, m.floor!, 1.5, 'fake `terraform plan`');
     notes.push(
       `warm cache: ${Object.entries(m).map(([k, v]) => `${k} ${ms(v)} (${spread(times.get(k)!)})`).join('; ')}; ` +
         `STS calls during the timed runs: ${s.sts.calls.GetSessionToken - 1} GetSessionToken, ${s.sts.calls.AssumeRole} AssumeRole`,
@@ -138,7 +176,7 @@ async function warmCache(shTerraform: string): Promise<number[]> {
 
     // Peak RSS on the same path, terraform replaced by a shell script so only tfw's node counts.
     const rss = await peakRss(tfwCmd(['plan'], s.dir, { ...env, TFW_TERRAFORM: shTerraform }));
-    await comparison(s, env, m['tfw plan']!, m['fake plan']!);
+    if (NODE === NODES[0]) await comparison(s, env, m['tfw plan']!, m['fake plan']!);
     return rss;
   } finally {
     await s.cleanup();
@@ -249,7 +287,7 @@ async function coldCache(shTerraform: string): Promise<number[]> {
     // "1 prompt": the code source is asked once per run whatever the number of roles (counted via mfa_process).
     const asked = await codeRequestsPerRun();
     rows.push({
-      path: `cold cache, ${COLD_ROLES} roles behind one device, ${STS_LATENCY_MS} ms STS latency (\`tfw plan\`, fake terraform)`,
+      path: `cold cache, ${COLD_ROLES} roles behind one device, ${STS_LATENCY_MS} ms STS latency (\`tfw plan\`, fake terraform)${nodeLabel}`,
       measured: `+${ms(own)} (${ms(m['tfw plan']!)} vs fake \`terraform plan\` ${ms(m['fake plan']!)}); per run: ${asked} code asked, ${[...new Set(perRun)].join('/')} GetSessionToken`,
       floor: ms(m.floor!),
       ratio: ratio(own / m.floor!),
@@ -423,6 +461,8 @@ async function main(): Promise<void> {
     const shTerraform = await script(join(tmp.root, 'bin'), 'terraform', '#!/bin/sh\nexit 0\n');
     await passThrough();
     await breakdown();
+    NODE = NODES[0]!;
+    nodeLabel = NODES.length > 1 ? `, Node ${spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()}` : '';
     const warmRss = await warmCache(shTerraform);
     const kr = await benchKeyring(RUNS, WARMUP);
     notes.push(kr.note);
@@ -430,6 +470,13 @@ async function main(): Promise<void> {
       rows.push({ path: 'credentialed, warm cache, 4 MFA providers: sessions in the Secret Service vs files (`tfw plan`, fake terraform)', measured: `keyring ${ms(kr.keyring)} vs file ${ms(kr.file!)} (${ms(kr.keyring - kr.file!)})`, floor: ms(kr.floor!), ratio: ratio((kr.keyring - kr.file!) / kr.floor!), target: '—', met: undefined });
     }
     const coldRss = await coldCache(shTerraform);
+    for (const other of NODES.slice(1)) {
+      NODE = other;
+      nodeLabel = `, Node ${spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()}`;
+      await warmCache(shTerraform);
+      await coldCache(shTerraform);
+    }
+    NODE = NODES[0]!;
     if (warmRss.length) {
       const nodeRss = await floorRss();
       const all = [...warmRss, ...coldRss];
@@ -444,7 +491,7 @@ async function main(): Promise<void> {
         margin: peak <= 80 * 1024 ? `${mib(80 * 1024 - peak)} to spare` : `by ${mib(peak - 80 * 1024)}`,
       });
       notes.push(
-        `peak RSS (${warmRss.length} runs each): GNU time's "Maximum resident set size" of \`node bin/tfw.js plan\` with terraform replaced by a \`#!/bin/sh exit 0\` script ` +
+        `peak RSS (${warmRss.length} runs each): GNU time's "Maximum resident set size" of \`tfw plan\` (the launcher, which execs node) with terraform replaced by a \`#!/bin/sh exit 0\` script ` +
           `(so the max over the process tree is tfw's node); warm ${warmRss.map(mib).join(', ')}; cold ${coldRss.map(mib).join(', ')}; \`node -e ''\` ${nodeRss.map(mib).join(', ')}`,
       );
     } else {
@@ -453,6 +500,7 @@ async function main(): Promise<void> {
     await configReading();
   } finally {
     await tmp.cleanup();
+    for (const dir of nodeDirs.values()) rmSync(dir, { recursive: true, force: true });
   }
 
   const elapsed = (performance.now() - started) / 1000;
@@ -505,15 +553,17 @@ node --import tsx bench/config-reader.ts              # the configuration reader
 
 What each row runs:
 
-- **pass-through**: \`node bin/tfw.js version\` / \`fmt -check\` against \`terraform version\` / \`fmt -check\`
-  on a one-file module, terraform found on PATH as users have it.
+- **pass-through**: \`tfw\` (the sh launcher bin/tfw, which execs terraform itself for these) \`version\`,
+  \`fmt -check\`, a completion request (\`COMP_LINE='terraform pl'\`, as bash's \`complete -C\` runs it) and an
+  unknown command (\`paln\`) against terraform doing the same, on a one-file module, terraform found on PATH as
+  users have it; target: at most 1.05 × terraform's own time.
 - **credentialed, warm cache**: a module with ${WARM_ROLES} aliased \`provider "aws"\` blocks, each with its own role
   profile (\`role_arn\` + \`source_profile\` + \`mfa_serial\`) behind one MFA device; the cache is warmed by one run
   with \`TFW_MFA_CODE\`; then \`tfw plan\` with \`TFW_TERRAFORM=fixtures/bin/terraform\` against that fake
   terraform's own \`plan\` (no STS call is made in the timed runs).
 - **cold cache**: ${COLD_ROLES} such profiles and providers, the stand-in answering after ${STS_LATENCY_MS} ms,
   \`TFW_NO_CACHE=1\` and a fresh \`TFW_MFA_CODE\` each run (no prompt); tfw's time minus the fake terraform's.
-- **peak RSS**: GNU \`/usr/bin/time -f %M\` of \`node bin/tfw.js plan\` on both credentialed paths, terraform being a
+- **peak RSS**: GNU \`/usr/bin/time -f %M\` of \`tfw plan\` on both credentialed paths, terraform being a
   \`/bin/sh\` script so that only tfw's node process counts.
 - **configuration reading**: bench/config-reader.ts (\`readModuleAuth\` in-process on generated modules).
 - **start-up breakdown** (a note): the pass-through path with terraform replaced by \`/bin/true\`, beside

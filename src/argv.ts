@@ -1,7 +1,7 @@
 // Looks at terraform's argv without rewriting it (the antfu/ni habit): which
 // command, does it need credentials, and the few options that change what the
 // root module means. Imports nothing heavy: the pass-through path runs on this.
-import type { BackendConfigArg, VarArg } from './model.ts';
+import type { BackendConfigArg, Env, VarArg } from './model.ts';
 
 export interface TerraformArgs {
   /** The exact argv, handed on verbatim. */
@@ -15,31 +15,122 @@ export interface TerraformArgs {
   /** Whether terraform will configure the backend or providers for this command. */
   needsCredentials: boolean;
   /**
-   * What the command authenticates: `backend` for commands that only read or
-   * write state (init downloads providers but never configures them), `all`
-   * for those that also configure providers. A provider the command never
-   * configures must not cost the user a prompt.
+   * What the command authenticates (COMMANDS). A provider or a backend the
+   * command never configures must not cost the user a prompt.
    */
-  credentialScope: 'backend' | 'all';
+  credentialScope: CredentialScope;
+  /**
+   * TF_CLI_ARGS could still make this pass-through a credentialed run: there
+   * is no command (terraform puts TF_CLI_ARGS first) or only a parent one
+   * (`state` + TF_CLI_ARGS_state="list"). Everywhere else they only add options.
+   */
+  envMayChange: boolean;
   vars: VarArg[];
   backendConfig: BackendConfigArg[];
   /** `-no-color` given: tfw's own colours go quiet too. */
   noColor: boolean;
 }
 
-// Commands that never touch the backend or configure a provider.
-const NO_CREDENTIALS = new Set([
-  'fmt', 'version', 'validate', 'get', 'login', 'logout', 'metadata', 'modules',
-  'graph', 'providers', 'output-schema',
-]);
+/**
+ * What a command makes terraform configure, and so what it authenticates:
+ * `none` runs terraform untouched; `backend` reads or writes state (init
+ * downloads providers but never configures them); `providers` configures
+ * providers but no backend (`test` keeps its state in memory); `all` both.
+ */
+export type CredentialScope = 'none' | 'backend' | 'providers' | 'all';
 
-// For these, only some subcommands reach AWS.
-const SUBCOMMANDS_WITHOUT_CREDENTIALS = new Map<string, ReadonlySet<string>>([['workspace', new Set(['show'])]]);
+/**
+ * terraform's own command list (v1.11.4 commands.go; `query` from 1.14), each
+ * command and nested command with what it configures, read from its source
+ * (internal/command/*.go: which call `c.Backend(…)`, which walk a plan or an
+ * apply, where NodeApplyableProvider configures the provider). A word that
+ * is not here (a typo, tfw's `auth` after -chdir, a command of a newer
+ * terraform) runs terraform untouched: terraform says what it makes of it.
+ * bin/tfw holds the same table in sh (test/launcher.test.ts checks they agree).
+ */
+export const COMMANDS: Readonly<Record<string, CredentialScope>> = {
+  // Plan or apply walks: ConfigureProvider, and the backend holds the state.
+  plan: 'all',
+  apply: 'all',
+  destroy: 'all',
+  refresh: 'all',
+  import: 'all',
+  query: 'all',
+  // c.Backend(…) and state, but no plan walk: providers are never configured.
+  // (console evaluates with walkEval, which configures no provider; console -plan plans.)
+  init: 'backend',
+  console: 'backend',
+  graph: 'backend',
+  output: 'backend',
+  show: 'backend',
+  taint: 'backend',
+  untaint: 'backend',
+  'force-unlock': 'backend',
+  providers: 'backend',
+  'providers schema': 'backend',
+  'state list': 'backend',
+  'state identities': 'backend',
+  'state mv': 'backend',
+  'state pull': 'backend',
+  'state push': 'backend',
+  'state replace-provider': 'backend',
+  'state rm': 'backend',
+  'state show': 'backend',
+  'workspace delete': 'backend',
+  'workspace list': 'backend',
+  'workspace new': 'backend',
+  'workspace select': 'backend',
+  'env delete': 'backend',
+  'env list': 'backend',
+  'env new': 'backend',
+  'env select': 'backend',
+  // Runs plans and applies with in-memory state: providers, no backend.
+  test: 'providers',
+  // Configuration, registry, local files or help only.
+  fmt: 'none',
+  validate: 'none',
+  version: 'none',
+  get: 'none',
+  login: 'none',
+  logout: 'none',
+  metadata: 'none',
+  'metadata functions': 'none',
+  modules: 'none',
+  'providers lock': 'none',
+  'providers mirror': 'none',
+  state: 'none',
+  workspace: 'none',
+  'workspace show': 'none',
+  env: 'none',
+  push: 'none',
+  'internal-plugin': 'none',
+  rpcapi: 'none',
+};
 
-// Commands that reach the state backend but configure no provider.
-const BACKEND_ONLY = new Set(['init', 'output', 'state', 'workspace', 'force-unlock', 'taint', 'untaint', 'show']);
+/** Parent commands whose nested command TF_CLI_ARGS_<parent> could supply (`state` + `list`). */
+export const PARENTS: ReadonlySet<string> = new Set(
+  Object.keys(COMMANDS).filter((k) => k.includes(' ')).map((k) => k.slice(0, k.indexOf(' '))),
+);
 
-const HELP_FLAGS = new Set(['-help', '--help', '-h', '-version', '--version', '-v']);
+// main.go turns any of these, anywhere, into `version`; hashicorp/cli reads the
+// help and autocomplete-install flags anywhere before `--`.
+const VERSION_FLAGS = new Set(['-v', '-version', '--version']);
+const HELP_FLAGS = new Set(['-h', '-help', '--help']);
+const AUTOCOMPLETE_FLAGS = new Set(['-install-autocomplete', '--install-autocomplete', '-uninstall-autocomplete', '--uninstall-autocomplete']);
+// Go's strconv.ParseBool.
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
+/** A boolean flag as Go's flag package reads it, the last one winning: undefined when absent, false also when invalid (terraform refuses it). */
+function boolFlag(args: readonly string[], name: string): boolean | undefined {
+  let value: boolean | undefined;
+  for (const a of args) {
+    if (a === '--') break;
+    const bare = a.startsWith('--') ? a.slice(2) : a.startsWith('-') ? a.slice(1) : undefined;
+    if (bare === name) value = true;
+    else if (bare?.startsWith(`${name}=`)) value = GO_TRUE.has(bare.slice(name.length + 1));
+  }
+  return value;
+}
 
 /** `-name=value` or `-name value` (terraform accepts both for these). */
 function optionValue(args: readonly string[], i: number, name: string): { value: string; consumed: number } | undefined {
@@ -59,35 +150,68 @@ function optionValue(args: readonly string[], i: number, name: string): { value:
 /**
  * Reads `effective` (the argv with what TF_CLI_ARGS* add, env-args.ts) and
  * returns the user's own `argv` for handing on. Without `effective`, the argv
- * alone: enough for the pass-through decision, since TF_CLI_ARGS can only add
- * to a command (`-backend=false`, `-help`), never change it.
+ * alone: enough for the pass-through decision unless `envMayChange`.
  */
 export function analyzeArgs(argv: readonly string[], effective: readonly string[] = argv): TerraformArgs {
   return { ...analyzeWords(effective), argv };
 }
 
-function analyzeWords(argv: readonly string[]): TerraformArgs {
+/** main.go's extractChdirOption: the last `-chdir=DIR` among the leading options, removed; `-chdir` without `=DIR` is an error. */
+function extractChdir(argv: readonly string[]): { chdir?: string; at: number; invalid: boolean } {
   let chdir: string | undefined;
-  let i = 0;
-  let help = false;
-  // Global options come before the command.
-  for (; i < argv.length; i++) {
+  let at = -1;
+  for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('-')) break;
-    if (a.startsWith('-chdir=')) chdir = a.slice('-chdir='.length);
-    else if (a.startsWith('--chdir=')) chdir = a.slice('--chdir='.length);
-    else if (HELP_FLAGS.has(a)) help = true;
+    if (a === '-chdir' || a === '-chdir=') return { at: -1, invalid: true };
+    if (a.startsWith('-chdir=')) {
+      chdir = a.slice('-chdir='.length);
+      at = i;
+    }
   }
-  const command = argv[i];
-  const rest = argv.slice(i + 1);
+  return { ...(chdir !== undefined ? { chdir } : {}), at, invalid: false };
+}
+
+/** The command as hashicorp/cli finds it (processArgs), and why terraform would not run one. */
+function findCommand(args: readonly string[]): { command?: string; at: number; help: boolean; refused: boolean } {
+  let help = false;
+  let refused = false;
+  let command: string | undefined;
+  let at = -1;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (HELP_FLAGS.has(a) || AUTOCOMPLETE_FLAGS.has(a)) {
+      help = true;
+      continue;
+    }
+    if (command !== undefined) continue;
+    if (VERSION_FLAGS.has(a)) continue;
+    // Any other flag before the command: "Invalid flags before the subcommand".
+    if (a.startsWith('-')) refused = true;
+    else if (a !== '') {
+      command = a;
+      at = i;
+    }
+  }
+  return { ...(command !== undefined ? { command } : {}), at, help, refused };
+}
+
+function analyzeWords(argv: readonly string[]): TerraformArgs {
+  const dir = extractChdir(argv);
+  const args = dir.at >= 0 ? [...argv.slice(0, dir.at), ...argv.slice(dir.at + 1)] : argv;
+  const found = findCommand(args);
+  const command = found.command;
+  const rest = found.at >= 0 ? args.slice(found.at + 1) : [];
+  // A nested command is the next word, when terraform knows the pair (`state list`; `state lsit` is `state`'s help).
+  const next = rest[0];
+  const subcommand = command !== undefined && next !== undefined && COMMANDS[`${command} ${next}`] !== undefined ? next : undefined;
   const vars: VarArg[] = [];
   const backendConfig: BackendConfigArg[] = [];
   let noColor = false;
-  let subcommand: string | undefined;
   for (let j = 0; j < rest.length; j++) {
     const a = rest[j]!;
     if (a === '--') break;
-    if (HELP_FLAGS.has(a) && a !== '-v') help = true;
     if (a === '-no-color' || a === '--no-color') { noColor = true; continue; }
     const v = optionValue(rest, j, 'var');
     if (v) { vars.push({ kind: 'var', value: v.value }); j += v.consumed - 1; continue; }
@@ -100,27 +224,33 @@ function analyzeWords(argv: readonly string[]): TerraformArgs {
       j += bc.consumed - 1;
       continue;
     }
-    if (subcommand === undefined && !a.startsWith('-')) subcommand = a;
   }
   if (argv.includes('-no-color')) noColor = true;
 
-  let needsCredentials: boolean;
-  if (command === undefined || help) needsCredentials = false;
-  else if (NO_CREDENTIALS.has(command)) needsCredentials = false;
-  else if (subcommand !== undefined && SUBCOMMANDS_WITHOUT_CREDENTIALS.get(command)?.has(subcommand)) needsCredentials = false;
-  // init -backend=false neither configures the backend nor any provider.
-  else if (command === 'init' && rest.includes('-backend=false')) needsCredentials = false;
-  else needsCredentials = true;
+  const key = subcommand !== undefined ? `${command} ${subcommand}` : command;
+  let scope: CredentialScope = key !== undefined && Object.hasOwn(COMMANDS, key) ? COMMANDS[key]! : 'none';
+  // init -backend=false neither configures the backend nor any provider; console -plan plans.
+  if (command === 'init' && boolFlag(rest, 'backend') === false) scope = 'none';
+  if (command === 'console' && boolFlag(rest, 'plan') === true) scope = 'all';
+  // What terraform runs instead of the command: its version, its help, an error.
+  const notRun = dir.invalid || found.help || found.refused || args.some((a) => VERSION_FLAGS.has(a));
+  if (notRun) scope = 'none';
 
   return {
     argv,
-    ...(chdir !== undefined ? { chdir } : {}),
+    ...(dir.chdir !== undefined ? { chdir: dir.chdir } : {}),
     ...(command !== undefined ? { command } : {}),
     ...(subcommand !== undefined ? { subcommand } : {}),
-    needsCredentials,
-    credentialScope: command !== undefined && BACKEND_ONLY.has(command) ? 'backend' : 'all',
+    needsCredentials: scope !== 'none',
+    credentialScope: scope,
+    envMayChange: !notRun && (command === undefined || (PARENTS.has(command) && subcommand === undefined)),
     vars,
     backendConfig,
     noColor,
   };
+}
+
+/** Whether TF_CLI_ARGS or a TF_CLI_ARGS_<command> is set (their words are read on the credentialed path only, env-args.ts). */
+export function hasEnvironmentArgs(env: Env): boolean {
+  return Boolean(env.TF_CLI_ARGS) || Object.keys(env).some((k) => k.startsWith('TF_CLI_ARGS_') && Boolean(env[k]));
 }

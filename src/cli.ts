@@ -5,8 +5,9 @@
 // pass-through path (argv, terraform lookup, spawn) and reaches everything
 // else through one dynamic import of ./lazy.ts, a separate bundle.
 import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeArgs } from './argv.ts';
+import { analyzeArgs, hasEnvironmentArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import { isTfwError } from './errors.ts';
 import { createLogger, printable, truthy } from './log.ts';
@@ -20,11 +21,13 @@ type Lazy = typeof import('./lazy.ts');
 let lazyModule: Promise<Lazy> | undefined;
 const lazy = (): Promise<Lazy> => (lazyModule ??= import('./lazy.ts'));
 
+/** tfw under every name it can have: the bundle, bin/tfw.js, and the launcher beside it (bin/tfw). */
 function selfPaths(): string[] {
   const paths = [fileURLToPath(import.meta.url)];
   if (process.argv[1]) paths.push(process.argv[1]);
   try {
-    paths.push(realpathSync(process.argv[1] ?? ''));
+    const real = realpathSync(process.argv[1] ?? '');
+    paths.push(real, join(dirname(real), 'tfw'));
   } catch {
     // not a file: nothing more to add
   }
@@ -78,10 +81,14 @@ export function realDeps(env: NodeJS.ProcessEnv = process.env): Deps {
 export async function main(argv: readonly string[], deps: Deps = realDeps()): Promise<number> {
   try {
     if (argv[0] === 'auth') return await (await lazy()).authMain(argv.slice(1), deps);
-    const args = analyzeArgs(argv);
     const terraform = resolveTerraform(deps.env, deps.cwd, deps.selfPaths);
+    // A shell-completion request (terraform's posener/complete reads COMP_LINE): terraform's alone.
+    if (deps.env.COMP_LINE) return await runUntouched(terraform, argv, { cwd: deps.cwd, env: deps.env });
+    const args = analyzeArgs(argv);
     deps.log.debug(`terraform: ${terraform}; command: ${args.command ?? '(none)'}; needs credentials: ${args.needsCredentials}`);
-    if (!args.needsCredentials) return await runUntouched(terraform, argv, { cwd: deps.cwd, env: deps.env });
+    // TF_CLI_ARGS can turn a bare `terraform` or `terraform state` into a command: the credentialed path re-reads with them.
+    const settled = !args.envMayChange || !hasEnvironmentArgs(deps.env);
+    if (!args.needsCredentials && settled) return await runUntouched(terraform, argv, { cwd: deps.cwd, env: deps.env });
     return await (await lazy()).runCredentialed(args, terraform, deps);
   } catch (error) {
     if (isTfwError(error)) {

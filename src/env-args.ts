@@ -4,11 +4,8 @@
 // them itself. Off the pass-through path (argv.ts says why that is safe), so
 // the shell-word parser loads only for credentialed runs.
 import { parse as parseShellWords } from 'shell-quote';
-import { analyzeArgs, type TerraformArgs } from './argv.ts';
+import { analyzeArgs, hasEnvironmentArgs, type TerraformArgs } from './argv.ts';
 import type { Env } from './model.ts';
-
-// Commands whose second word names a command of its own (TF_CLI_ARGS_state_list).
-const NESTED = new Set(['state', 'workspace', 'providers']);
 
 /** Words of a TF_CLI_ARGS value, as terraform splits it (go-shellwords: quotes, escapes, no $ expansion; stops at an operator or comment). */
 export function shellWords(value: string): string[] {
@@ -28,12 +25,18 @@ export function shellWords(value: string): string[] {
 /**
  * The argv terraform acts on: TF_CLI_ARGS and TF_CLI_ARGS_<command> inserted
  * right after the command word, the specific one first (terraform's
- * mergeEnvArgs).
+ * mergeEnvArgs); with no command, TF_CLI_ARGS goes first (after -chdir,
+ * which terraform has already taken out).
  */
 export function withEnvironmentArgs(argv: readonly string[], env: Env): readonly string[] {
   const first = analyzeArgs(argv);
-  if (first.command === undefined) return argv;
-  const nested = NESTED.has(first.command) && first.subcommand !== undefined;
+  if (first.command === undefined) {
+    const words = env.TF_CLI_ARGS ? shellWords(env.TF_CLI_ARGS) : [];
+    if (words.length === 0) return argv;
+    const chdir = first.chdir !== undefined ? argv.lastIndexOf(`-chdir=${first.chdir}`) : -1;
+    return chdir >= 0 ? [argv[chdir]!, ...words, ...argv.slice(0, chdir), ...argv.slice(chdir + 1)] : [...words, ...argv];
+  }
+  const nested = first.subcommand !== undefined;
   const name = (nested ? `${first.command}_${first.subcommand}` : first.command).replace(/-/g, '_');
   const search = nested ? first.subcommand! : first.command;
   let out = [...argv];
@@ -48,6 +51,5 @@ export function withEnvironmentArgs(argv: readonly string[], env: Env): readonly
 
 /** terraform's argv read with what TF_CLI_ARGS* add to it (`argv` stays the user's own). */
 export function analyzeWithEnvironment(argv: readonly string[], env: Env): TerraformArgs {
-  const set = env.TF_CLI_ARGS || Object.keys(env).some((k) => k.startsWith('TF_CLI_ARGS_'));
-  return set ? analyzeArgs(argv, withEnvironmentArgs(argv, env)) : analyzeArgs(argv);
+  return hasEnvironmentArgs(env) ? analyzeArgs(argv, withEnvironmentArgs(argv, env)) : analyzeArgs(argv);
 }

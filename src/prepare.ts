@@ -47,12 +47,15 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
     command: args.command ?? '',
   });
   for (const problem of module.problems) {
-    // Only where terraform will refuse the configuration too: a pipe, a file too big for tfw, are terraform's to read.
-    deps.log.warn(`could not read ${problem.source.file}:${problem.source.line}: ${problem.message}${problem.terraformRejects ? ' (terraform will say more)' : ''}`);
+    // What terraform will report itself is its to say (run.ts lets it); what only tfw meets (a file too big for it) is tfw's.
+    const line = `could not read ${problem.source.file}:${problem.source.line}: ${problem.message}`;
+    if (problem.terraformRejects) deps.log.debug(`${line} (terraform will report it)`);
+    else deps.log.warn(line);
   }
-  // init, output, state…: only the backend is configured, providers are not.
-  const targets = args.credentialScope === 'backend' ? module.targets.filter((t) => t.kind === 'backend') : module.targets;
-  if (targets.length < module.targets.length) deps.log.debug(`${args.command} configures only the backend: providers are left out of the plan`);
+  // init, output, state…: only the backend is configured; test: only the providers.
+  const scope = args.credentialScope;
+  const targets = module.targets.filter((t) => (scope === 'backend' ? t.kind === 'backend' : scope === 'providers' ? t.kind === 'provider' : true));
+  if (targets.length < module.targets.length) deps.log.debug(`${args.command} configures only the ${scope}: the others are left out of the plan`);
   for (const target of targets) {
     for (const u of target.unknowns) {
       // A role ARN needs no guess: tfw serves the identity that assumes it, whatever it is.

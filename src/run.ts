@@ -4,9 +4,18 @@ import type { TerraformArgs } from './argv.ts';
 import { analyzeWithEnvironment } from './env-args.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
-import { materialize, obtainRunSessions, planRun, sessionNote } from './prepare.ts';
+import { statSync } from 'node:fs';
+import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote, type RunPlan } from './prepare.ts';
 import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** Runs `file args` untouched: same environment, same arguments. */
 export function passThrough(file: string, args: readonly string[], deps: Deps): Promise<number> {
@@ -42,6 +51,26 @@ export async function runWithFiles(file: string, args: readonly string[], genera
   }
 }
 
+/**
+ * Why terraform will stop before it uses any credential, or undefined: a
+ * configuration it cannot read (a syntax error, a missing local module), a
+ * profile that no AWS file holds, named where the SDK refuses a missing one
+ * (the block's `profile`, AWS_PROFILE, a `source_profile`: "failed to get
+ * shared config profile"; an implicit `default` is only skipped). A code
+ * asked for such a run is wasted.
+ */
+export function terraformWillRefuse(runPlan: Pick<RunPlan, 'module' | 'plan'>, env: Deps['env']): string | undefined {
+  const problem = runPlan.module.problems.find((p) => p.terraformRejects);
+  if (problem) return `${problem.source.file}:${problem.source.line}: ${problem.message}`;
+  for (const t of runPlan.plan.targets) {
+    if (t.decision.action !== 'none' || t.decision.cause.cause !== 'profile-not-found') continue;
+    const inBlock = t.target.profile !== undefined && !t.target.unknowns.some((u) => u.attribute === 'profile');
+    const named = inBlock || (t.target.profile === undefined && Boolean(env.AWS_PROFILE)) || t.chain.length > 1;
+    if (named) return `${t.target.name}: profile "${t.decision.cause.profile}" is in no AWS file`;
+  }
+  return undefined;
+}
+
 /** A credentialed `tfw ARGS…`: MFA sessions when the module needs them, terraform with exactly ARGS. */
 export async function runCredentialed(argvOnly: TerraformArgs, terraform: string, deps: Deps): Promise<number> {
   const args = analyzeWithEnvironment(argvOnly.argv, deps.env);
@@ -49,10 +78,16 @@ export async function runCredentialed(argvOnly: TerraformArgs, terraform: string
     deps.log.debug('TF_CLI_ARGS make this a command that needs no credentials: running terraform untouched');
     return passThrough(terraform, args.argv, deps);
   }
+  if (args.chdir !== undefined && !isDirectory(moduleDirFor(args, deps.cwd))) {
+    // terraform stops at a -chdir it cannot enter ("Error handling -chdir option"), before anything else.
+    deps.log.debug(`-chdir=${args.chdir} is not a directory: running terraform untouched`);
+    return passThrough(terraform, args.argv, deps);
+  }
   const runPlan = await planRun(args, deps);
-  if (runPlan.module.problems.some((p) => p.terraformRejects)) {
-    // terraform will stop at the configuration before it needs credentials: no code to ask for.
-    deps.log.debug('terraform will refuse this configuration: running it untouched so it can say why');
+  const refused = terraformWillRefuse(runPlan, deps.env);
+  if (refused !== undefined) {
+    // terraform stops before it needs credentials: no code to ask for, and terraform says why.
+    deps.log.debug(`terraform will refuse this run (${refused}): running it untouched so it can say why`);
     return passThrough(terraform, args.argv, deps);
   }
   if (runPlan.plan.devices.length === 0) {

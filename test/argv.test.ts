@@ -12,7 +12,42 @@ const cases: Array<[string, string[], boolean]> = [
   ['plan -help is help', ['plan', '-help'], false],
   ['fmt', ['fmt', '-recursive'], false],
   ['validate', ['validate'], false],
-  ['providers', ['providers'], false],
+  ['providers reads the state', ['providers'], true],
+  ['providers lock asks the registry only', ['providers', 'lock'], false],
+  ['providers schema reads the state', ['providers', 'schema', '-json'], true],
+  ['graph reads the state', ['graph'], true],
+  ['console reads the state', ['console'], true],
+  ['test configures providers', ['test'], true],
+  ['a typo', ['paln'], false],
+  ['a typo after -chdir', ['-chdir=x', 'paln'], false],
+  ["tfw's auth after -chdir is terraform's unknown word", ['-chdir=x', 'auth', 'explain'], false],
+  ['an unknown word with plan options', ['planx', '-var', 'a=1'], false],
+  ['state alone prints help', ['state'], false],
+  ['state with an unknown nested command prints help', ['state', 'lsit'], false],
+  ['state list after a flag is state with a flag', ['state', '-x', 'list'], false],
+  ['workspace alone prints help', ['workspace'], false],
+  ['env select (workspace\'s old name)', ['env', 'select', 'prod'], true],
+  ['metadata functions', ['metadata', 'functions', '-json'], false],
+  ['modules', ['modules'], false],
+  ['get', ['get'], false],
+  ['-v anywhere is version', ['plan', '-v'], false],
+  ['-version after the command is version', ['apply', '-version'], false],
+  ['-h after the command is help', ['apply', '-h'], false],
+  ['help after -- still counts for -v', ['console', '--', '-v'], false],
+  ['-help after -- is an argument', ['console', '--', '-help'], true],
+  ['-install-autocomplete', ['-install-autocomplete'], false],
+  ['an unknown flag before the command is refused', ['-foo', 'plan'], false],
+  ['--chdir is not terraform\'s', ['--chdir=x', 'plan'], false],
+  ['-chdir without =DIR is refused', ['-chdir', 'x', 'plan'], false],
+  ['two -chdir: the first one is an invalid flag', ['-chdir=a', '-chdir=b', 'plan'], false],
+  ['an empty word before the command is skipped', ['', 'plan'], true],
+  ['-- before the command: no command', ['--', 'plan'], false],
+  ['a command word with a space', ['plan x'], false],
+  ['init -backend=0 (Go booleans)', ['init', '-backend=0'], false],
+  ['init --backend=False', ['init', '--backend=False'], false],
+  ['init -backend=false -backend=true: the last wins', ['init', '-backend=false', '-backend=true'], true],
+  ['init -backend=nonsense is refused', ['init', '-backend=nonsense'], false],
+  ['query (terraform 1.14)', ['query'], true],
   ['workspace show', ['workspace', 'show'], false],
   ['init -backend=false', ['init', '-backend=false'], false],
   ['init', ['init'], true],
@@ -74,9 +109,13 @@ for (const [argv, scope] of [
   [['destroy'], 'all'],
   [['import', 'a.b', 'c'], 'all'],
   [['refresh'], 'all'],
-  [['console'], 'all'],
+  [['console'], 'backend'],
+  [['console', '-plan'], 'all'],
+  [['graph'], 'backend'],
+  [['providers'], 'backend'],
+  [['test'], 'providers'],
 ] as const) {
-  test(`\`terraform ${argv.join(' ')}\` authenticates ${scope === 'backend' ? 'only the backend' : 'the backend and the providers'}`, () => {
+  test(`\`terraform ${argv.join(' ')}\` authenticates ${scope === 'backend' ? 'only the backend' : scope === 'providers' ? 'only the providers' : 'the backend and the providers'}`, () => {
     assert.equal(analyzeArgs(argv).credentialScope, scope);
   });
 }
@@ -128,6 +167,22 @@ test('TF_CLI_ARGS_init="-backend=false" makes init need no credentials; nested c
   assert.equal(analyzeWithEnvironment(['init'], {}).needsCredentials, true);
   const list = analyzeWithEnvironment(['state', 'list'], { TF_CLI_ARGS_state_list: '-var=x=1', TF_CLI_ARGS_state: '-var=y=2' });
   assert.deepEqual(list.vars, [{ kind: 'var', value: 'x=1' }]);
+});
+
+test('TF_CLI_ARGS can make a bare terraform or a parent command a credentialed one (terraform puts them first, or after the parent)', () => {
+  assert.equal(analyzeArgs([]).envMayChange, true);
+  assert.equal(analyzeArgs(['state']).envMayChange, true);
+  assert.equal(analyzeArgs(['-chdir=x']).envMayChange, true);
+  assert.equal(analyzeArgs(['fmt']).envMayChange, false);
+  assert.equal(analyzeArgs(['paln']).envMayChange, false);
+  assert.equal(analyzeArgs(['-help']).envMayChange, false);
+  const bare = analyzeWithEnvironment(['-chdir=live'], { TF_CLI_ARGS: 'plan -var-file=a.tfvars' });
+  assert.equal(bare.needsCredentials, true);
+  assert.equal(bare.command, 'plan');
+  assert.equal(bare.chdir, 'live');
+  assert.deepEqual(bare.vars, [{ kind: 'var-file', value: 'a.tfvars' }]);
+  assert.equal(analyzeWithEnvironment(['state'], { TF_CLI_ARGS_state: 'list' }).needsCredentials, true);
+  assert.equal(analyzeWithEnvironment(['plan'], { TF_CLI_ARGS: '-help' }).needsCredentials, false);
 });
 
 test('shellWords splits like go-shellwords: quotes, escapes, no $ expansion, stops at an operator or comment', () => {

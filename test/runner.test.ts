@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FAKE_TERRAFORM_DIR, readRecord, ROOT, runTfw, sandbox, TFW_BIN } from './support/harness.ts';
+import { FAKE_TERRAFORM_DIR, readRecord, ROOT, runTfw, sandbox, TFW_BIN, TFW_LAUNCHER, launched } from './support/harness.ts';
 
 async function fakeEnv(t: Parameters<typeof sandbox>[0], extra: Record<string, string | undefined> = {}) {
   const box = await sandbox(t);
@@ -16,7 +16,9 @@ async function fakeEnv(t: Parameters<typeof sandbox>[0], extra: Record<string, s
 }
 
 test('pass-through: exactly the same arguments, directory and environment', async (t) => {
-  const { box, record, env } = await fakeEnv(t, { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEEP00001', AWS_PROFILE: 'whatever' });
+  const { box, record, env: base } = await fakeEnv(t, { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEEP00001', AWS_PROFILE: 'whatever' });
+  // PWD as a shell leaves it (a stale one is corrected by the launcher's sh, as by any shell).
+  const env = launched(base, box.root);
   const args = ['fmt', '-recursive', '-var', 'n=1e3', '--', 'a b', ''];
   const r = await runTfw(args, { cwd: box.root, env });
   assert.equal(r.code, 0, r.stderr);
@@ -59,10 +61,17 @@ for (const code of [0, 1, 2, 3]) {
   });
 }
 
-test('terraform killed by a signal → 128+N', async (t) => {
+test('terraform killed by a signal: a pass-through is terraform itself (the launcher execs it), so it ends by that signal', async (t) => {
   const { box, env } = await fakeEnv(t, { FAKE_TF_KILL_SELF: 'SIGTERM' });
   const r = await runTfw(['version'], { cwd: box.root, env });
-  assert.equal(r.code, 143);
+  assert.deepEqual([r.code, r.signal], [null, 'SIGTERM']);
+});
+
+test('terraform killed by a signal under Node → 128+N', async (t) => {
+  const { box, env } = await fakeEnv(t, { FAKE_TF_KILL_SELF: 'SIGTERM' });
+  const { child, done } = startTfw(['version'], box.root, env, false);
+  void child;
+  assert.equal((await done).code, 143);
 });
 
 test('stdout is terraform\'s alone (nothing of tfw mixed in)', async (t) => {
@@ -84,7 +93,7 @@ test('installed as a symlink named terraform first on PATH: runs the real one, n
   const { box, record, env } = await fakeEnv(t);
   const aliasDir = join(box.root, 'alias');
   await mkdir(aliasDir);
-  await symlink(TFW_BIN, join(aliasDir, 'terraform'));
+  await symlink(TFW_LAUNCHER, join(aliasDir, 'terraform'));
   const r = await runTfw(['version'], { cwd: box.root, env: { ...env, PATH: `${aliasDir}:${env.PATH}` } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal((await readRecord(record)).length, 1);

@@ -39,6 +39,8 @@ export interface ExplainJson {
     profile: string;
     region: string;
     codeSource: 'TFW_MFA_CODE' | 'mfa_process' | 'prompt';
+    /** What calls GetSessionToken: the profile's keys, the exported keys, or the profile's credential_process. */
+    keys: 'profile' | 'environment' | 'credential_process';
     targets: string[];
     cache: { state: CacheState['state']; expiresAt: string | null };
   }>;
@@ -72,6 +74,7 @@ export function explainJson({ moduleDir, module, plan, cache, envCode, deviceLoo
       serial: d.serial,
       profile: d.rootProfile,
       region: d.region,
+      keys: d.source.type === 'process' ? ('credential_process' as const) : d.source.from === 'environment' ? ('environment' as const) : ('profile' as const),
       // TFW_MFA_CODE belongs to the plan's first device (codes.ts: EnvCodeSource).
       codeSource: envCode && index === 0 ? ('TFW_MFA_CODE' as const) : d.mfaProcess ? ('mfa_process' as const) : ('prompt' as const),
       targets: [...d.targets],
@@ -159,7 +162,7 @@ export function explainText(raw: ExplainJson, now: Date, style: Style = plainSty
     lines.push('');
     lines.push(style.bold('MFA devices'));
     for (const d of json.devices) {
-      lines.push(`  ${d.serial}  via profile ${d.profile}, for ${d.targets.join(', ')}`);
+      lines.push(`  ${d.serial}  via profile ${d.profile}${d.keys === 'credential_process' ? ' (keys from its credential_process)' : d.keys === 'environment' ? ' (exported keys)' : ''}, for ${d.targets.join(', ')}`);
       lines.push(`    ${cacheText(d.cache, now)}; code from ${d.codeSource}`);
     }
   }

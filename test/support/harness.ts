@@ -1,14 +1,18 @@
 // Shared test plumbing: a private HOME with its own ~/.aws, running the built
-// tfw (bin/tfw.js) as a user would, and finding the external tools.
+// tfw (the launcher bin/tfw, which execs terraform or node bin/tfw.js) as a
+// user would, and finding the external tools.
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Node's entry (the launcher execs `node bin/tfw.js` for what needs credentials). */
 export const TFW_BIN = join(ROOT, 'bin', 'tfw.js');
+/** What users run: the POSIX sh launcher. */
+export const TFW_LAUNCHER = join(ROOT, 'bin', 'tfw');
 export const FAKE_TERRAFORM_DIR = join(ROOT, 'fixtures', 'bin');
 export const FIXTURES = join(ROOT, 'fixtures');
 
@@ -86,10 +90,35 @@ export interface Ran {
   stderr: string;
 }
 
-/** Runs bin/tfw.js (no terminal: stdin is empty) and collects its output. */
+let nodeDir: string | undefined;
+/**
+ * `env` with this test's node reachable by the launcher: a directory holding
+ * only a `node` link, last on PATH (so it never hides a terraform).
+ */
+export function withNode<E extends Record<string, string | undefined> | NodeJS.ProcessEnv | undefined>(env: E): E {
+  if (nodeDir === undefined) {
+    nodeDir = mkdtempSync(join(tmpdir(), 'tfw-node-'));
+    symlinkSync(process.execPath, join(nodeDir, 'node'));
+  }
+  const base = env ?? process.env;
+  const hasNode = (base.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, 'node')));
+  if (hasNode) return base as E;
+  return { ...base, PATH: base.PATH ? `${base.PATH}${delimiter}${nodeDir}` : nodeDir } as unknown as E;
+}
+
+/**
+ * The environment terraform gets from `runTfw(…, { cwd, env })` when tfw
+ * leaves it untouched: the launcher is a sh script, and sh sets PWD to the
+ * working directory (an interactive shell has already done so).
+ */
+export function launched(env: Record<string, string>, cwd: string): Record<string, string> {
+  return { ...(withNode(env) as Record<string, string>), PWD: cwd };
+}
+
+/** Runs the launcher bin/tfw (no terminal: stdin is empty) and collects its output. */
 export function runTfw(args: string[], options: SpawnOptions & { input?: string; timeoutMs?: number }): Promise<Ran> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [TFW_BIN, ...args], { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(TFW_LAUNCHER, args, { ...options, env: withNode(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -100,6 +129,8 @@ export function runTfw(args: string[], options: SpawnOptions & { input?: string;
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
+    // The launcher may exit (an exec'd terraform that reads nothing, a tfw error) before stdin is written.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(options.input ?? '');
   });
 }
@@ -178,8 +209,8 @@ export function tfwOnPty(
 ): Promise<PtyRun> {
   const script = which('script');
   if (!script) throw new Error('script(1) is not on PATH');
-  const quoted = [process.execPath, TFW_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const { CI: _ci, ...env } = options.env;
+  const quoted = [TFW_LAUNCHER, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const { CI: _ci, ...env } = withNode(options.env);
   return new Promise((resolvePromise) => {
     const command = `${quoted}${options.redirect ? ` ${options.redirect}` : ''}`;
     const child = spawn(script, ['-qfec', options.wrap ? options.wrap(command) : command, '/dev/null'], {
