@@ -44,24 +44,19 @@ test('a full TMPDIR: one tfw line saying what is full, not an internal error; te
 });
 
 test('HOME unset: the session goes under the account\'s home from the password database, nothing under the module directory', async (t) => {
-  const { box, dir, env } = await setup(t, { HOME: undefined, XDG_CACHE_HOME: undefined, TFW_CACHE_DIR: undefined, TFW_CACHE_BACKEND: 'file' });
-  // The account's home is this machine's: the session of this test is the one naming this test's STS endpoint; removed after.
+  // The account's home is this machine's: the test never writes there. It runs tfw in a private mount
+  // namespace where a temporary directory is bound over that home, and skips where it cannot.
   const { userInfo } = await import('node:os');
-  const { readFile } = await import('node:fs/promises');
-  const cache = join(userInfo().homedir, '.cache', 'tfw');
-  const ours = async (): Promise<string[]> => {
-    const out: string[] = [];
-    for (const f of (await readdir(cache).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))) {
-      const text = await readFile(join(cache, f), 'utf8').catch(() => '');
-      if (text.includes(JSON.stringify(sts.url))) out.push(join(cache, f));
-    }
-    return out;
-  };
-  t.after(async () => {
-    for (const f of await ours()) await rm(f, { force: true });
-  });
-  const r = await runTfw(['plan'], { cwd: dir, env: { ...env, AWS_CONFIG_FILE: join(box.aws, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(box.aws, 'credentials') } });
+  const accountHome = userInfo().homedir;
+  const home = await mkdtemp(join(tmpdir(), 'tfw-account-home-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  const wrap = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "$2" && shift 2 && exec "$@"', 'sh', home, accountHome];
+  const probe = spawnSync(wrap[0]!, [...wrap.slice(1), 'true'], { stdio: 'ignore' });
+  if (probe.status !== 0) return t.skip(`cannot bind a temporary directory over ${accountHome} in a private mount namespace here (needs unshare and CAP_SYS_ADMIN)`);
+  const { box, dir, env } = await setup(t, { HOME: undefined, XDG_CACHE_HOME: undefined, TFW_CACHE_DIR: undefined, TFW_CACHE_BACKEND: 'file' });
+  const r = await runTfw(['plan'], { cwd: dir, wrap, env: { ...env, AWS_CONFIG_FILE: join(box.aws, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(box.aws, 'credentials') } });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual((await listTree(dir)).filter((p) => p.includes('.cache')), [], 'nothing under the working directory');
-  assert.equal((await ours()).length, 1, 'the session is in the account\'s home');
+  const sessions = (await readdir(join(home, '.cache', 'tfw')).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
+  assert.equal(sessions.length, 1, 'the session is in the account\'s home');
 });

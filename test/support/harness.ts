@@ -116,9 +116,11 @@ export function launched(env: Record<string, string>, cwd: string): Record<strin
 }
 
 /** Runs the launcher bin/tfw (no terminal: stdin is empty) and collects its output. */
-export function runTfw(args: string[], options: SpawnOptions & { input?: string; timeoutMs?: number }): Promise<Ran> {
+export function runTfw(args: string[], options: SpawnOptions & { input?: string; timeoutMs?: number; wrap?: string[] }): Promise<Ran> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(TFW_LAUNCHER, args, { ...options, env: withNode(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    // wrap: a command line that execs what follows it (unshare …), for tests that change tfw's surroundings.
+    const [command, ...rest] = [...(options.wrap ?? []), TFW_LAUNCHER, ...args];
+    const child = spawn(command!, rest, { ...options, env: withNode(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
