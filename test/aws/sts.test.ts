@@ -365,7 +365,7 @@ async function httpServer(t: { after(fn: () => void): void }, respond: (res: imp
   return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
 }
 
-test('TFW_STS_TIMEOUT bounds the whole call: an STS that answers one byte a second does not hold the run', { timeout: 60_000 }, async (t) => {
+test('TFW_STS_TIMEOUT bounds each exchange to its last byte: an STS that answers one byte a second does not hold the run', { timeout: 60_000 }, async (t) => {
   const url = await httpServer(t, (res) => {
     res.writeHead(200, { 'Content-Type': 'text/xml' });
     const timer = setInterval(() => res.write(' '), 200);
