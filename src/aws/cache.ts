@@ -119,6 +119,40 @@ export function isFileShape(value: unknown): value is FileShape {
   );
 }
 
+/** The stored form of a session, the same in a file and in a keyring item. */
+export function encodeSession(key: SessionKey, credentials: SessionCredentials, obtainedAt: Date): FileShape {
+  return {
+    format: FORMAT,
+    fingerprint: fingerprint(key),
+    serial: key.serial,
+    profile: key.profile,
+    endpoint: key.endpoint,
+    obtainedAt: obtainedAt.toISOString(),
+    credentials: { ...credentials, expiration: credentials.expiration.toISOString() },
+  };
+}
+
+/** A stored session read back: a hit only when it parses and belongs to `key`; `where` names it in a 'corrupt' answer. */
+export function decodeSession(text: string, key: SessionKey, where: string): CacheRead {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { state: 'corrupt', file: where };
+  }
+  if (!isFileShape(parsed) || parsed.fingerprint !== fingerprint(key)) return { state: 'corrupt', file: where };
+  return {
+    state: 'hit',
+    session: {
+      serial: parsed.serial,
+      profile: parsed.profile,
+      endpoint: parsed.endpoint,
+      obtainedAt: new Date(parsed.obtainedAt),
+      credentials: { ...parsed.credentials, expiration: new Date(parsed.credentials.expiration) },
+    },
+  };
+}
+
 /**
  * Refuses a cache directory someone else could read from or write into:
  * owned by another user, or writable by group or others (they could remove,
@@ -200,38 +234,14 @@ export class SessionCache {
     const got = await this.readSessionFile(file);
     if (!('text' in got)) return got;
     const text = got.text;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return { state: 'corrupt', file };
-    }
-    if (!isFileShape(parsed) || parsed.fingerprint !== fingerprint(key)) return { state: 'corrupt', file };
-    return {
-      state: 'hit',
-      session: {
-        serial: parsed.serial,
-        profile: parsed.profile,
-        endpoint: parsed.endpoint,
-        obtainedAt: new Date(parsed.obtainedAt),
-        credentials: { ...parsed.credentials, expiration: new Date(parsed.credentials.expiration) },
-      },
-    };
+    return decodeSession(text, key, file);
   }
 
   /** Write to a private temp file, then rename: a reader never sees half a file. */
   async write(key: SessionKey, credentials: SessionCredentials, obtainedAt: Date): Promise<void> {
     await ensureDir(this.dir);
     const file = cacheFileFor(this.dir, key);
-    const shape: FileShape = {
-      format: FORMAT,
-      fingerprint: fingerprint(key),
-      serial: key.serial,
-      profile: key.profile,
-      endpoint: key.endpoint,
-      obtainedAt: obtainedAt.toISOString(),
-      credentials: { ...credentials, expiration: credentials.expiration.toISOString() },
-    };
+    const shape = encodeSession(key, credentials, obtainedAt);
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await writeFile(tmp, `${JSON.stringify(shape)}\n`, { mode: 0o600, flag: 'wx' });

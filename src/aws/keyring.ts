@@ -7,7 +7,7 @@
 // (cache.ts), so concurrent runs still ask for one code.
 //
 // Loaded only on the credentialed path, and only when a cache is used.
-import { fingerprint, FORMAT, isFileShape, type CacheEntryInfo, type CacheRead, type FileShape, type SessionCache, type SessionKey } from './cache.ts';
+import { decodeSession, encodeSession, fingerprint, isFileShape, type CacheEntryInfo, type CacheRead, type FileShape, type SessionCache, type SessionKey } from './cache.ts';
 import type { SessionCredentials } from './types.ts';
 
 type KeyringModule = typeof import('@napi-rs/keyring');
@@ -73,35 +73,11 @@ export class KeyringSessions {
       throw new KeyringError('read a session', error);
     }
     if (text === null) return { state: 'missing' };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return { state: 'corrupt', file: `${ITEM}${account}` };
-    }
-    if (!isFileShape(parsed) || parsed.fingerprint !== fingerprint(key)) return { state: 'corrupt', file: `${ITEM}${account}` };
-    return {
-      state: 'hit',
-      session: {
-        serial: parsed.serial,
-        profile: parsed.profile,
-        endpoint: parsed.endpoint,
-        obtainedAt: new Date(parsed.obtainedAt),
-        credentials: { ...parsed.credentials, expiration: new Date(parsed.credentials.expiration) },
-      },
-    };
+    return decodeSession(text, key, `${ITEM}${account}`);
   }
 
   async write(key: SessionKey, credentials: SessionCredentials, obtainedAt: Date): Promise<void> {
-    const shape: FileShape = {
-      format: FORMAT,
-      fingerprint: fingerprint(key),
-      serial: key.serial,
-      profile: key.profile,
-      endpoint: key.endpoint,
-      obtainedAt: obtainedAt.toISOString(),
-      credentials: { ...credentials, expiration: credentials.expiration.toISOString() },
-    };
+    const shape = encodeSession(key, credentials, obtainedAt);
     try {
       this.entry(accountFor(key)).setPassword(JSON.stringify(shape));
     } catch (error) {
