@@ -4,7 +4,9 @@ import type { TerraformArgs } from './argv.ts';
 import { analyzeWithEnvironment } from './env-args.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { AuthTarget } from './model.ts';
 import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote, type RunPlan } from './prepare.ts';
 import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
@@ -15,6 +17,34 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `aws.west` (also `module.net: aws.west`, `aws.by_region["x"]`) → `west`; the default provider → undefined. */
+export function providerAlias(target: AuthTarget): string | undefined {
+  if (target.kind !== 'provider') return undefined;
+  return /^(?:.*: )?aws\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(target.name)?.[1];
+}
+
+/**
+ * False only when nothing in the block's module can use it: an aliased provider
+ * whose `aws.ALIAS` appears in none of that directory's files (a reference to
+ * a provider is always in the module that declares it). The backend, the
+ * default provider, and anything unreadable count as used.
+ */
+export function mayBeUsedIn(cwd: string): (target: AuthTarget) => boolean {
+  return (target) => {
+    const alias = providerAlias(target);
+    if (alias === undefined) return true;
+    const dir = dirname(resolve(cwd, target.source.file));
+    const reference = new RegExp(`\\baws\\.${alias}\\b`);
+    try {
+      return readdirSync(dir)
+        .filter((name) => name.endsWith('.tf') || name.endsWith('.tf.json'))
+        .some((name) => reference.test(readFileSync(join(dir, name), 'utf8')));
+    } catch {
+      return true;
+    }
+  };
 }
 
 /** Runs `file args` untouched: same environment, same arguments. */
@@ -59,11 +89,17 @@ export async function runWithFiles(file: string, args: readonly string[], genera
  * shared config profile"; an implicit `default` is only skipped). A code
  * asked for such a run is wasted.
  */
-export function terraformWillRefuse(runPlan: Pick<RunPlan, 'module' | 'plan'>, env: Deps['env']): string | undefined {
+export function terraformWillRefuse(
+  runPlan: Pick<RunPlan, 'module' | 'plan'>,
+  env: Deps['env'],
+  mayBeUsed: (target: AuthTarget) => boolean = () => true,
+): string | undefined {
   const problem = runPlan.module.problems.find((p) => p.terraformRejects);
   if (problem) return `${problem.source.file}:${problem.source.line}: ${problem.message}`;
   for (const t of runPlan.plan.targets) {
     if (t.decision.action !== 'none' || t.decision.cause.cause !== 'profile-not-found') continue;
+    // terraform prunes a provider configuration nothing uses, missing profile and all: the run goes on.
+    if (!mayBeUsed(t.target)) continue;
     const inBlock = t.target.profile !== undefined && !t.target.unknowns.some((u) => u.attribute === 'profile');
     const named = inBlock || (t.target.profile === undefined && Boolean(env.AWS_PROFILE)) || t.chain.length > 1;
     if (named) return `${t.target.name}: profile "${t.decision.cause.profile}" is in no AWS file`;
@@ -84,7 +120,7 @@ export async function runCredentialed(argvOnly: TerraformArgs, terraform: string
     return passThrough(terraform, args.argv, deps);
   }
   const runPlan = await planRun(args, deps);
-  const refused = terraformWillRefuse(runPlan, deps.env);
+  const refused = terraformWillRefuse(runPlan, deps.env, mayBeUsedIn(deps.cwd));
   if (refused !== undefined) {
     // terraform stops before it needs credentials: no code to ask for, and terraform says why.
     deps.log.debug(`terraform will refuse this run (${refused}): running it untouched so it can say why`);

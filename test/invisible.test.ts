@@ -136,6 +136,23 @@ data "aws_caller_identity" "other" {
   assert.equal(r.stderr.match(/failed to get shared config profile, nosuch/g)?.length, 1, r.stderr);
 });
 
+test('a profile in no AWS file on a provider nothing uses (terraform prunes it): the MFA provider beside it is still served', { skip }, async (t) => {
+  // terraform 1.11 plans such a module without a word about the unused provider's profile, so tfw must not
+  // take it for a run terraform will refuse: it goes on to ask for the code (here there is no source for one).
+  const main = `${MAIN}
+provider "aws" {
+  alias   = "unused"
+  profile = "nosuch"
+  region  = "us-east-1"
+}
+`;
+  const { dir, env } = await project(t, main);
+  const r = await runTfw(['plan', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_DEBUG: '' } });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /^tfw: MFA code needed for arn:aws:iam::111111111111:mfa\/alice/m, r.stderr);
+  assert.doesNotMatch(r.stderr, /AssumeRoleTokenProvider/, 'terraform was run without the MFA session');
+});
+
 test('a missing local module directory beside an MFA provider: no code asked, nothing of tfw\'s; with TFW_DEBUG the module block\'s file:line', { skip }, async (t) => {
   const main = `${MAIN}
 module "backend" {
