@@ -158,7 +158,8 @@ describe('each stop request reaches terraform exactly once, whoever sends it', {
 function onPty(t: { after(fn: () => void): void }, command: string, cwd: string, env: Record<string, string>) {
   const script = which('script');
   const { CI: _ci, ...rest } = env;
-  const child = spawn(script!, ['-qfec', command, '/dev/null'], { cwd, env: { TERM: 'xterm', ...rest }, stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+  // script(1) runs $SHELL -c: pinned to /bin/sh, so a run here is a run in CI (where SHELL may be unset).
+  const child = spawn(script!, ['-qfec', command, '/dev/null'], { cwd, env: { TERM: 'xterm', ...rest, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'ignore'], detached: true });
   let screen = '';
   child.stdout!.on('data', (d) => (screen += d));
   const done = Promise.race([
@@ -177,11 +178,13 @@ function onPty(t: { after(fn: () => void): void }, command: string, cwd: string,
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+// `trap : INT` makes the non-interactive sh wait through a Ctrl-C, as a user's interactive shell does;
+// without it dash dies of the SIGINT and the kernel hangs up the terminal's foreground job (a SIGHUP).
 describe('at a terminal', { concurrency: 3, skip: which('script') ? false : 'script(1) is not on PATH' }, () => {
   test('Ctrl-C: terraform hears one SIGINT (from the terminal), tfw returns its status', async (t) => {
     const { box, dir, record, env } = await setup(t, { FAKE_TF_SIGNALS_TO_EXIT: '1' });
     const status = join(box.root, 'status');
-    const pty = onPty(t, `${quote(process.execPath)} ${quote(BIN)} apply; echo $? > ${quote(status)}`, dir, env);
+    const pty = onPty(t, `trap : INT; ${quote(process.execPath)} ${quote(BIN)} apply; echo $? > ${quote(status)}`, dir, env);
     await waitFor(record, 'waiting');
     pty.child.stdin!.write('\x03');
     await pty.done;
@@ -193,7 +196,7 @@ describe('at a terminal', { concurrency: 3, skip: which('script') ? false : 'scr
   test('terraform\'s own prompt reads the terminal, and Ctrl-C at it still stops terraform once', async (t) => {
     const { box, dir, record, env } = await setup(t, { FAKE_TF_PROMPT: 'Enter a value: ', FAKE_TF_SIGNALS_TO_EXIT: '1' });
     const status = join(box.root, 'status');
-    const pty = onPty(t, `${quote(process.execPath)} ${quote(BIN)} apply; echo $? > ${quote(status)}`, dir, env);
+    const pty = onPty(t, `trap : INT; ${quote(process.execPath)} ${quote(BIN)} apply; echo $? > ${quote(status)}`, dir, env);
     const end = Date.now() + 60_000;
     while (!pty.screen().includes('Enter a value:') && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
     pty.child.stdin!.write('yes\r');
