@@ -8,6 +8,14 @@
 // settings or regions in process.env or ~/.aws/config.
 import { Readable, Transform } from 'node:stream';
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
+/** The part of the SDK's HTTP handler (@smithy/node-http-handler) tfw relies on. */
+interface HttpHandler {
+  metadata?: unknown;
+  handle(request: unknown, options?: { abortSignal?: AbortSignal }): Promise<{ response: { body: unknown } }>;
+  updateHttpClientConfig(key: never, value: never): void;
+  httpHandlerConfigs(): unknown;
+  destroy(): void;
+}
 import { redactForms } from '../redact.ts';
 import type { Env } from '../model.ts';
 import { stsTimeouts } from '../settings.ts';
@@ -258,10 +266,47 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
 
   const endpointFor = (region: string): string => configured.url ?? `https://sts.${region}.amazonaws.com`;
 
+  // The connections (keep-alive) every call's client shares: a pool, holding nothing of any call.
+  let pool: HttpHandler | undefined;
+
   /**
-   * A client for one call, holding that call's credentials, retry rule and
-   * timeout: no state shared between calls (a run makes one call per device;
-   * the cost of a client is in docs/startup.md).
+   * What one call's client sends through: the shared pool, with this call's
+   * TFW_STS_TIMEOUT and size limit. The timeout bounds each HTTP exchange from
+   * request to the answer's last byte, not only the time without a byte: a
+   * server that answers one byte a second must not hold the run.
+   */
+  function callHandler(shared: HttpHandler, ctx: CallContext): HttpHandler {
+    return {
+      metadata: shared.metadata,
+      updateHttpClientConfig: (key, value) => shared.updateHttpClientConfig(key, value),
+      httpHandlerConfigs: () => shared.httpHandlerConfigs(),
+      // The pool outlives the call.
+      destroy: () => {},
+      async handle(request, given) {
+        const controller = new AbortController();
+        const timer = setTimeout(() => {
+          ctx.timedOut = true;
+          controller.abort();
+        }, timeouts.requestTimeoutMs);
+        timer.unref();
+        given?.abortSignal?.addEventListener('abort', () => controller.abort(), { once: true });
+        try {
+          const out = await shared.handle(request, { ...given, abortSignal: controller.signal });
+          // Every answer is read through a size limit (only the body is wrapped).
+          out.response.body = limitBody(out.response.body, MAX_BODY_BYTES, controller.signal, () => clearTimeout(timer));
+          return out;
+        } catch (error) {
+          clearTimeout(timer);
+          throw error;
+        }
+      },
+    };
+  }
+
+  /**
+   * A client for one call, holding that call's credentials and retry rule:
+   * no call's state is shared with another (the clock correction and the
+   * connection pool are the API's own). Its cost is in docs/startup.md.
    */
   async function client(region: string, ctx: CallContext): Promise<{ sdk: typeof import('@aws-sdk/client-sts'); client: STSClient }> {
     const loaded = await (sdk ??= import('@aws-sdk/client-sts'));
@@ -280,37 +325,19 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
       retryStrategy: codeAwareRetry(ctx),
       authSchemePreference: ['sigv4'],
       userAgentAppId: 'tfw',
-      requestHandler: {
-        connectionTimeout: timeouts.connectionTimeoutMs,
-        requestTimeout: timeouts.requestTimeoutMs,
-        // without it, recent @smithy/node-http-handler only logs a warning and keeps waiting
-        throwOnRequestTimeout: true,
-      },
+      requestHandler: pool
+        ? (callHandler(pool, ctx) as unknown as STSClientConfig['requestHandler'])
+        : {
+            connectionTimeout: timeouts.connectionTimeoutMs,
+            requestTimeout: timeouts.requestTimeoutMs,
+            // without it, recent @smithy/node-http-handler only logs a warning and keeps waiting
+            throwOnRequestTimeout: true,
+          },
     }));
-    // Every answer is read through a size limit (the handler is the SDK's own; only the body is wrapped).
-    const handler = c.config.requestHandler as { handle?: (...args: unknown[]) => Promise<{ response: { body: unknown } }> };
-    const handle = handler.handle?.bind(handler);
-    // TFW_STS_TIMEOUT bounds each HTTP exchange from request to the answer's last byte, not only the time
-    // without a byte: a server that answers one byte a second must not hold the run.
-    if (handle) {
-      handler.handle = async (...args: unknown[]) => {
-        const [request, given] = args as [unknown, { abortSignal?: AbortSignal } | undefined];
-        const controller = new AbortController();
-        const timer = setTimeout(() => {
-          ctx.timedOut = true;
-          controller.abort();
-        }, timeouts.requestTimeoutMs);
-        timer.unref();
-        given?.abortSignal?.addEventListener('abort', () => controller.abort(), { once: true });
-        try {
-          const out = await handle(request, { ...given, abortSignal: controller.signal });
-          out.response.body = limitBody(out.response.body, MAX_BODY_BYTES, controller.signal, () => clearTimeout(timer));
-          return out;
-        } catch (error) {
-          clearTimeout(timer);
-          throw error;
-        }
-      };
+    if (!pool) {
+      // The first client made the SDK's own handler: it becomes the pool, and this call goes through it like the others.
+      pool = c.config.requestHandler as unknown as HttpHandler;
+      (c.config as unknown as { requestHandler: HttpHandler }).requestHandler = callHandler(pool, ctx);
     }
     return { sdk: loaded, client: c };
   }
@@ -341,11 +368,8 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
       }
       throw toStsCallError(e, endpoint, timeouts);
     } finally {
-      // Its connections go with it; only the clock correction outlives the call.
-      if (made) {
-        clockOffsetMs = made.config.systemClockOffset;
-        made.destroy();
-      }
+      // Only the clock correction outlives the call (the client is dropped; its connection goes back to the pool).
+      if (made) clockOffsetMs = made.config.systemClockOffset;
     }
   }
 
