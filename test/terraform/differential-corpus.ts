@@ -83,6 +83,7 @@ locals {
   env     = var.is_prod ? "prod" : var.s
   profile = "\${local.env}-\${terraform.workspace}"
   bad     = tonumber("abc")
+  nothing = null
 }
 variable "is_prod" {
   type    = bool
@@ -179,6 +180,20 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'pow(-2, 0.5)', 'pow(0, -1)', 'pow(1.5, 3)', 'pow(0.1, 2)', 'pow(10, -2)', 'pow(2, 1023)', 'pow(-2, 63)', 'pow(-0, -3)', 'pow(-0, 3)', 'pow(7, 25)', 'pow(1.1, 100)', 'pow(2, -1074)',
       '1e21 + 1', '1e400 - 1e400', '1e-7 * 1e7', 'element(["a", "b"], length([1]))', '["a", "b"][length([1])]', 'substr("abc", length([1]), 1)', '["a", "b"][0.5]', '["a", "b"][1.0]',
       'max(0.1 + 0.2, 0.3)', 'min(0.3, 0.1 + 0.2)', 'max(length([1]), 1)', 'tostring(-0)', '-0 == 0', '0.1 + 0.2 != 0.3', '1 / 3 == 0.3333333333333333', '3 * (1 / 3) == 1',
+    ],
+  },
+  {
+    cls: 'typed nulls, substr, sets, base64, CIDR octets',
+    exprs: [
+      'tostring(null)', 'tonumber((null))', 'tomap(null)', 'toset(null)', 'tostring(var.nul)', 'tonumber(var.nul)', 'tolist(var.nul)', 'tostring(local.nothing)',
+      'merge(null, [])', 'merge(null, {})', 'merge(null, [1])', 'merge([], {})', 'merge(var.nul, [])', 'merge(null, { a = 1 }, [])',
+      'substr("abc", -4, 1)', 'substr("abc", 0, -2)', 'substr("abc", -1, 0)', 'substr("abc", -5, 0)', 'substr("abc", 1, 0)', 'substr("abc", 3, -1)', 'substr("abc", 4, -1)',
+      'substr("", 0, 0)', 'substr("", -1, 2)', 'substr("héllo", -3, -1)', 'substr("abc", -3, 2)',
+      'setunion([1], ["a"])', 'setunion([true], ["a", 1])', 'setunion([1], [true])', 'setintersection(["1", "2"], [1])', 'setsubtract([1, 2], ["2"])', 'setunion([], ["b", "a"])',
+      'reverse(toset(["b", "a", "c"]))', 'reverse(toset([3, 1, 2]))', 'reverse(["a", 1])', 'reverse(tolist(["x", "y"]))',
+      'base64decode("aGk=\\n")', 'base64decode("aG\\r\\nk=")', 'base64decode("aGk=\\t")', 'base64decode("a\\nGk=")',
+      'cidrhost("010.0.0.0/8", 1)', 'cidrhost("10.000.0.0/016", 1)', 'cidrnetmask("10.0.0.0/08")', 'cidrhost("256.0.0.0/8", 1)', 'cidrsubnet("010.1.2.0/24", 4, 1)',
+      'chunklist(["a", "b"], 0)', 'chunklist([], 0)', 'chunklist(["a", 1], 1)', 'chunklist(["a"], -1)',
     ],
   },
   {
