@@ -11,6 +11,7 @@ import { displayPath, readTextFile } from './files.ts';
 import { loadModule } from './load.ts';
 import { providerTargets, type ProviderScope } from './providers.ts';
 import { moduleScope } from './scope.ts';
+import { nodeFileAccess } from './eval/fileaccess.ts';
 import type { PathContext } from './settings.ts';
 import { rootAssignments, type Assignment } from './variables.ts';
 import { parseExpression } from './hcl/parser.ts';
@@ -85,6 +86,7 @@ function scopeFor(config: ModuleConfig, assignments: Map<string, Assignment>, mo
     workspace: ctx.workspace,
     path: { module: modulePath, root: '.', cwd: ctx.rootDir },
     guard: ctx.guard,
+    files: nodeFileAccess(ctx.rootDir, ctx.paths.home), // terraform's file functions resolve against its working directory
   });
 }
 

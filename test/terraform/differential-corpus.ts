@@ -307,6 +307,13 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'file("missing.txt")', 'fileexists("main.tf")', 'fileexists("nope")', 'fileset(".", "*.tf")', 'filebase64("data.txt")', 'filemd5("data.txt")',
       'filesha1("data.txt")', 'file("data.txt")', 'templatefile("tpl.tftpl", { name = "x" })', 'templatestring("a${b}", { b = "c" })',
       'path.module', 'path.root', 'length(path.cwd) > 0',
+      'file("./data.txt")', 'file("${path.module}/data.txt")', 'file("vars/../data.txt")', 'try(file("missing"), "d")', 'can(file("vars"))', 'fileexists("vars")',
+      'fileexists("./vars/../main.tf")', 'filesha256("data.txt")', 'filesha512("data.txt")', 'filebase64sha256("data.txt")', 'filebase64sha512("data.txt")',
+      'file("bom.txt")', 'file("latin1.txt")', 'filebase64("latin1.txt")', 'filemd5("latin1.txt")', 'trimspace(file("data.txt"))', 'file("~/nope")', 'file("~x/nope")',
+      'templatefile("loop.tftpl", { m = { b = "y", a = "x" }, n = 2 })', 'templatefile("single.tftpl", { x = [1, 2] })', 'templatefile("single.tftpl", { x = 5 })',
+      'templatefile("tpl.tftpl", {})', 'templatefile("tpl.tftpl", { name = "x", "bad key" = 1 })', 'templatefile("tpl.tftpl", { name = 1 })', 'templatefile("rec.tftpl", {})',
+      'templatefile("pathref.tftpl", {})', 'templatefile("tpl.tftpl", ["x"])', 'templatefile("missing.tftpl", {})', 'templatefile("tpl.tftpl", { name = "x", extra = 2 })',
+      'abspath("a/../b") == "${path.cwd}/b"', 'abspath("/") ', 'abspath("") == path.cwd', 'abspath("~/x") == "${path.cwd}/~/x"', 'abspath("/a//b/./c/")',
     ],
   },
   {
