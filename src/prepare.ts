@@ -115,7 +115,7 @@ async function whyPrompt(device: MfaDevice, command: string | undefined, setting
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
 export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
-  const api = await openSessions({ env: deps.env, command, now: deps.now, onWarn: (m) => deps.log.warn(m), onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
+  const api = await openSessions({ env: deps.env, command, now: deps.now, secrets: deps.context.secrets, onWarn: (m) => deps.log.warn(m), onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
   let spinner: { done(): void } | undefined;
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([
@@ -130,10 +130,11 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
   );
   const mfa = sessions.mfaSessionProvider({
     sts: deps.sts,
-    keys: keySources(deps.runProcess),
+    keys: keySources(deps.runProcess, deps.context.secrets),
     codes: source,
     durationSeconds: settings.durationSeconds,
     log: deps.log,
+    secrets: deps.context.secrets,
     onCall: (device) => {
       spinner ??= deps.progress(`getting an MFA session for ${device.serial}`);
     },
@@ -148,7 +149,7 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
       })
     : mfa;
   try {
-    return await sessions.obtainSessions(plan.devices, provider);
+    return await sessions.obtainSessions(plan.devices, provider, deps.context.secrets);
   } finally {
     spinner?.done();
   }

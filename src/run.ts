@@ -9,7 +9,7 @@ import type { AuthTarget } from './model.ts';
 import { terraformStopsOn } from './terraform/problems.ts';
 import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote, type RunPlan } from './prepare.ts';
 import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
-import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
+import { exitStatus, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -21,7 +21,7 @@ function isDirectory(path: string): boolean {
 
 /** Runs `file args` untouched: same environment, same arguments. */
 export function passThrough(file: string, args: readonly string[], deps: Deps): Promise<number> {
-  return runUntouched(file, args, { cwd: deps.cwd, env: deps.env });
+  return runUntouched(file, args, { cwd: deps.cwd, env: deps.env, children: deps.context.children }, deps.spawn);
 }
 
 /**
@@ -36,7 +36,7 @@ export async function runWithFiles(file: string, args: readonly string[], genera
   const relay = new SignalRelay().start();
   let runFiles: Awaited<ReturnType<typeof writeRunFiles>> | undefined;
   try {
-    runFiles = await writeRunFiles(base, generated).catch((error: NodeJS.ErrnoException) => {
+    runFiles = await writeRunFiles(base, generated, deps.context.runDirs).catch((error: NodeJS.ErrnoException) => {
       throw runFilesCannotBeWritten(base, error);
     });
     deps.log.debug(`per-run files in ${runFiles.dir}`);
@@ -44,11 +44,11 @@ export async function runWithFiles(file: string, args: readonly string[], genera
     if (relay.pending !== undefined) {
       result = { signal: relay.pending };
     } else {
-      result = await runChild(file, args, { cwd: deps.cwd, env: buildChildEnv(deps.env, runFiles, generated.environment), relay });
+      result = await deps.spawn(file, args, { cwd: deps.cwd, env: buildChildEnv(deps.env, runFiles, generated.environment), relay, children: deps.context.children });
     }
     return exitStatus(result);
   } finally {
-    if (runFiles) await removeRunFiles(runFiles);
+    if (runFiles) await removeRunFiles(runFiles, deps.context.runDirs);
     relay.stop();
   }
 }

@@ -4,7 +4,6 @@
 import type { Attribute, BinaryOp, Block, Body, Expr, ObjectItem, TemplatePart } from './ast.ts';
 import { HclSyntaxError } from './errors.ts';
 import { tokenize, tokenizeTemplate, type Token } from './lexer.ts';
-import { exactLiteral } from '../eval/numbers.ts';
 
 /** Far beyond any real configuration; keeps recursion well inside Node's stack. */
 export const MAX_DEPTH = 128;
@@ -301,7 +300,7 @@ class Parser {
     const t = this.next();
     switch (t.kind) {
       case 'number':
-        return exactLiteral(t.value) ? { kind: 'literal', value: Number(t.value), line: t.line } : { kind: 'literal', value: Number(t.value), line: t.line, inexact: true };
+        return { kind: 'literal', value: Number(t.value), line: t.line, num: t.value };
       case 'ident':
         return this.identifier(t);
       case 'oquote':
