@@ -17,6 +17,7 @@ import type { Deps } from '../src/deps.ts';
 import { TfwError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
 import { runCredentialed } from '../src/run.ts';
+import { exec } from '../src/auth/commands.ts';
 import type { ChildResult, Spawner } from '../src/spawn.ts';
 import { StsCallError, type StsApi } from '../src/aws/sts.ts';
 
@@ -59,12 +60,12 @@ interface World {
   env: Record<string, string>;
 }
 
-async function world(t: { after(fn: () => Promise<void>): void }, moduleText = THREE_PROVIDERS): Promise<World> {
+async function world(t: { after(fn: () => Promise<void>): void }, moduleText = THREE_PROVIDERS, aws: { config: string; credentials: string } = { config: CONFIG, credentials: CREDENTIALS }): Promise<World> {
   const home = await mkdtemp(join(tmpdir(), 'tfw-run-inprocess-'));
   t.after(() => rm(home, { recursive: true, force: true }));
   await mkdir(join(home, '.aws'));
-  await writeFile(join(home, '.aws', 'config'), CONFIG);
-  await writeFile(join(home, '.aws', 'credentials'), CREDENTIALS, { mode: 0o600 });
+  await writeFile(join(home, '.aws', 'config'), aws.config);
+  await writeFile(join(home, '.aws', 'credentials'), aws.credentials, { mode: 0o600 });
   const module = join(home, 'module');
   await mkdir(module);
   await writeFile(join(module, 'main.tf'), moduleText);
@@ -84,8 +85,12 @@ async function world(t: { after(fn: () => Promise<void>): void }, moduleText = T
 }
 
 /** Fake Deps around a fresh run context; `result` is what the fake terraform ends with. */
-function fakeDeps(w: World, options: { env?: Record<string, string>; sts?: Partial<StsApi>; ask?: boolean; result?: ChildResult | (() => Promise<ChildResult>) } = {}) {
-  const calls = { ask: [] as string[], getSessionToken: [] as Array<{ accessKeyId: string; serial: string; code: string }> };
+function fakeDeps(
+  w: World,
+  options: { env?: Record<string, string>; sts?: Partial<StsApi>; ask?: boolean; result?: ChildResult | (() => Promise<ChildResult>); processOutput?: string } = {},
+) {
+  const calls = { ask: [] as string[], process: [] as string[], getSessionToken: [] as Array<{ accessKeyId: string; serial: string; code: string }> };
+  let codes = 0;
   const started: Started[] = [];
   const lines: string[] = [];
   let out = '';
@@ -134,10 +139,13 @@ function fakeDeps(w: World, options: { env?: Record<string, string>; sts?: Parti
         ? undefined
         : async (message) => {
             calls.ask.push(message);
-            return CODE;
+            // A code per prompt (STS refuses one it has seen).
+            return String(Number(CODE) + codes++);
           },
-    runProcess: async () => {
-      throw new Error('no mfa_process or credential_process here');
+    runProcess: async (command) => {
+      calls.process.push(command);
+      if (options.processOutput === undefined) throw new Error('no mfa_process or credential_process here');
+      return { exitCode: 0, stdout: options.processOutput };
     },
     sts: async () => sts,
     spawn,
@@ -262,4 +270,71 @@ test('an STS error is one tfw line, naming the profile and the device; terraform
   assert.equal(started.length, 0);
   assert.deepEqual(lines, [`tfw: STS denied GetSessionToken (profile source, device ${ALICE}): ${denial}`]);
   assert.deepEqual(readdirSync(w.runtime), []);
+});
+
+test('two devices: one prompt and one GetSessionToken each, every provider served', async (t) => {
+  const BOB = 'arn:aws:iam::999999999999:mfa/bob';
+  const config = `${CONFIG}
+[profile bob]
+region = us-east-1
+mfa_serial = ${BOB}
+
+[profile bob-role]
+source_profile = bob
+role_arn = arn:aws:iam::999999999999:role/ops
+mfa_serial = ${BOB}
+`;
+  const credentials = `${CREDENTIALS}
+[bob]
+aws_access_key_id = AKIABOBINPROCESS0001
+aws_secret_access_key = bob/in-process/long-term/secret
+`;
+  const w = await world(t, `${THREE_PROVIDERS}\nprovider "aws" {\n  alias   = "ops"\n  region  = "us-east-1"\n  profile = "bob-role"\n}\n`, { config, credentials });
+  const { deps, calls, started } = fakeDeps(w);
+  assert.equal(await runCredentialed(plan(), '/opt/terraform', deps), 0);
+  assert.equal(calls.ask.length, 2);
+  assert.deepEqual(calls.getSessionToken.map((c) => [c.accessKeyId, c.serial]).sort(), [[LONG_TERM.accessKeyId, ALICE], ['AKIABOBINPROCESS0001', BOB]].sort());
+  assert.equal(new Set(calls.getSessionToken.map((c) => c.code)).size, 2, 'a code per device');
+  const { config: written } = started[0]!.files!;
+  assert.match(written, /role\/ops/);
+  assert.doesNotMatch(written, /mfa_serial/);
+});
+
+test('a device answered by a credential_process: the process runs once for three providers, its keys in no file, no environment, no line', async (t) => {
+  const processKeys = { AccessKeyId: 'AKIAVAULTINPROCESS01', SecretAccessKey: 'vault/in-process/long-term/secret' };
+  const config = CONFIG.replace(`[profile source]\nregion = us-east-1\n`, '[profile source]\nregion = us-east-1\ncredential_process = vault-export base\n');
+  const w = await world(t, THREE_PROVIDERS, { config, credentials: '' });
+  const { deps, calls, started, lines } = fakeDeps(w, { processOutput: JSON.stringify({ Version: 1, ...processKeys }) });
+  assert.equal(await runCredentialed(plan(), '/opt/terraform', deps), 0);
+  assert.deepEqual(calls.process, ['vault-export base']);
+  assert.deepEqual(calls.getSessionToken.map((c) => c.accessKeyId), [processKeys.AccessKeyId]);
+  const [tf] = started;
+  for (const where of [tf!.files!.config, tf!.files!.credentials, ...Object.values(tf!.env), lines.join('\n')]) {
+    assert.ok(!where?.includes(processKeys.SecretAccessKey), 'the process\'s secret leaked');
+  }
+  assert.doesNotMatch(tf!.files!.config, /credential_process/);
+});
+
+test('auth exec --profile: the command runs as that profile with the per-run files, which are gone after', async (t) => {
+  const w = await world(t);
+  const { deps, calls, started } = fakeDeps(w, { env: { TFW_MFA_CODE: CODE } });
+  assert.equal(await exec([], ['/bin/true', 'sts', 'get-caller-identity'], 'account2', deps), 0);
+  assert.deepEqual(calls.ask, []);
+  assert.equal(calls.getSessionToken.length, 1);
+  const [cmd] = started;
+  assert.deepEqual([cmd!.file, ...cmd!.args], ['/bin/true', 'sts', 'get-caller-identity']);
+  assert.equal(cmd!.env.AWS_PROFILE, 'account2');
+  assert.equal(cmd!.env.TFW_MFA_CODE, undefined);
+  assert.match(cmd!.files!.config, /\[profile account2\]/);
+  assert.deepEqual(readdirSync(w.runtime), []);
+});
+
+test('a command that needs no credentials goes through cli.ts untouched: same argv, same environment, nothing printed', async (t) => {
+  const w = await world(t);
+  const { deps, started, lines } = fakeDeps(w, { env: { TFW_TERRAFORM: process.execPath, TFW_DEBUG: '' } });
+  assert.equal(await main(['fmt', '-check'], deps), 0);
+  assert.equal(started.length, 1);
+  assert.deepEqual(started[0]!.args, ['fmt', '-check']);
+  assert.deepEqual(started[0]!.env, deps.env);
+  assert.deepEqual(lines, []);
 });
