@@ -1,9 +1,10 @@
 // The file functions' one window on the file system (file, fileexists,
 // filebase64, filemd5…, templatefile): handed to the evaluator in its Scope by
-// the module reader, never imported by the evaluator itself. Regular files
-// only (a FIFO would block the reader), at most MAX_READ bytes; whatever it
-// cannot read as terraform would is a reason, not an exception.
-import { readFileSync, statSync } from 'node:fs';
+// the module reader, never imported by the evaluator itself; the system calls
+// are the reader's own (files.ts). Regular files only (a FIFO would block the
+// reader), at most MAX_READ bytes; whatever tfw cannot read as terraform
+// would is a reason, not an exception.
+import { fileKind, readFileBytes } from '../files.ts';
 
 export type FileKind = 'file' | 'directory' | 'missing' | 'other';
 
@@ -25,28 +26,19 @@ export interface FileAccess {
 export const MAX_READ = 4 * 1024 * 1024;
 
 export function nodeFileAccess(base: string, home: string | undefined): FileAccess {
-  const kind = (path: string): FileKind => {
-    try {
-      const st = statSync(path);
-      return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : 'other';
-    }
-  };
   return {
     base,
     home,
-    kind,
+    kind(path: string): FileKind {
+      const r = fileKind(path);
+      if (r.ok) return 'file';
+      // ENOTDIR (a path through a file) is os.IsNotExist's false; terraform reports it: 'other' (unknown)
+      return r.failure.reason === 'missing' ? 'missing' : r.failure.reason === 'a-directory' ? 'directory' : 'other';
+    },
     read(path: string): FileRead {
-      const k = kind(path);
-      if (k !== 'file') return { ok: false, reason: k === 'missing' ? 'missing' : k === 'directory' ? 'directory' : 'other' };
-      try {
-        if (statSync(path).size > MAX_READ) return { ok: false, reason: 'other' };
-        const bytes = readFileSync(path);
-        return bytes.length > MAX_READ ? { ok: false, reason: 'other' } : { ok: true, bytes };
-      } catch {
-        return { ok: false, reason: 'other' };
-      }
+      const r = readFileBytes(path, MAX_READ);
+      if (r.ok) return r;
+      return { ok: false, reason: r.failure.reason === 'missing' ? 'missing' : r.failure.reason === 'a-directory' ? 'directory' : 'other' };
     },
   };
 }
