@@ -12,6 +12,7 @@ import type { ModuleAuth } from './model.ts';
 import type { AuthPlan, AwsFiles, GeneratedFiles, MfaDevice, SessionCredentials } from './aws/types.ts';
 import { sessionSettings, stsEndpoint } from './settings.ts';
 import { readModuleAuth } from './terraform/index.ts';
+import { terraformStopsOn } from './terraform/problems.ts';
 import { loadFilesForTargets } from './aws/files.ts';
 import { planAuth } from './aws/plan.ts';
 import * as sessions from './aws/sessions.ts';
@@ -49,7 +50,7 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
   for (const problem of module.problems) {
     // What terraform will report itself is its to say (run.ts lets it); what only tfw meets (a file too big for it) is tfw's.
     const line = `could not read ${problem.source.file}:${problem.source.line}: ${problem.message}`;
-    if (problem.terraformRejects) deps.log.debug(`${line} (terraform will report it)`);
+    if (terraformStopsOn(problem.reason)) deps.log.debug(`${line} (terraform will report it)`);
     else deps.log.warn(line);
   }
   // init, output, state…: only the backend is configured; test: only the providers.

@@ -18,7 +18,7 @@ export function parseJson(text: string): ParseResult<JsonNode> {
   try {
     return { ok: true, value: new JsonParser(text).document() };
   } catch (e) {
-    if (e instanceof HclSyntaxError) return { ok: false, error: { line: e.line, message: e.message } };
+    if (e instanceof HclSyntaxError) return { ok: false, error: e.problem() };
     throw e;
   }
 }
@@ -54,7 +54,7 @@ class JsonParser {
     const c = this.text[this.pos];
     const line = this.line;
     if (c === '{' || c === '[') {
-      if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+      if (++this.depth > MAX_DEPTH) throw new HclSyntaxError(`nesting deeper than ${MAX_DEPTH} levels`, this.line, true);
       const v = c === '{' ? this.object() : this.array();
       this.depth--;
       return v;
@@ -187,7 +187,7 @@ export function parseTfJson(text: string, file: string): ParseResult<Body> {
     }
     return { ok: true, value: { attributes: [], blocks } };
   } catch (e) {
-    if (e instanceof HclSyntaxError) return { ok: false, error: { line: e.line, message: e.message } };
+    if (e instanceof HclSyntaxError) return { ok: false, error: e.problem() };
     throw e;
   }
 }
