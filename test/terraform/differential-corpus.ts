@@ -197,6 +197,26 @@ export const FIXED_CLASSES: CorpusClass[] = [
     ],
   },
   {
+    cls: 'dates: formatdate, timeadd, timecmp',
+    exprs: [
+      'formatdate("YYYY-MM-DD hh:mm:ss", "2026-12-05T23:59:07Z")', 'formatdate("YY M D h m s", "2006-01-02T03:04:05Z")', 'formatdate("MMM MMMM EEE EEEE", "2024-02-29T00:00:00Z")',
+      'formatdate("H HH A a", "2024-02-29T00:30:00Z")', 'formatdate("H HH AA aa", "2024-02-29T12:30:00Z")', 'formatdate("HH aa", "2024-02-29T13:30:00Z")',
+      'formatdate("Z ZZZ ZZZZ ZZZZZ", "2024-02-29T13:30:00Z")', 'formatdate("Z ZZZ ZZZZ ZZZZZ", "2024-02-29T13:30:00+05:30")', 'formatdate("Z ZZZ", "2024-02-29T13:30:00-00:00")',
+      'formatdate("Z ZZZ", "2024-02-29T13:30:00+00:00")', 'formatdate("\'at\' hh \'o\'\'clock\'", "2024-02-29T13:30:00Z")', 'formatdate("\'\'", "2024-02-29T13:30:00Z")',
+      'formatdate("\'abc", "2024-02-29T13:30:00Z")', 'formatdate("YYYYMMDD", "2024-02-29T13:30:00Z")', 'formatdate("YYY", "2024-02-29T13:30:00Z")', 'formatdate("T", "2024-02-29T13:30:00Z")',
+      'formatdate("DD", "2023-02-29T13:30:00Z")', 'formatdate("DD", "2024-02-29 13:30:00Z")', 'formatdate("DD", "2024-02-29T13:30:00")', 'formatdate("DD", "2024-02-29T13:30:00.123456789123Z")',
+      'formatdate("hh:mm", "2024-02-29T24:00:00Z")', 'formatdate("hh:mm:ss", "2016-12-31T23:59:60Z")', 'formatdate("DD-MM-YYYY", "0001-01-01T00:00:00Z")', 'formatdate("EEEE", "1970-01-01T00:00:00Z")',
+      'formatdate("EEEE D MMMM", "2024-03-01T01:00:00+02:00")', 'formatdate("YYYY-MM-DD", "2024-03-01T01:00:00z")', 'formatdate("", "2024-03-01T01:00:00Z")', 'formatdate("-- ::", "2024-03-01T01:00:00Z")',
+      'timeadd("2017-11-22T00:00:00Z", "-10m")', 'timeadd("2017-11-22T00:00:00Z", "1h30m")', 'timeadd("2017-11-22T00:00:00+05:00", "12h")', 'timeadd("2017-11-22T00:00:00.9Z", "0.2s")',
+      'timeadd("2017-11-22T00:00:00Z", "1.5h")', 'timeadd("2017-11-22T00:00:00Z", "8760h")', 'timeadd("2017-11-22T00:00:00Z", "0")', 'timeadd("2017-11-22T00:00:00Z", "")',
+      'timeadd("2017-11-22T00:00:00Z", "1d")', 'timeadd("2017-11-22T00:00:00Z", "10")', 'timeadd("2017-11-22T00:00:00Z", "1µs")', 'timeadd("2017-11-22T00:00:00Z", ".5m")',
+      'timeadd("2017-11-22T00:00:00Z", "-1.000000001s")', 'timeadd("2017-11-22T00:00:00Z", "2562047h")', 'timeadd("2017-11-22T00:00:00Z", "9999999999h")', 'timeadd("2024-02-28T23:00:00-01:00", "1h")',
+      'timeadd("0001-01-01T00:00:00Z", "-1s")', 'timeadd("2017-11-22T00:00:00Z", "1h-1m")', 'timeadd("2017-11-22T00:00:00Z", "+3m")', 'timeadd("2017-11-22T00:00:00Z", "1.2.3s")',
+      'timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T01:00:00+01:00", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:01Z", "2017-11-22T00:00:00.5Z")',
+      'timecmp("2017-11-22T00:00:00Z", "bad")', 'timecmp("2017-11-22T00:00:00.000000001Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T0:00:00Z", "2017-11-22T00:00:00Z")',
+    ],
+  },
+  {
     cls: 'strings',
     exprs: [
       'upper("straße")', 'lower("ÀÉÎ")', 'upper("ǆ")', 'lower("İ")', 'upper("ﬁ")', 'title("hello world")', 'title("hello-world foo_bar")',

@@ -13,6 +13,7 @@ import {
 } from './numbers.ts';
 import { format, graphemes, insertBetween, simpleCase, title, toJsonText, trimSpace } from './strings.ts';
 import { regex, regexall, regexReplace } from './regex.ts';
+import { formatdate, timeadd, timecmp } from './datetime.ts';
 import { createRequire } from 'node:module';
 
 const ANY: Type = { t: 'any' };
@@ -660,6 +661,13 @@ const MORE: Record<string, Fn> = {
     h[8] = (h[8]! & 0x3f) | 0x80;
     const x = h.subarray(0, 16).toString('hex');
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+  },
+  formatdate: (a) => { arity('formatdate', a, 2); return formatdate(str(a[0], 'formatdate() format'), str(a[1], 'formatdate() timestamp')); },
+  timeadd: (a) => { arity('timeadd', a, 2); return timeadd(str(a[0], 'timeadd() timestamp'), str(a[1], 'timeadd() duration')); },
+  timecmp: (a) => {
+    arity('timecmp', a, 2);
+    const r = timecmp(str(a[0], 'timecmp() timestamp'), str(a[1], 'timecmp() timestamp'));
+    return r instanceof Unknown ? r : intVal(r);
   },
   cidrhost: (a) => {
     arity('cidrhost', a, 2);
