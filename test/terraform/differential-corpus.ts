@@ -305,6 +305,10 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'uuidv5("nope", "x")', 'jsondecode("[1, {\\"b\\": null}]")', 'jsondecode("12345678901234567890")', 'jsondecode("{\\"a\\":1,\\"a\\":2}")',
       'jsonencode(["a", 1, true, null])', 'jsonencode({})', 'jsonencode(tolist([]))', 'urlencode("~-_.")', 'urlencode("100%")', 'base64encode("")',
       'base64decode("aGk")', 'base64decode("aGk=\\n")', 'sha256("")',
+      'csvdecode("account,profile\\n1234,dev\\n5678,prod\\n")', 'csvdecode("a,b\\r\\n1,2\\r\\n")', 'csvdecode("a,b\\n\\n1,2\\n\\n")', 'csvdecode("a,b\\n\\"x,y\\",\\"q\\"\\"q\\"\\n")',
+      'csvdecode("a,b\\n\\"multi\\nline\\",2")', 'csvdecode("a,b")', 'csvdecode("")', 'csvdecode("a,a\\n1,2")', 'csvdecode("a,b\\n1\\n")', 'csvdecode("a,b\\n1,2,3\\n")',
+      'csvdecode("a,b\\n1,x\\"y\\n")', 'csvdecode("a,b\\n\\"1\\"x,2\\n")', 'csvdecode("a,b\\n\\"1,2\\n")', 'csvdecode("a,b\\n,\\n")', 'csvdecode("a,b\\n 1 , 2 \\n")',
+      'csvdecode("a\\n\\n\\n")', 'csvdecode("a,b\\n1,2\\r")', 'csvdecode("a,b\\n1,2\\r3\\n")', 'csvdecode("é,b\\ne\\u0301,2")', 'csvdecode(",\\n1,2")', 'csvdecode("a,b\\n\\"\\",\\"\\"\\n")',
     ],
   },
   {

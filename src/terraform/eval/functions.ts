@@ -3,7 +3,7 @@
 // tfw does not pretend to. `try` and `can` live in the evaluator (they need
 // the unevaluated arguments).
 import {
-  EvalError, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isCollection, isObject,
+  EvalError, MAX_ITEMS, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isCollection, isObject,
   makeObject, primitiveType, toBool, toNum, toNumber, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
 import { convert, kindOf, primitiveToString, setOf, tag, unifyElements, type Type } from './types.ts';
@@ -662,6 +662,7 @@ const MORE: Record<string, Fn> = {
     const x = h.subarray(0, 16).toString('hex');
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   },
+  csvdecode: (a) => { arity('csvdecode', a, 1); return csvdecode(str(a[0], 'csvdecode() argument')); },
   formatdate: (a) => { arity('formatdate', a, 2); return formatdate(str(a[0], 'formatdate() format'), str(a[1], 'formatdate() timestamp')); },
   timeadd: (a) => { arity('timeadd', a, 2); return timeadd(str(a[0], 'timeadd() timestamp'), str(a[1], 'timeadd() duration')); },
   timecmp: (a) => {
@@ -788,4 +789,61 @@ function ldexp(frac: number, exp: number): number | undefined {
   // f in [½, 1): f × 2^total is normal when total - 1 is within [-1022, 1023]
   if (total - 1 < -1022 || total - 1 > 1023) return undefined;
   return f * 2 ** (total - 1) * 2;
+}
+
+/**
+ * cty's csvdecode on Go's encoding/csv (RFC 4180; `""` inside quotes, fields
+ * across lines, \r\n read as \n, blank lines skipped): a list of objects keyed
+ * by the header row, every value a string. The forms Go rejects (a bare quote,
+ * text after a closing quote, an unterminated quote, a row of another width, a
+ * repeated column) are terraform's errors; tfw says unknown for them rather than
+ * follow Go's reader into its corners.
+ */
+function csvdecode(text: string): Value {
+  const weird = (why: string): never => leave(`csvdecode(): ${why} (terraform's CSV reader errs or reads it its own way)`);
+  let s = text.replace(/\r\n/g, '\n');
+  if (s.endsWith('\r')) s = s.slice(0, -1);
+  const records: string[][] = [];
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] === '\n') { i++; continue; } // a blank line
+    const rec: string[] = [];
+    for (;;) {
+      if (s[i] === '"') {
+        let field = '';
+        i++;
+        for (;;) {
+          const q = s.indexOf('"', i);
+          if (q < 0) weird('an unterminated quote');
+          field += s.slice(i, q);
+          i = q + 1;
+          if (s[i] === '"') { field += '"'; i++; continue; }
+          break;
+        }
+        rec.push(field);
+        if (s[i] === ',') { i++; continue; }
+        if (i >= s.length || s[i] === '\n') { i++; break; }
+        weird('text after a closing quote');
+      } else {
+        let j = i;
+        while (j < s.length && s[j] !== ',' && s[j] !== '\n') j++;
+        const field = s.slice(i, j);
+        if (field.includes('"')) weird('a quote inside an unquoted field');
+        rec.push(field);
+        i = j + 1;
+        if (s[j] === ',') continue;
+        break;
+      }
+    }
+    records.push(rec);
+    if (records.length > MAX_ITEMS) throw new EvalError('csvdecode(): too many rows');
+  }
+  if (records.length === 0) throw new EvalError('csvdecode(): missing header line');
+  const headers = records[0]!.map((h) => h.normalize('NFC'));
+  if (new Set(headers).size !== headers.length) throw new EvalError('csvdecode(): duplicate column name');
+  const rows = records.slice(1).map((r) => {
+    if (r.length !== headers.length) weird('a row with another number of fields');
+    return tag(makeObject(headers.map((h, k) => [h, r[k]!.normalize('NFC')])), 'object');
+  });
+  return tag(rows, 'list');
 }
