@@ -23,7 +23,12 @@ const str = fc.oneof(
   fc.constantFrom('', 'a', 'dev', 'Prod', 'straße', 'héllo', 'e\\u0301', '👍🏽', 'a,b,,c', '  x ', '10', '9', '-1.50', 'true', '0', 'arn:aws:iam::123456789012:role/x', 'a/b/', '/'),
   fc.string({ maxLength: 6 }).filter((s) => !/["\\$%\n\r]/.test(s)),
 ).map((s) => JSON.stringify(s).replace(/\\\\u0301/g, '\\u0301'));
-const num = fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.constantFrom('0.5', '0.1', '1.25', '1e3', '-0', '3.0', '2.5e-1', '1e21', '123456789012345678'));
+const num = fc.oneof(
+  fc.integer({ min: -1000, max: 1000 }).map(String),
+  fc.constantFrom('0.5', '0.1', '1.25', '1e3', '-0', '3.0', '2.5e-1', '1e21', '123456789012345678', '0.3', '2.675', '1.005', '1e-7', '0.7', '9007199254740993', '1e300', '3.14159'),
+  // decimal fractions with up to 4 places: rounded in binary, as terraform's 512-bit floats round them
+  fc.tuple(fc.integer({ min: -99999, max: 99999 }), fc.integer({ min: 0, max: 4 })).map(([m, k]) => (m / 10 ** k).toFixed(k)),
+);
 const bool = fc.constantFrom('true', 'false');
 const vars = fc.constantFrom('var.s', 'var.n', 'var.b', 'var.ls', 'var.ln', 'var.ms', 'var.ss', 'var.sn', 'var.o', 'var.t', 'var.untyped', 'var.anyv', 'var.nn', 'var.nul', 'var.lo', 'var.mo', 'local.env', 'terraform.workspace');
 
@@ -42,6 +47,12 @@ const { expr } = fc.letrec<{ expr: string; scalar: string; coll: string }>((tie)
     fc.tuple(fc.constantFrom('split', 'join', 'contains', 'lookup', 'element', 'index', 'trimprefix', 'trimsuffix', 'startswith', 'endswith', 'strcontains', 'format', 'regexall', 'replace', 'concat', 'merge', 'setunion', 'coalesce', 'max', 'min', 'substr', 'zipmap', 'chunklist', 'range'), tie('expr'), tie('expr'), fc.option(tie('scalar'), { nil: undefined }))
       .map(([f, a, b, c]) => (c === undefined ? `${f}(${a}, ${b})` : `${f}(${a}, ${b}, ${c})`)),
     fc.tuple(tie('expr'), fc.constantFrom('==', '!=', '+', '-', '*', '/', '%', '<', '>=', '&&', '||'), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    // arithmetic on numbers, where the precision of each operand (512, 64 from length(), 53 from pow()) shows
+    fc.tuple(fc.oneof(num, num.map((n) => `pow(${n}, 2)`), tie('scalar').map((x) => `length(${x})`)), fc.constantFrom('+', '-', '*', '/', '%', '<=', '>=', '=='), num)
+      .map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(fc.constantFrom('%v', '%.2f', '%.0f', '%e', '%.3e', '%g', '%.3g', '%d', '%08.3f', '%+.1f'), num, fc.constantFrom('', ' / 3', ' * 1.1', ' + 0.1')).map(([f, n, op]) => `format("${f}", ${n}${op})`),
+    fc.tuple(fc.constantFrom('floor', 'ceil', 'abs', 'signum', 'tostring', 'jsonencode'), num, fc.constantFrom('', ' / 7', ' - 0.1')).map(([f, n, op]) => `${f}(${n}${op})`),
+    fc.tuple(num, fc.integer({ min: -12, max: 12 })).map(([n, k]) => `pow(${n}, ${k})`),
     fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
     fc.tuple(tie('expr'), tie('scalar')).map(([a, k]) => `${a}[${k}]`),
     tie('expr').map((x) => `"<\${${x}}>"`),

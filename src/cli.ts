@@ -8,11 +8,11 @@ import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeArgs, hasEnvironmentArgs } from './argv.ts';
+import { createRunContext, removeRunDirsOnExit, type RunContext } from './context.ts';
 import type { Deps } from './deps.ts';
-import { isTfwError } from './errors.ts';
+import { isTfwError, type Outcome } from './errors.ts';
 import { createLogger, printable, truthy } from './log.ts';
-import { redact } from './redact.ts';
-import { childrenEnded, releaseHungUpTerminals, resolveTerraform, runUntouched, terminalFds } from './spawn.ts';
+import { releaseHungUpTerminals, resolveTerraform, runChild, runUntouched, terminalFds } from './spawn.ts';
 
 /** tfw's own unexpected failure (a bug): sysexits' EX_SOFTWARE. */
 const INTERNAL_ERROR = 70;
@@ -57,47 +57,60 @@ function progress(message: string): { done(): void } {
   };
 }
 
-export function realDeps(env: NodeJS.ProcessEnv = process.env): Deps {
+/** The real capabilities, around the run context made for this run. */
+export function realDeps(env: NodeJS.ProcessEnv = process.env, context: RunContext = createRunContext()): Deps {
   const noColor = process.argv.includes('-no-color') || env.NO_COLOR !== undefined;
   let stsApi: ReturnType<Deps['sts']> | undefined;
   return {
     env,
     cwd: process.cwd(),
-    log: createLogger({ env, write: writeErr }),
+    log: createLogger({ env, write: writeErr, redact: context.secrets.redact }),
     now: () => new Date(),
     // The prompt needs a terminal on stdin; its module (and `prompts`) loads on first use.
     ask: process.stdin.isTTY ? async (message, validate) => (await lazy()).askOnTerminal(message, validate) : undefined,
     runProcess: async (command) => (await lazy()).runMfaProcess(command),
     sts: () => (stsApi ??= lazy().then((m) => m.createStsApi(env))),
+    spawn: runChild,
     selfPaths: selfPaths(),
     progress,
     out: (text) => {
       process.stdout.write(text);
     },
+    err: writeErr,
     color: !noColor && process.stdout.isTTY === true,
+    context,
   };
 }
 
+/** The lazy bundle's outcome: its exit status, or its failure as one line. */
+function settle(outcome: Outcome, deps: Deps): number {
+  if (outcome.failure !== undefined) deps.err(printable(deps.context.secrets.redact(`tfw: ${outcome.failure}`)));
+  return outcome.exitCode;
+}
+
 export async function main(argv: readonly string[], deps: Deps = realDeps()): Promise<number> {
+  const { redact } = deps.context.secrets;
+  const untouched = { cwd: deps.cwd, env: deps.env, children: deps.context.children };
   try {
-    if (argv[0] === 'auth') return await (await lazy()).authMain(argv.slice(1), deps);
+    if (argv[0] === 'auth') return settle(await (await lazy()).authMain(argv.slice(1), deps), deps);
     const terraform = resolveTerraform(deps.env, deps.cwd, deps.selfPaths);
     // A shell-completion request (terraform's posener/complete reads COMP_LINE): terraform's alone.
-    if (deps.env.COMP_LINE) return await runUntouched(terraform, argv, { cwd: deps.cwd, env: deps.env });
+    if (deps.env.COMP_LINE) return await runUntouched(terraform, argv, untouched, deps.spawn);
     const args = analyzeArgs(argv);
     deps.log.debug(`terraform: ${terraform}; command: ${args.command ?? '(none)'}; needs credentials: ${args.needsCredentials}`);
     // TF_CLI_ARGS can turn a bare `terraform` or `terraform state` into a command: the credentialed path re-reads with them.
     const settled = !args.envMayChange || !hasEnvironmentArgs(deps.env);
-    if (!args.needsCredentials && settled) return await runUntouched(terraform, argv, { cwd: deps.cwd, env: deps.env });
-    return await (await lazy()).runCredentialed(args, terraform, deps);
+    if (!args.needsCredentials && settled) return await runUntouched(terraform, argv, untouched, deps.spawn);
+    return settle(await (await lazy()).runCredentialed(args, terraform, deps), deps);
   } catch (error) {
+    // A TfwError of this bundle (resolving terraform, spawning it); the lazy bundle's come back as an Outcome.
     if (isTfwError(error)) {
-      writeErr(printable(redact(`tfw: ${error.message}`)));
+      deps.err(printable(redact(`tfw: ${error.message}`)));
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    writeErr(printable(redact(`tfw: internal error: ${message}`)));
-    if (truthy(deps.env.TFW_DEBUG) && error instanceof Error && error.stack) writeErr(redact(error.stack));
+    deps.err(printable(redact(`tfw: internal error: ${message}`)));
+    if (truthy(deps.env.TFW_DEBUG) && error instanceof Error && error.stack) deps.err(redact(error.stack));
     return INTERNAL_ERROR;
   }
 }
@@ -106,9 +119,10 @@ export async function main(argv: readonly string[], deps: Deps = realDeps()): Pr
  * An exception nothing caught (a bug, a callback that threw): one tfw line
  * instead of a stack trace, then exit 70 once terraform, if it runs, has
  * ended (it may hold a state lock; its signals are still relayed). The
- * per-run files go with the exit (runfiles.ts removes them on 'exit').
+ * per-run files go with the exit (removeRunDirsOnExit, in start).
  */
-function fatalHandler(env: Deps['env'], exit: (code: number) => void): { handler: (error: unknown) => void; happened: () => boolean } {
+function fatalHandler(deps: Pick<Deps, 'env' | 'err' | 'context'>, exit: (code: number) => void): { handler: (error: unknown) => void; happened: () => boolean } {
+  const { redact } = deps.context.secrets;
   let happened = false;
   return {
     happened: () => happened,
@@ -116,9 +130,9 @@ function fatalHandler(env: Deps['env'], exit: (code: number) => void): { handler
       if (happened) return;
       happened = true;
       const message = error instanceof Error ? error.message : String(error);
-      writeErr(printable(redact(`tfw: internal error: ${message}`)));
-      if (truthy(env.TFW_DEBUG) && error instanceof Error && error.stack) writeErr(redact(error.stack));
-      void childrenEnded().then(() => exit(INTERNAL_ERROR));
+      deps.err(printable(redact(`tfw: internal error: ${message}`)));
+      if (truthy(deps.env.TFW_DEBUG) && error instanceof Error && error.stack) deps.err(redact(error.stack));
+      void deps.context.children.ended().then(() => exit(INTERNAL_ERROR));
     },
   };
 }
@@ -132,7 +146,9 @@ export async function start(argv: readonly string[] = process.argv.slice(2), dep
   };
   // A reader that went away (`tfw plan 2>&1 | true`) must not stop the run: terraform meets the closed pipe itself.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-  const fatal = fatalHandler(deps.env, exit);
+  // The run's per-run dirs go with the process however it ends (an uncaught exception, process.exit).
+  removeRunDirsOnExit(deps.context);
+  const fatal = fatalHandler(deps, exit);
   process.on('uncaughtException', fatal.handler);
   const result = await main(argv, deps);
   const code = fatal.happened() ? INTERNAL_ERROR : result;

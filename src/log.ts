@@ -1,6 +1,5 @@
 // One logger: debug lines (TFW_DEBUG=1) and notes, all on stderr, all redacted.
 import type { Env } from './model.ts';
-import { redact } from './redact.ts';
 
 export interface Logger {
   /** A decision, shown with TFW_DEBUG=1. */
@@ -14,6 +13,8 @@ export interface Logger {
 export interface LoggerOptions {
   env: Env;
   write: (line: string) => void;
+  /** What cuts secrets out of each line: the run's (context.ts Secrets.redact). */
+  redact: (text: string) => string;
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
@@ -28,7 +29,7 @@ export function printable(line: string): string {
   return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export function createLogger({ env, write }: LoggerOptions): Logger {
+export function createLogger({ env, write, redact }: LoggerOptions): Logger {
   const debugOn = truthy(env.TFW_DEBUG);
   const quiet = truthy(env.TFW_QUIET);
   const line = (s: string): void => write(printable(redact(s)));

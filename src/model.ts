@@ -62,19 +62,65 @@ export interface AuthTarget {
 }
 
 /** A file of the root module tfw could not read; terraform will say why. */
+/** Why a file or directory could not be read (terraform/files.ts). */
+export type FileFailure =
+  /** ENOENT: no such file, or a dangling symlink. */
+  | { reason: 'missing' }
+  /** ENOTDIR: a path component (or the module "directory") is a file. */
+  | { reason: 'not-a-directory' }
+  /** EACCES, EPERM. */
+  | { reason: 'permission-denied'; code: string }
+  /** ELOOP. */
+  | { reason: 'symlink-loop' }
+  /** A directory where a file was expected. */
+  | { reason: 'a-directory'; code?: 'EISDIR' }
+  /** A pipe, device or socket: never read (a FIFO would block). */
+  | { reason: 'special-file'; what: 'pipe' | 'device' | 'socket' | 'other' }
+  /** Past tfw's own size cap (terraform reads it). */
+  | { reason: 'too-large'; bytes: number }
+  | { reason: 'binary' }
+  | { reason: 'not-utf8' }
+  /** Any other error of the system call (EIO, EMFILE…), with its code. */
+  | { reason: 'io-error'; code: string };
+
+/** What a ReadProblem is about. `path` is the display path (relative to cwd when inside it). */
+export type ReadReason =
+  /** A configuration file, tfvars, -var-file, -backend-config or state file that could not be read. */
+  | { kind: 'file'; path: string; failure: FileFailure }
+  /** A module directory that could not be listed; `module` names the calling block's module (child modules). */
+  | { kind: 'module-dir'; path: string; module?: string; failure: FileFailure }
+  /** A syntax error terraform reports too. */
+  | { kind: 'syntax'; path: string; line: number; message: string }
+  /** Nesting past tfw's own parser cap: not a terraform error. */
+  | { kind: 'too-deep'; path: string; line: number; message: string }
+  /** .terraform/terraform.tfstate that is not JSON (terraform: "Failed to load state"). */
+  | { kind: 'invalid-state'; path: string; message: string }
+  /** A local module that calls a module already being read. */
+  | { kind: 'module-cycle'; module: string; path: string }
+  /** Local modules nested deeper than tfw follows. */
+  | { kind: 'modules-too-deep'; module: string; limit: number }
+  /** `-var X` without `=`. */
+  | { kind: 'bad-var'; arg: string }
+  /** `-backend-config X`: neither a file nor KEY=VALUE. */
+  | { kind: 'bad-backend-config'; arg: string }
+  /** An override file's provider block with no original. */
+  | { kind: 'override-without-original'; provider: string; alias?: string }
+  /** A bug in tfw, caught so that terraform still runs. */
+  | { kind: 'internal'; message: string };
+
 export interface ReadProblem {
   source: SourceRef;
+  /** Why, as a value: whether terraform stops on it too is derived from it (terraform/problems.ts terraformStopsOn). */
+  reason: ReadReason;
+  /** The words for the reason (terraform/problems.ts reasonMessage). */
   message: string;
-  /**
-   * Terraform itself will refuse the configuration for this reason (a syntax
-   * error, a binary .tf file): tfw then asks for no code and lets terraform say why.
-   */
-  terraformRejects?: boolean;
 }
 
 export interface ModuleAuth {
   targets: AuthTarget[];
   problems: ReadProblem[];
+  /** False for a provider configuration nothing in its module refers to (terraform prunes it); absent: every target may be used. */
+  mayBeUsed?: (target: AuthTarget) => boolean;
 }
 
 /** Terraform's own arguments that change what the module means (never rewritten). */

@@ -12,6 +12,7 @@ import type { ModuleAuth } from './model.ts';
 import type { AuthPlan, AwsFiles, GeneratedFiles, MfaDevice, SessionCredentials } from './aws/types.ts';
 import { sessionSettings, stsEndpoint } from './settings.ts';
 import { readModuleAuth } from './terraform/index.ts';
+import { terraformStopsOn } from './terraform/problems.ts';
 import { loadFilesForTargets } from './aws/files.ts';
 import { planAuth } from './aws/plan.ts';
 import * as sessions from './aws/sessions.ts';
@@ -49,7 +50,7 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
   for (const problem of module.problems) {
     // What terraform will report itself is its to say (run.ts lets it); what only tfw meets (a file too big for it) is tfw's.
     const line = `could not read ${problem.source.file}:${problem.source.line}: ${problem.message}`;
-    if (problem.terraformRejects) deps.log.debug(`${line} (terraform will report it)`);
+    if (terraformStopsOn(problem.reason)) deps.log.debug(`${line} (terraform will report it)`);
     else deps.log.warn(line);
   }
   // init, output, state…: only the backend is configured; test: only the providers.
@@ -114,7 +115,7 @@ async function whyPrompt(device: MfaDevice, command: string | undefined, setting
 /** The MFA sessions of every device in the plan: cache first, then a code and STS. */
 export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command: string | undefined, deps: Deps): Promise<Map<string, SessionCredentials>> {
   const settings = sessionSettings(deps.env, command);
-  const api = await openSessions({ env: deps.env, command, now: deps.now, onWarn: (m) => deps.log.warn(m), onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
+  const api = await openSessions({ env: deps.env, command, now: deps.now, secrets: deps.context.secrets, onWarn: (m) => deps.log.warn(m), onFallback: (why) => deps.log.debug(`session cache: not the OS keyring (${why}); files in ${cacheDir(deps.env)}`) });
   let spinner: { done(): void } | undefined;
   const source = new codes.SerialCodeSource(
     new codes.FirstCodeSource([
@@ -129,10 +130,11 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
   );
   const mfa = sessions.mfaSessionProvider({
     sts: deps.sts,
-    keys: keySources(deps.runProcess),
+    keys: keySources(deps.runProcess, deps.context.secrets),
     codes: source,
     durationSeconds: settings.durationSeconds,
     log: deps.log,
+    secrets: deps.context.secrets,
     onCall: (device) => {
       spinner ??= deps.progress(`getting an MFA session for ${device.serial}`);
     },
@@ -147,7 +149,7 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
       })
     : mfa;
   try {
-    return await sessions.obtainSessions(plan.devices, provider);
+    return await sessions.obtainSessions(plan.devices, provider, deps.context.secrets);
   } finally {
     spinner?.done();
   }

@@ -4,12 +4,12 @@ import type { TerraformArgs } from './argv.ts';
 import { analyzeWithEnvironment } from './env-args.ts';
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import type { AuthTarget } from './model.ts';
+import { terraformStopsOn } from './terraform/problems.ts';
 import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote, type RunPlan } from './prepare.ts';
 import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
-import { exitStatus, runChild, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
+import { exitStatus, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
 function isDirectory(path: string): boolean {
   try {
@@ -19,37 +19,9 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** `aws.west` (also `module.net: aws.west`, `aws.by_region["x"]`) → `west`; the default provider → undefined. */
-export function providerAlias(target: AuthTarget): string | undefined {
-  if (target.kind !== 'provider') return undefined;
-  return /^(?:.*: )?aws\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(target.name)?.[1];
-}
-
-/**
- * False only when nothing in the block's module can use it: an aliased provider
- * whose `aws.ALIAS` appears in none of that directory's files (a reference to
- * a provider is always in the module that declares it). The backend, the
- * default provider, and anything unreadable count as used.
- */
-export function mayBeUsedIn(cwd: string): (target: AuthTarget) => boolean {
-  return (target) => {
-    const alias = providerAlias(target);
-    if (alias === undefined) return true;
-    const dir = dirname(resolve(cwd, target.source.file));
-    const reference = new RegExp(`\\baws\\.${alias}\\b`);
-    try {
-      return readdirSync(dir)
-        .filter((name) => name.endsWith('.tf') || name.endsWith('.tf.json'))
-        .some((name) => reference.test(readFileSync(join(dir, name), 'utf8')));
-    } catch {
-      return true;
-    }
-  };
-}
-
 /** Runs `file args` untouched: same environment, same arguments. */
 export function passThrough(file: string, args: readonly string[], deps: Deps): Promise<number> {
-  return runUntouched(file, args, { cwd: deps.cwd, env: deps.env });
+  return runUntouched(file, args, { cwd: deps.cwd, env: deps.env, children: deps.context.children }, deps.spawn);
 }
 
 /**
@@ -64,7 +36,7 @@ export async function runWithFiles(file: string, args: readonly string[], genera
   const relay = new SignalRelay().start();
   let runFiles: Awaited<ReturnType<typeof writeRunFiles>> | undefined;
   try {
-    runFiles = await writeRunFiles(base, generated).catch((error: NodeJS.ErrnoException) => {
+    runFiles = await writeRunFiles(base, generated, deps.context.runDirs).catch((error: NodeJS.ErrnoException) => {
       throw runFilesCannotBeWritten(base, error);
     });
     deps.log.debug(`per-run files in ${runFiles.dir}`);
@@ -72,29 +44,31 @@ export async function runWithFiles(file: string, args: readonly string[], genera
     if (relay.pending !== undefined) {
       result = { signal: relay.pending };
     } else {
-      result = await runChild(file, args, { cwd: deps.cwd, env: buildChildEnv(deps.env, runFiles, generated.environment), relay });
+      result = await deps.spawn(file, args, { cwd: deps.cwd, env: buildChildEnv(deps.env, runFiles, generated.environment), relay, children: deps.context.children });
     }
     return exitStatus(result);
   } finally {
-    if (runFiles) await removeRunFiles(runFiles);
+    if (runFiles) await removeRunFiles(runFiles, deps.context.runDirs);
     relay.stop();
   }
 }
 
 /**
  * Why terraform will stop before it uses any credential, or undefined: a
- * configuration it cannot read (a syntax error, a missing local module), a
- * profile that no AWS file holds, named where the SDK refuses a missing one
- * (the block's `profile`, AWS_PROFILE, a `source_profile`: "failed to get
- * shared config profile"; an implicit `default` is only skipped). A code
- * asked for such a run is wasted.
+ * configuration it cannot read (a read problem whose typed reason terraform
+ * stops on: a syntax error, a missing local module or -var-file…), a profile
+ * that no AWS file holds, named where the SDK refuses a missing one (the
+ * block's `profile`, AWS_PROFILE, a `source_profile`: "failed to get shared
+ * config profile"; an implicit `default` is only skipped) on a provider its
+ * module can use (terraform prunes the others). A code asked for such a run is
+ * wasted. Pure: what the reader gathered and the planner decided, no I/O.
  */
 export function terraformWillRefuse(
   runPlan: Pick<RunPlan, 'module' | 'plan'>,
   env: Deps['env'],
-  mayBeUsed: (target: AuthTarget) => boolean = () => true,
+  mayBeUsed: (target: AuthTarget) => boolean = runPlan.module.mayBeUsed ?? (() => true),
 ): string | undefined {
-  const problem = runPlan.module.problems.find((p) => p.terraformRejects);
+  const problem = runPlan.module.problems.find((p) => terraformStopsOn(p.reason));
   if (problem) return `${problem.source.file}:${problem.source.line}: ${problem.message}`;
   for (const t of runPlan.plan.targets) {
     if (t.decision.action !== 'none' || t.decision.cause.cause !== 'profile-not-found') continue;
@@ -120,7 +94,7 @@ export async function runCredentialed(argvOnly: TerraformArgs, terraform: string
     return passThrough(terraform, args.argv, deps);
   }
   const runPlan = await planRun(args, deps);
-  const refused = terraformWillRefuse(runPlan, deps.env, mayBeUsedIn(deps.cwd));
+  const refused = terraformWillRefuse(runPlan, deps.env);
   if (refused !== undefined) {
     // terraform stops before it needs credentials: no code to ask for, and terraform says why.
     deps.log.debug(`terraform will refuse this run (${refused}): running it untouched so it can say why`);

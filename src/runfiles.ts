@@ -1,6 +1,6 @@
 // The per-run AWS config/credentials pair: a private directory that lives as
 // long as the run, and the child environment that points at it.
-import { lstatSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { chmod, lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -8,6 +8,10 @@ import { TfwError } from './errors.ts';
 import { ownerState, pidExists, processStartTime, selfIdentity, type ProcessIdentity } from './proc.ts';
 import type { ChildEnvironment, GeneratedFiles } from './aws/types.ts';
 import type { Env } from './model.ts';
+import type { RunDirs } from './context.ts';
+
+/** Where a run keeps its live directories (the run context's): removed on exit if the run's own cleanup is not reached. */
+export type RunDirTracker = Pick<RunDirs, 'add' | 'delete'>;
 
 export interface RunFiles {
   dir: string;
@@ -20,31 +24,6 @@ const PREFIX = 'tfw-run-';
 const NAME = /^tfw-run-(\d+)-(?:s(\d+)-)?/;
 
 export { processStartTime } from './proc.ts';
-
-// Run dirs of this process not removed yet. An 'exit' hook removes them even
-// when tfw ends without reaching its own cleanup (an uncaught exception,
-// process.exit). Shared through the global registry: cli.js and the lazy
-// bundle each hold a copy of this module.
-const LIVE = Symbol.for('tfw.liveRunDirs');
-function liveDirs(): Set<string> {
-  const g = globalThis as Record<symbol, Set<string> | undefined>;
-  let set = g[LIVE];
-  if (set === undefined) {
-    const created = new Set<string>();
-    set = created;
-    g[LIVE] = created;
-    process.on('exit', () => {
-      for (const dir of created) {
-        try {
-          rmSync(dir, { recursive: true, force: true });
-        } catch {
-          // nothing more can be done while exiting
-        }
-      }
-    });
-  }
-  return set;
-}
 
 /** Why a directory cannot hold the per-run dirs, or undefined when it can. */
 export function unsafeBase(dir: string, uid = process.getuid?.()): string | undefined {
@@ -119,11 +98,11 @@ export function chooseRunFilesBase(env: Env, warn: (message: string) => void, ui
 }
 
 /** Creates the 0700 directory and writes both files 0600 (created with that mode: never readable by others, not even briefly). */
-export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'config' | 'credentials'>, pid = process.pid): Promise<RunFiles> {
+export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'config' | 'credentials'>, runDirs: RunDirTracker, pid = process.pid): Promise<RunFiles> {
   const start = processStartTime(pid);
   // mkdtemp creates it 0700.
   const dir = await mkdtemp(join(base, `${PREFIX}${pid}-${start !== undefined ? `s${start}-` : ''}`));
-  liveDirs().add(dir);
+  runDirs.add(dir);
   const runFiles: RunFiles = { dir, configFile: join(dir, 'config'), credentialsFile: join(dir, 'credentials') };
   try {
     await chmod(dir, 0o700);
@@ -132,7 +111,7 @@ export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'c
     await writeFile(runFiles.configFile, files.config, { mode: 0o600, flag: 'wx' });
     await writeFile(runFiles.credentialsFile, files.credentials, { mode: 0o600, flag: 'wx' });
   } catch (error) {
-    await removeRunFiles(runFiles);
+    await removeRunFiles(runFiles, runDirs);
     throw error;
   }
   return runFiles;
@@ -155,9 +134,9 @@ export function runFilesCannotBeWritten(base: string, error: NodeJS.ErrnoExcepti
   return new TfwError(`cannot write the per-run files under ${base}: ${why} (${error.code}); free some space or point TMPDIR at another directory`);
 }
 
-export async function removeRunFiles(runFiles: Pick<RunFiles, 'dir'>): Promise<void> {
+export async function removeRunFiles(runFiles: Pick<RunFiles, 'dir'>, runDirs: RunDirTracker): Promise<void> {
   await rm(runFiles.dir, { recursive: true, force: true });
-  liveDirs().delete(runFiles.dir);
+  runDirs.delete(runFiles.dir);
 }
 
 const OWNER = 'owner';

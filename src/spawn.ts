@@ -9,32 +9,32 @@ import { TfwError } from './errors.ts';
 
 import type { Env } from './model.ts';
 
-// Children still running, shared through the global registry (cli.js and
-// the lazy bundle each hold a copy of this module): after an internal error
-// tfw still waits for terraform, which may hold a state lock.
-const RUNNING = Symbol.for('tfw.runningChildren');
-function running(): Set<ChildProcess> {
-  const g = globalThis as Record<symbol, Set<ChildProcess> | undefined>;
-  return (g[RUNNING] ??= new Set());
-}
+/**
+ * The children a run started and that have not ended yet, in the run context
+ * (context.ts): after an internal error tfw still waits for terraform, which
+ * may hold a state lock.
+ */
+export class Children {
+  private readonly running = new Set<ChildProcess>();
 
-function track(child: ChildProcess): void {
-  running().add(child);
-  const done = (): void => {
-    running().delete(child);
-  };
-  child.once('exit', done);
-  child.once('error', done);
-}
+  track(child: ChildProcess): void {
+    this.running.add(child);
+    const done = (): void => {
+      this.running.delete(child);
+    };
+    child.once('exit', done);
+    child.once('error', done);
+  }
 
-/** Resolves when every child tfw started has ended. */
-export function childrenEnded(): Promise<void> {
-  return Promise.all(
-    [...running()].map((c) => new Promise<void>((resolvePromise) => {
-      if (c.exitCode !== null || c.signalCode !== null) resolvePromise();
-      else c.once('exit', () => resolvePromise()).once('error', () => resolvePromise());
-    })),
-  ).then(() => undefined);
+  /** Resolves when every child tracked here has ended. */
+  ended(): Promise<void> {
+    return Promise.all(
+      [...this.running].map((c) => new Promise<void>((resolvePromise) => {
+        if (c.exitCode !== null || c.signalCode !== null) resolvePromise();
+        else c.once('exit', () => resolvePromise()).once('error', () => resolvePromise());
+      })),
+    ).then(() => undefined);
+  }
 }
 
 /** How a child ended: an exit code, or the signal that killed it. */
@@ -348,6 +348,8 @@ export interface SpawnOptions {
   cwd: string;
   env: Env;
   relay: SignalRelay;
+  /** The run's children (context.ts): the child is tracked there until it ends. */
+  children: Children;
 }
 
 /**
@@ -356,11 +358,11 @@ export interface SpawnOptions {
  * every terraform command, and importing execa costs ~35 ms here for nothing
  * this call uses (docs/startup.md has the numbers).
  */
-export function runChild(file: string, args: readonly string[], { cwd, env, relay }: SpawnOptions): Promise<ChildResult> {
+export function runChild(file: string, args: readonly string[], { cwd, env, relay, children }: SpawnOptions): Promise<ChildResult> {
   return new Promise((resolvePromise, reject) => {
     relay.watchGroup();
     const child = spawn(file, [...args], { cwd, env: env as NodeJS.ProcessEnv, stdio: 'inherit' });
-    track(child);
+    children.track(child);
     relay.attach(child);
     child.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'failed';
@@ -374,11 +376,14 @@ export function runChild(file: string, args: readonly string[], { cwd, env, rela
   });
 }
 
+/** Starts a child and waits for it: runChild, or a test's stand-in (Deps.spawn). */
+export type Spawner = (file: string, args: readonly string[], options: SpawnOptions) => Promise<ChildResult>;
+
 /** Runs `file args` untouched: same environment, same arguments, terraform's exit status. */
-export async function runUntouched(file: string, args: readonly string[], options: { cwd: string; env: Env }): Promise<number> {
+export async function runUntouched(file: string, args: readonly string[], options: { cwd: string; env: Env; children: Children }, spawner: Spawner = runChild): Promise<number> {
   const relay = new SignalRelay().start();
   try {
-    return exitStatus(await runChild(file, args, { ...options, relay }));
+    return exitStatus(await spawner(file, args, { ...options, relay }));
   } finally {
     relay.stop();
   }

@@ -1,22 +1,16 @@
 // `tfw auth exec`: the command runs as the profile (AWS_PROFILE, its region,
 // TFW_PROFILE), with the MFA session behind it; the real aws CLI against the
 // STS stand-in; never a silent pass-through that leaves botocore to prompt.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { execEnvironment, commandProfile } from '../src/auth/commands.ts';
 import { moduleSandbox, runTfw, which } from './support/harness.ts';
-import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+import { mfaUser, useStsStandIn } from './support/world.ts';
 
-const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE1016', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000001016', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const ALICE = mfaUser('1016');
 const SWITCH = 'arn:aws:iam::222222222222:role/switch';
-let sts: StsStandIn;
-let code = 261000;
-const fresh = (): string => String(code++);
-before(async () => {
-  sts = await startStsStandIn({ users: [ALICE], roles: [{ arn: SWITCH, requireMfa: true }] });
-});
-after(() => sts?.stop());
+const world = useStsStandIn({ users: [ALICE], roles: [{ arn: SWITCH, requireMfa: true }] }, 261000);
 
 const CONFIG = `[profile source]
 mfa_serial = ${ALICE.mfaSerial}
@@ -39,7 +33,7 @@ aws_access_key_id = AKIAPLAINEXAMPLE1016
 aws_secret_access_key = plain
 `;
 const setup = (t: Parameters<typeof moduleSandbox>[0]) =>
-  moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf: '# no provider\n', env: { AWS_ENDPOINT_URL_STS: sts.url } });
+  moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf: '# no provider\n', env: { AWS_ENDPOINT_URL_STS: world.url } });
 
 const printEnv = `process.stdout.write(JSON.stringify({AWS_PROFILE:process.env.AWS_PROFILE??null,AWS_REGION:process.env.AWS_REGION??null,AWS_DEFAULT_REGION:process.env.AWS_DEFAULT_REGION??null,TFW_PROFILE:process.env.TFW_PROFILE??null,files:!!process.env.AWS_CONFIG_FILE}))`;
 
@@ -53,7 +47,7 @@ test('execEnvironment: AWS_PROFILE when asked for, the region unless set, TFW_PR
 
 test('exec --profile P: the command runs as P, with its region and TFW_PROFILE; per-run files removed after', async (t) => {
   const { box, env } = await setup(t);
-  const r = await runTfw(['auth', 'exec', '--profile', 'prod', '--', process.execPath, '-e', printEnv], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  const r = await runTfw(['auth', 'exec', '--profile', 'prod', '--', process.execPath, '-e', printEnv], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { AWS_PROFILE: 'prod', AWS_REGION: 'eu-west-3', AWS_DEFAULT_REGION: 'eu-west-3', TFW_PROFILE: 'prod', files: true });
   assert.deepEqual(await readdir(box.runtime), []);
@@ -89,15 +83,15 @@ test('exec: the command names a --profile tfw did not prepare → the line to ty
 const aws = which('aws');
 test('the aws CLI: exec --profile prod -- aws sts get-caller-identity runs as prod, in its region, one code', { skip: aws ? undefined : 'the aws CLI is not on PATH' }, async (t) => {
   const { box, env } = await setup(t);
-  const before = sts.calls.GetSessionToken;
-  const r = await runTfw(['auth', 'exec', '--profile', 'prod', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  const before = world.sts.calls.GetSessionToken;
+  const r = await runTfw(['auth', 'exec', '--profile', 'prod', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } });
   assert.equal(r.code, 0, r.stderr);
   assert.match(JSON.parse(r.stdout).Arn, /^arn:aws:sts::222222222222:assumed-role\/switch\//);
-  assert.equal(sts.calls.GetSessionToken - before, 1);
+  assert.equal(world.sts.calls.GetSessionToken - before, 1);
   const region = await runTfw(['auth', 'exec', '--profile', 'prod', '--', 'aws', 'configure', 'list'], { cwd: box.root, env });
   assert.equal(region.code, 0, region.stderr);
   assert.match(region.stdout, /profile\s+prod\s+env/);
   assert.match(region.stdout, /region\s+eu-west-3\s+env/);
-  assert.equal(sts.calls.GetSessionToken - before, 1, 'the cached session, no second code');
+  assert.equal(world.sts.calls.GetSessionToken - before, 1, 'the cached session, no second code');
   assert.deepEqual(await readdir(box.runtime), []);
 });

@@ -10,6 +10,7 @@ import { clear, credentialProcess, login, status } from '../src/auth/commands.ts
 import type { Deps } from '../src/deps.ts';
 import type { StsApi } from '../src/aws/sts.ts';
 import { silentLogger } from '../src/log.ts';
+import { createRunContext } from '../src/context.ts';
 
 const ALICE = 'arn:aws:iam::111111111111:mfa/alice';
 const NOW = new Date('2030-01-01T00:00:00Z');
@@ -48,12 +49,17 @@ async function fakeDeps(t: { after(fn: () => Promise<void>): void }, config: str
       return { exitCode: 0, stdout: JSON.stringify({ Version: 1, AccessKeyId: PROCESS_KEYS.accessKeyId, SecretAccessKey: PROCESS_KEYS.secretAccessKey }) };
     },
     sts: async () => sts,
+    spawn: async () => {
+      throw new Error('no command is run in these tests');
+    },
     selfPaths: [],
     progress: () => ({ done() {} }),
     out: (text) => {
       out += text;
     },
+    err: () => {},
     color: false,
+    context: createRunContext(),
   };
   return { deps, calls, home, output: () => out, reset: () => (out = '') };
 }

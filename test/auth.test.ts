@@ -1,23 +1,17 @@
 // `tfw auth …` through the built CLI: explain (text and JSON, no network, no
 // prompt), login, status, clear, exec, credential-process, help and version.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { moduleSandbox, readRecord, ROOT, runTfw, which } from './support/harness.ts';
-import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+import { startStsStandIn } from './support/sts-standin.ts';
+import { mfaUser, useStsStandIn } from './support/world.ts';
 
-const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0003', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000003', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const ALICE = mfaUser('0003');
 const SWITCH = 'arn:aws:iam::222222222222:role/switch';
-let sts: StsStandIn;
-let code = 400000;
-const fresh = (): string => String(code++);
-
-before(async () => {
-  sts = await startStsStandIn({ users: [ALICE], roles: [{ arn: SWITCH, requireMfa: true }] });
-});
-after(() => sts?.stop());
+const world = useStsStandIn({ users: [ALICE], roles: [{ arn: SWITCH, requireMfa: true }] }, 400000);
 
 const CONFIG = `[profile source]
 mfa_serial = ${ALICE.mfaSerial}
@@ -57,7 +51,7 @@ provider "aws" {
 }
 `;
 
-const setup = (t: Parameters<typeof moduleSandbox>[0], stsUrl = sts.url) =>
+const setup = (t: Parameters<typeof moduleSandbox>[0], stsUrl = world.url) =>
   moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf: MAIN, moduleDir: 'live/prod', env: { AWS_ENDPOINT_URL_STS: stsUrl } });
 
 test('explain --json: the documented shape, read from -chdir, with -var applied; no network and no prompt', async (t) => {
@@ -100,15 +94,15 @@ test('explain (text) names each block with file:line, chain, role, device, cache
 
 test('login gets the session once; explain and status then show it valid; clear removes only tfw\'s files', async (t) => {
   const { box, dir, env } = await setup(t);
-  const before = sts.calls.GetSessionToken;
-  const login = await runTfw(['auth', 'login'], { cwd: dir, env: { ...env, TFW_MFA_CODE: fresh() } });
+  const before = world.sts.calls.GetSessionToken;
+  const login = await runTfw(['auth', 'login'], { cwd: dir, env: { ...env, TFW_MFA_CODE: world.fresh() } });
   assert.equal(login.code, 0, login.stderr);
   assert.match(login.stdout, /arn:aws:iam::111111111111:mfa\/alice \(profile source\): session valid until .* \(\d+h\d+m left\)/);
-  assert.equal(sts.calls.GetSessionToken - before, 1);
+  assert.equal(world.sts.calls.GetSessionToken - before, 1);
   // a second login within the session's life asks nothing
   const again = await runTfw(['auth', 'login'], { cwd: dir, env });
   assert.equal(again.code, 0, again.stderr);
-  assert.equal(sts.calls.GetSessionToken - before, 1);
+  assert.equal(world.sts.calls.GetSessionToken - before, 1);
 
   const explain = JSON.parse((await runTfw(['auth', 'explain', '--json'], { cwd: dir, env })).stdout);
   assert.equal(explain.devices[0].cache.state, 'valid');
@@ -132,19 +126,19 @@ test('login gets the session once; explain and status then show it valid; clear 
 
 test('login --profile P with no module; --force renews', async (t) => {
   const { box, env } = await setup(t);
-  const before = sts.calls.GetSessionToken;
-  const r = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  const before = world.sts.calls.GetSessionToken;
+  const r = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } });
   assert.equal(r.code, 0, r.stderr);
-  const forced = await runTfw(['auth', 'login', '--profile', 'switch', '--force'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  const forced = await runTfw(['auth', 'login', '--profile', 'switch', '--force'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } });
   assert.equal(forced.code, 0, forced.stderr);
-  assert.equal(sts.calls.GetSessionToken - before, 2);
+  assert.equal(world.sts.calls.GetSessionToken - before, 2);
 });
 
 test('exec runs any command with the per-run files, passes its exit code, and cleans up', async (t) => {
   const { box, dir, env } = await setup(t);
   const out = join(box.root, 'seen.json');
   const script = `const fs=require('fs');fs.writeFileSync(${JSON.stringify(out)},JSON.stringify({cfg:fs.readFileSync(process.env.AWS_CONFIG_FILE,'utf8'),key:process.env.AWS_ACCESS_KEY_ID??null}));process.exit(7)`;
-  const r = await runTfw(['auth', 'exec', '--', process.execPath, '-e', script], { cwd: dir, env: { ...env, TFW_MFA_CODE: fresh(), AWS_ACCESS_KEY_ID: 'AKIASHADOWEXAMPLE003' } });
+  const r = await runTfw(['auth', 'exec', '--', process.execPath, '-e', script], { cwd: dir, env: { ...env, TFW_MFA_CODE: world.fresh(), AWS_ACCESS_KEY_ID: 'AKIASHADOWEXAMPLE003' } });
   assert.equal(r.code, 7, r.stderr);
   const seen = JSON.parse(await readFile(out, 'utf8'));
   assert.match(seen.cfg, /role_arn = arn:aws:iam::222222222222:role\/switch/);
@@ -166,16 +160,16 @@ test('credential-process: JSON for the role from the cached session; without one
   assert.equal(missing.code, 1);
   assert.equal(missing.stdout, '');
   assert.match(missing.stderr, /^tfw: no valid MFA session for arn:aws:iam::111111111111:mfa\/alice \(profile switch\): run `tfw auth login --profile switch`\n$/);
-  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
-  const before = sts.calls.GetSessionToken;
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } })).code, 0);
+  const before = world.sts.calls.GetSessionToken;
   const r = await runTfw(['auth', 'credential-process', '--profile', 'switch'], { cwd: box.root, env });
   assert.equal(r.code, 0, r.stderr);
   const creds = JSON.parse(r.stdout);
   assert.equal(creds.Version, 1);
   assert.match(creds.AccessKeyId, /^ASIA/);
   assert.ok(creds.SecretAccessKey && creds.SessionToken && !Number.isNaN(Date.parse(creds.Expiration)));
-  assert.equal(sts.calls.GetSessionToken, before, 'no new MFA session');
-  const assumed = sts.requests.filter((q) => q.action === 'AssumeRole').at(-1);
+  assert.equal(world.sts.calls.GetSessionToken, before, 'no new MFA session');
+  const assumed = world.sts.requests.filter((q) => q.action === 'AssumeRole').at(-1);
   assert.equal(assumed?.params.RoleArn, SWITCH);
   assert.equal(assumed?.params.SerialNumber, undefined, 'the role is assumed with the session, no code');
 });
@@ -211,7 +205,7 @@ test('the aws CLI uses tfw\'s session through a credential_process profile', { s
   const { box, env } = await setup(t);
   const config = join(box.aws, 'config');
   await writeFile(config, `${await readFile(config, 'utf8')}\n[profile via-tfw]\ncredential_process = ${process.execPath} ${join(ROOT, 'bin', 'tfw.js')} auth credential-process --profile switch\nregion = us-east-1\n`);
-  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } })).code, 0);
   // Not spawnSync: the STS stand-in lives in this process's event loop.
   const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(which('aws')!, ['sts', 'get-caller-identity', '--profile', 'via-tfw', '--output', 'json'], { cwd: box.root, env });
@@ -229,23 +223,23 @@ test('exec outside a module: the devices of AWS_PROFILE (or --profile), so the a
   const { box, env } = await setup(t);
   const out = join(box.root, 'seen.txt');
   const script = `require('fs').writeFileSync(${JSON.stringify(out)}, require('fs').readFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, 'utf8'))`;
-  const before = sts.calls.GetSessionToken;
-  const r = await runTfw(['auth', 'exec', '--', process.execPath, '-e', script], { cwd: box.root, env: { ...env, AWS_PROFILE: 'switch', TFW_MFA_CODE: fresh() } });
+  const before = world.sts.calls.GetSessionToken;
+  const r = await runTfw(['auth', 'exec', '--', process.execPath, '-e', script], { cwd: box.root, env: { ...env, AWS_PROFILE: 'switch', TFW_MFA_CODE: world.fresh() } });
   assert.equal(r.code, 0, r.stderr);
   assert.match(await readFile(out, 'utf8'), /\[source\]\naws_access_key_id = ASIA/);
   const r2 = await runTfw(['auth', 'exec', '--profile', 'switch', '--', process.execPath, '-e', script], { cwd: box.root, env });
   assert.equal(r2.code, 0, r2.stderr);
-  assert.equal(sts.calls.GetSessionToken - before, 1);
+  assert.equal(world.sts.calls.GetSessionToken - before, 1);
 });
 
 test('login --all-devices: every MFA device of the AWS config, once each', async (t) => {
   const { box, env } = await setup(t);
-  const before = sts.calls.GetSessionToken;
-  const r = await runTfw(['auth', 'login', '--all-devices'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  const before = world.sts.calls.GetSessionToken;
+  const r = await runTfw(['auth', 'login', '--all-devices'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 1, r.stdout);
   assert.match(r.stdout, /^arn:aws:iam::111111111111:mfa\/alice \(profile source\): session valid until/);
-  assert.equal(sts.calls.GetSessionToken - before, 1);
+  assert.equal(world.sts.calls.GetSessionToken - before, 1);
 });
 
 test('a cached session STS says is expired: credential-process drops it and gets a new one, once; with no code source, one line saying to log in', async (t) => {
@@ -255,7 +249,7 @@ test('a cached session STS says is expired: credential-process drops it and gets
   t.after(() => clocked.stop());
   const { box, env } = await setup(t, clocked.url);
   const cacheFiles = async () => (await readdir(join(box.cache, 'tfw'))).filter((n) => n.endsWith('.json'));
-  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } })).code, 0);
   ahead = 13 * 3600_000;
 
   const noSource = await runTfw(['auth', 'credential-process', '--profile', 'switch'], { cwd: box.root, env });
@@ -264,10 +258,10 @@ test('a cached session STS says is expired: credential-process drops it and gets
   assert.equal(noSource.stderr, `tfw: STS no longer accepts the cached MFA session of ${ALICE.mfaSerial} (profile switch): run \`tfw auth login --profile switch\`\n`);
   assert.deepEqual(await cacheFiles(), [], 'the rejected session was dropped');
 
-  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } })).code, 0);
   ahead += 13 * 3600_000;
   const before = clocked.calls.GetSessionToken;
-  const renewed = await runTfw(['auth', 'credential-process', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  const renewed = await runTfw(['auth', 'credential-process', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } });
   assert.equal(renewed.code, 0, renewed.stderr);
   assert.match(JSON.parse(renewed.stdout).AccessKeyId, /^ASIA/);
   assert.equal(clocked.calls.GetSessionToken - before, 1, 'one new session');
@@ -279,13 +273,13 @@ test('login checks a cached session with STS (one GetCallerIdentity): one STS re
   const clocked = await startStsStandIn({ users: [ALICE], roles: [{ arn: SWITCH, requireMfa: true }], now: () => Date.now() + ahead });
   t.after(() => clocked.stop());
   const { box, env } = await setup(t, clocked.url);
-  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
+  assert.equal((await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } })).code, 0);
   const kept = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env });
   assert.equal(kept.code, 0, kept.stderr);
   assert.equal(clocked.calls.GetSessionToken, 1);
   assert.equal(clocked.calls.GetCallerIdentity, 1);
   ahead = 13 * 3600_000;
-  const r = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: fresh() } });
+  const r = await runTfw(['auth', 'login', '--profile', 'switch'], { cwd: box.root, env: { ...env, TFW_MFA_CODE: world.fresh() } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(clocked.calls.GetSessionToken, 2);
   assert.match(r.stderr, /^tfw: warning: STS no longer accepted the cached MFA session of arn:aws:iam::111111111111:mfa\/alice: replaced it\n$/);

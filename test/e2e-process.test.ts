@@ -3,57 +3,21 @@
 // three role profiles and the real AWS provider, against the STS stand-in.
 // One code, one process call, each alias its own role; the process's keys in
 // no file tfw wrote and in no output.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listTree, runTfw, sandbox, which } from './support/harness.ts';
-import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+import { listTree, runTfw, sandbox } from './support/harness.ts';
+import { callerIdentityModule, PLUGIN_DIR, realProviderSkip, useStsStandIn } from './support/world.ts';
 
-const PLUGIN_DIR = process.env.TFW_TEST_PLUGIN_DIR ?? '/opt/tf-plugins';
-const terraform = which('terraform');
-const skip = !terraform
-  ? 'terraform is not on PATH'
-  : !existsSync(join(PLUGIN_DIR, 'registry.terraform.io', 'hashicorp', 'aws'))
-    ? `no hashicorp/aws provider in ${PLUGIN_DIR} (set TFW_TEST_PLUGIN_DIR)`
-    : undefined;
-if (skip) console.log(`# skipping the credential_process end-to-end test: ${skip}`);
-
+const skip = realProviderSkip('the credential_process end-to-end test');
+// The keys the process hands out: named after the vault they come from, found nowhere else.
 const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAVAULTEXAMPLE0042', secretAccessKey: 'vault/kept/secret/EXAMPLEKEY000000042', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
 const ROLES = ['arn:aws:iam::222222222222:role/network', 'arn:aws:iam::333333333333:role/apps', 'arn:aws:iam::444444444444:role/audit'];
 const NAMES = ['network', 'apps', 'audit'];
-let sts: StsStandIn;
-before(async () => {
-  if (skip) return;
-  sts = await startStsStandIn({ users: [ALICE], roles: ROLES.map((arn) => ({ arn, requireMfa: true })) });
-});
-after(() => sts?.stop());
-
-const MAIN = `terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws" }
-  }
-}
-${NAMES.map(
-  (n) => `
-provider "aws" {
-  alias                   = "${n}"
-  profile                 = "${n}"
-  region                  = "us-east-1"
-  skip_metadata_api_check = true
-  skip_region_validation  = true
-}
-
-data "aws_caller_identity" "${n}" {
-  provider = aws.${n}
-}
-
-output "${n}" {
-  value = data.aws_caller_identity.${n}.arn
-}
-`,
-).join('')}`;
+const world = useStsStandIn({ users: [ALICE], roles: ROLES.map((arn) => ({ arn, requireMfa: true })) }, 420000, { skip });
+const MAIN = callerIdentityModule(NAMES);
 
 test('a chain rooted in credential_process (aws-vault --no-session), real AWS provider: one code, one process call, each alias its own role, the keys nowhere', { skip, timeout: 300_000 }, async (t) => {
   const box = await sandbox(t);
@@ -67,20 +31,20 @@ test('a chain rooted in credential_process (aws-vault --no-session), real AWS pr
   const dir = join(box.root, 'module');
   await mkdir(dir);
   await writeFile(join(dir, 'main.tf'), MAIN);
-  const env = box.env({ AWS_ENDPOINT_URL_STS: sts.url, TF_IN_AUTOMATION: '1' });
+  const env = box.env({ AWS_ENDPOINT_URL_STS: world.url, TF_IN_AUTOMATION: '1' });
   const processCalls = async () => (existsSync(calls) ? (await readFile(calls, 'utf8')).trim().split('\n').length : 0);
 
   const init = await runTfw(['init', `-plugin-dir=${PLUGIN_DIR}`, '-input=false', '-no-color'], { cwd: dir, env });
   assert.equal(init.code, 0, init.stderr + init.stdout);
   assert.equal(await processCalls(), 0, 'init configures no provider: the process is not run');
 
-  const first = sts.requests.length;
+  const first = world.sts.requests.length;
   const apply = await runTfw(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: '424242' } });
   assert.equal(apply.code, 0, apply.stderr + apply.stdout);
-  assert.equal(sts.calls.GetSessionToken, 1, 'one code');
+  assert.equal(world.sts.calls.GetSessionToken, 1, 'one code');
   assert.equal(await processCalls(), 1, 'one process call for three providers');
   // terraform assumed each role from the MFA session, never with the process's keys.
-  const requests = sts.requests.slice(first);
+  const requests = world.sts.requests.slice(first);
   assert.deepEqual(requests.filter((r) => r.accessKeyId === ALICE.accessKeyId).map((r) => r.action), ['GetSessionToken']);
 
   const out = await runTfw(['output', '-json'], { cwd: dir, env });
@@ -91,7 +55,7 @@ test('a chain rooted in credential_process (aws-vault --no-session), real AWS pr
   const plan = await runTfw(['plan', '-input=false', '-no-color'], { cwd: dir, env });
   assert.equal(plan.code, 0, plan.stderr + plan.stdout);
   assert.equal(await processCalls(), 1);
-  assert.equal(sts.calls.GetSessionToken, 1);
+  assert.equal(world.sts.calls.GetSessionToken, 1);
 
   // What the per-run files hold, as any command run by tfw sees them.
   const shown = await runTfw(['auth', 'exec', '--', 'sh', '-c', 'cat "$AWS_CONFIG_FILE" "$AWS_SHARED_CREDENTIALS_FILE"'], { cwd: dir, env });

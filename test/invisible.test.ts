@@ -6,16 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTfw, sandbox, TFW_BIN, which, type Ran } from './support/harness.ts';
+import { PLUGIN_DIR, realProviderSkip } from './support/world.ts';
 
 const terraform = which('terraform');
 const skip = terraform ? undefined : 'terraform is not on PATH';
 if (skip) console.log(`# skipping invisible-as-terraform tests: ${skip}`);
-const PLUGIN_DIR = process.env.TFW_TEST_PLUGIN_DIR ?? '/opt/tf-plugins';
-const noProvider = !existsSync(join(PLUGIN_DIR, 'registry.terraform.io', 'hashicorp', 'aws')) ? `no hashicorp/aws provider in ${PLUGIN_DIR} (set TFW_TEST_PLUGIN_DIR)` : undefined;
+const noProvider = realProviderSkip('the invisible-as-terraform test with the real AWS provider');
 
 const CONFIG = `[profile source]
 region = us-east-1

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { redact } from '../src/redact.ts';
+import { redactForms as redact, Secrets } from '../src/redact.ts';
 
 test('key ids, secrets, tokens and the MFA code variable are cut out of text', () => {
   const text = [
@@ -36,11 +36,11 @@ test('ordinary text is left alone', () => {
 });
 
 test('a secret tfw holds is cut out by value, in any form; a remembered code only as a whole number', async () => {
-  const { rememberSecret } = await import('../src/redact.ts');
+  const secrets = new Secrets();
   const raw = 'k9Zr/raw+Secret0With1No2Key3Form4xx';
-  rememberSecret(raw);
-  rememberSecret('271828');
-  const out = redact(`STS said: ${raw}. code 271828 refused; account 9271828123 and 2718281 stay`);
+  secrets.remember(raw);
+  secrets.remember('271828');
+  const out = secrets.redact(`STS said: ${raw}. code 271828 refused; account 9271828123 and 2718281 stay`);
   assert.ok(!out.includes(raw), out);
   assert.equal(out, 'STS said: ****. code **** refused; account 9271828123 and 2718281 stay');
 });

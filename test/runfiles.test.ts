@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildChildEnv, chooseRunFilesBase, processStartTime, removeRunFiles, runFilesBase, runFilesBases, sweepStaleRunFiles, unsafeBase, writeRunFiles } from '../src/runfiles.ts';
 import { bootId, pidNamespace } from '../src/proc.ts';
+import { RunDirs } from '../src/context.ts';
 import { ROOT } from './support/harness.ts';
 import { recordCreations } from './support/fs-spy.ts';
 
@@ -25,16 +26,29 @@ async function tempBase(t: { after(fn: () => Promise<void>): void }): Promise<st
   return base;
 }
 
+test('the run context tracks a run dir from its creation to its removal, and removes what is left at exit', async (t) => {
+  const base = await tempBase(t);
+  const dirs = new RunDirs();
+  const rf = await writeRunFiles(base, { config: '', credentials: '' }, dirs);
+  assert.equal(dirs.size, 1);
+  await removeRunFiles(rf, dirs);
+  assert.equal(dirs.size, 0);
+  const left = await writeRunFiles(base, { config: '', credentials: '' }, dirs);
+  dirs.removeAllSync();
+  assert.equal(existsSync(left.dir), false);
+  assert.equal(dirs.size, 0);
+});
+
 test('per-run dir is 0700 and both files 0600, whatever the umask', async (t) => {
   const base = await tempBase(t);
   const old = process.umask(0o000);
   try {
-    const rf = await writeRunFiles(base, { config: '[default]\n', credentials: '[default]\n' });
+    const rf = await writeRunFiles(base, { config: '[default]\n', credentials: '[default]\n' }, new RunDirs());
     assert.equal((await stat(rf.dir)).mode & 0o777, 0o700);
     assert.equal((await stat(rf.configFile)).mode & 0o777, 0o600);
     assert.equal((await stat(rf.credentialsFile)).mode & 0o777, 0o600);
     assert.equal(await readFile(rf.configFile, 'utf8'), '[default]\n');
-    await removeRunFiles(rf);
+    await removeRunFiles(rf, new RunDirs());
     assert.equal(existsSync(rf.dir), false);
   } finally {
     process.umask(old);
@@ -44,8 +58,8 @@ test('per-run dir is 0700 and both files 0600, whatever the umask', async (t) =>
 test('per-run dir and files are created with their modes (0700, 0600 exclusive), never wider first', async (t) => {
   const base = await tempBase(t);
   const creations = recordCreations(t);
-  const rf = await writeRunFiles(base, { config: '[default]\n', credentials: '[default]\n' });
-  await removeRunFiles(rf);
+  const rf = await writeRunFiles(base, { config: '[default]\n', credentials: '[default]\n' }, new RunDirs());
+  await removeRunFiles(rf, new RunDirs());
   assert.deepEqual(
     creations.map((c) => [c.call, c.path, c.mode, c.flag]),
     [
@@ -127,9 +141,9 @@ test('a run dir whose pid now belongs to another process (pid reused) is swept; 
 
 test('the run dir name records the pid and its start time', { skip: ownStart ? undefined : 'no /proc/PID/stat start times on this system' }, async (t) => {
   const base = await tempBase(t);
-  const rf = await writeRunFiles(base, { config: '', credentials: '' });
+  const rf = await writeRunFiles(base, { config: '', credentials: '' }, new RunDirs());
   assert.match(rf.dir, new RegExp(`/tfw-run-${process.pid}-s${ownStart}-[\\w]{6}$`));
-  await removeRunFiles(rf);
+  await removeRunFiles(rf, new RunDirs());
 });
 
 test('the sweep never follows a link named like a run dir, and leaves another user\'s dirs alone', async (t) => {
@@ -156,8 +170,12 @@ for (const [how, end] of [
 ] as const) {
   test(`run dirs are removed when the process ends by ${how} before its own cleanup`, async (t) => {
     const base = await tempBase(t);
+    // As cli.ts's start() does: the run's context, and the hook that removes its dirs on exit.
     const code = `import { writeRunFiles } from ${JSON.stringify(join(ROOT, 'src/runfiles.ts'))};
-      const rf = await writeRunFiles(${JSON.stringify(base)}, { config: '[default]\\n', credentials: '[default]\\n' });
+      import { createRunContext, removeRunDirsOnExit } from ${JSON.stringify(join(ROOT, 'src/context.ts'))};
+      const context = createRunContext();
+      removeRunDirsOnExit(context);
+      const rf = await writeRunFiles(${JSON.stringify(base)}, { config: '[default]\\n', credentials: '[default]\\n' }, context.runDirs);
       process.stdout.write(rf.dir);
       ${end};`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
@@ -210,12 +228,12 @@ test('a dir named like a run with no owner file (being created, or an older tfw)
 
 test('per-run files record their owner: pid, start time, boot, PID namespace', async (t) => {
   const base = await tempBase(t);
-  const rf = await writeRunFiles(base, { config: '', credentials: '' });
+  const rf = await writeRunFiles(base, { config: '', credentials: '' }, new RunDirs());
   const owner = JSON.parse(await readFile(join(rf.dir, 'owner'), 'utf8'));
   assert.equal(owner.pid, process.pid);
   assert.equal(owner.pidns, pidNamespace());
   assert.equal((await stat(join(rf.dir, 'owner'))).mode & 0o777, 0o600);
-  await removeRunFiles(rf);
+  await removeRunFiles(rf, new RunDirs());
 });
 
 test('a relative TMPDIR (or XDG_RUNTIME_DIR) is made absolute from tfw\'s directory: terraform -chdir cannot change what it names', () => {

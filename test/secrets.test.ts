@@ -3,32 +3,24 @@
 // stand-in (which hands out known secrets): where secrets must never show,
 // the per-run files removed on every way out, the cache dir refused when
 // others could touch it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listTree, moduleSandbox, readRecord, ROOT, runTfw, TFW_BIN, type Ran } from './support/harness.ts';
-import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+import { mfaUser, roleProfiles, useStsStandIn } from './support/world.ts';
 
-const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0009', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000009', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const ALICE = mfaUser('0009');
 const ROLE = 'arn:aws:iam::222222222222:role/switch';
-let sts: StsStandIn;
-let code = 700000;
-const fresh = (): string => String(code++);
+// 000000 is the one code STS refuses: the error path.
+const world = useStsStandIn({ users: [ALICE], roles: [{ arn: ROLE, requireMfa: true }], acceptCode: (_s, c) => c !== '000000' }, 700000);
 
-before(async () => {
-  // 000000 is the one code STS refuses: the error path.
-  sts = await startStsStandIn({ users: [ALICE], roles: [{ arn: ROLE, requireMfa: true }], acceptCode: (_s, c) => c !== '000000' });
-});
-after(() => sts?.stop());
-
-const CONFIG = `[profile source]\nmfa_serial = ${ALICE.mfaSerial}\n\n[profile switch]\nsource_profile = source\nrole_arn = ${ROLE}\nmfa_serial = ${ALICE.mfaSerial}\n`;
-const CREDENTIALS = `[source]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`;
+const { config: CONFIG, credentials: CREDENTIALS } = roleProfiles(ALICE, { switch: ROLE });
 const MAIN = 'provider "aws" {\n  profile = "switch"\n}\n';
 
 const setup = (t: Parameters<typeof moduleSandbox>[0], extra: Record<string, string | undefined> = {}) =>
-  moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf: MAIN, env: { AWS_ENDPOINT_URL_STS: sts.url, ...extra } });
+  moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf: MAIN, env: { AWS_ENDPOINT_URL_STS: world.url, ...extra } });
 
 /** The session the cache holds: what STS handed out. */
 async function sessionSecrets(cacheRoot: string): Promise<string[]> {
@@ -50,7 +42,7 @@ function oneTfwLine(r: Ran, pattern: RegExp): void {
 
 test('no secret in terraform\'s argv or environment, in tfw\'s output (TFW_DEBUG=1 included) or error lines, or in the cache dir\'s names; the long-term secret is in no file outside ~/.aws', async (t) => {
   const { box, dir, record, env } = await setup(t, { TFW_DEBUG: '1' });
-  const codes = [fresh(), fresh()];
+  const codes = [world.fresh(), world.fresh()];
   const runs: Array<[string, Ran]> = [];
   const run = async (name: string, args: string[], extra: Record<string, string> = {}) => {
     const r = await runTfw(args, { cwd: dir, env: { ...env, ...extra } });
@@ -138,7 +130,7 @@ for (const [way, signal, group] of [
   ['SIGHUP to tfw (terminal closed)', 'SIGHUP', false],
 ] as const) {
   test(`per-run files are removed on ${way}, after terraform has stopped`, async (t) => {
-    const { box, dir, record, env } = await setup(t, { TFW_MFA_CODE: fresh(), FAKE_TF_WAIT: '1', FAKE_TF_SIGNALS_TO_EXIT: '1' });
+    const { box, dir, record, env } = await setup(t, { TFW_MFA_CODE: world.fresh(), FAKE_TF_WAIT: '1', FAKE_TF_SIGNALS_TO_EXIT: '1' });
     const job = startJob(t, [TFW_BIN, 'apply'], dir, env);
     t.after(() => killFakeTerraform(record));
     await waitFor(record, 'waiting');
@@ -154,7 +146,7 @@ for (const [way, signal, group] of [
 }
 
 test('per-run files are removed when tfw fails on its own after writing them (terraform cannot be started): one tfw line', async (t) => {
-  const { box, dir, env } = await setup(t, { TFW_MFA_CODE: fresh() });
+  const { box, dir, env } = await setup(t, { TFW_MFA_CODE: world.fresh() });
   // Executable, so it is found; its interpreter is missing, so starting it fails.
   const broken = join(box.root, 'terraform-broken');
   await writeFile(broken, '#!/nonexistent/interpreter\n', { mode: 0o755 });
@@ -165,7 +157,7 @@ test('per-run files are removed when tfw fails on its own after writing them (te
 });
 
 test('an uncaught exception while terraform runs: one tfw line, no stack trace, tfw waits for terraform, exit 70, per-run files removed', async (t) => {
-  const { box, dir, record, env } = await setup(t, { TFW_MFA_CODE: fresh(), FAKE_TF_WAIT: '1', TFW_QUIET: '1' });
+  const { box, dir, record, env } = await setup(t, { TFW_MFA_CODE: world.fresh(), FAKE_TF_WAIT: '1', TFW_QUIET: '1' });
   const job = startJob(t, ['--import', import.meta.resolve('tsx'), join(ROOT, 'test/support/crash-run.ts'), 'apply'], dir, { ...env, NODE_OPTIONS: '' });
   t.after(() => killFakeTerraform(record));
   await waitFor(record, 'waiting');
@@ -182,7 +174,7 @@ test('an uncaught exception while terraform runs: one tfw line, no stack trace, 
 
 test('a run killed with SIGKILL leaves its dir; the next run sweeps it, and only it', async (t) => {
   const { box, dir, record, env } = await setup(t, { FAKE_TF_WAIT: '1' });
-  const job = startJob(t, [TFW_BIN, 'plan'], dir, { ...env, TFW_MFA_CODE: fresh() });
+  const job = startJob(t, [TFW_BIN, 'plan'], dir, { ...env, TFW_MFA_CODE: world.fresh() });
   t.after(() => killFakeTerraform(record));
   await waitFor(record, 'waiting');
   process.kill(-job.child.pid!, 'SIGKILL');
@@ -209,11 +201,11 @@ for (const [problem, prepare, pattern] of [
     const cache = join(box.root, 'shared-cache');
     await mkdir(cache, { mode: 0o700 });
     await prepare(cache);
-    const before = sts.calls.GetSessionToken;
-    const r = await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_CACHE_DIR: cache, TFW_MFA_CODE: fresh() } });
+    const before = world.sts.calls.GetSessionToken;
+    const r = await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_CACHE_DIR: cache, TFW_MFA_CODE: world.fresh() } });
     assert.equal(r.code, 1);
     oneTfwLine(r, pattern);
-    assert.equal(sts.calls.GetSessionToken, before, 'no code spent, no session made');
+    assert.equal(world.sts.calls.GetSessionToken, before, 'no code spent, no session made');
     assert.deepEqual(await readRecord(record), [], 'terraform not run');
     assert.deepEqual(await readdir(cache), []);
     assert.deepEqual(await readdir(box.runtime), []);

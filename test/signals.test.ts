@@ -3,29 +3,22 @@
 // tfw must wait for it, then remove the per-run files, and never abort.
 // TFW_TEST_BIN=/path/to/bin/tfw.js runs the same cases against another build
 // (the figures in docs/signals.md compare the build before this design).
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { moduleSandbox, readRecord, TFW_BIN, which } from './support/harness.ts';
-import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+import { mfaUser, roleProfiles, useStsStandIn } from './support/world.ts';
 
 const BIN = process.env.TFW_TEST_BIN ?? TFW_BIN;
-const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0013', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000013', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const ALICE = mfaUser('0013');
 const ROLE = 'arn:aws:iam::222222222222:role/switch';
-const CONFIG = `[profile source]\nmfa_serial = ${ALICE.mfaSerial}\n\n[profile switch]\nsource_profile = source\nrole_arn = ${ROLE}\nmfa_serial = ${ALICE.mfaSerial}\n`;
-const CREDENTIALS = `[source]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`;
+const { config: CONFIG, credentials: CREDENTIALS } = roleProfiles(ALICE, { switch: ROLE });
 const MAIN = 'provider "aws" {\n  profile = "switch"\n}\n';
 
-let sts: StsStandIn;
-let code = 813000;
-const fresh = (): string => String(code++);
-before(async () => {
-  sts = await startStsStandIn({ users: [ALICE], roles: [{ arn: ROLE, requireMfa: true }] });
-});
-after(() => sts?.stop());
+const world = useStsStandIn({ users: [ALICE], roles: [{ arn: ROLE, requireMfa: true }] }, 813000);
 
 /** A credentialed run whose fake terraform waits for signals; its graceful stop takes long enough to see a late duplicate. */
 async function setup(t: Parameters<typeof moduleSandbox>[0], extra: Record<string, string | undefined> = {}) {
@@ -33,7 +26,7 @@ async function setup(t: Parameters<typeof moduleSandbox>[0], extra: Record<strin
     config: CONFIG,
     credentials: CREDENTIALS,
     mainTf: MAIN,
-    env: { AWS_ENDPOINT_URL_STS: sts.url, TFW_MFA_CODE: fresh(), FAKE_TF_WAIT: '1', FAKE_TF_SIGNALS_TO_EXIT: '1', FAKE_TF_STOP_MS: '1500', TFW_QUIET: '1', ...extra },
+    env: { AWS_ENDPOINT_URL_STS: world.url, TFW_MFA_CODE: world.fresh(), FAKE_TF_WAIT: '1', FAKE_TF_SIGNALS_TO_EXIT: '1', FAKE_TF_STOP_MS: '1500', TFW_QUIET: '1', ...extra },
   });
 }
 

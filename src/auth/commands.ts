@@ -1,6 +1,5 @@
 // What each `tfw auth` command does, given its parsed options. yargs wiring
 // lives in main.ts; the pipeline stages live in prepare.ts and run.ts.
-import { rememberSecret } from '../redact.ts';
 import { quote } from 'shell-quote';
 import { analyzeWithEnvironment } from '../env-args.ts';
 import { cacheDir } from '../aws/cache.ts';
@@ -40,7 +39,7 @@ export function asPlanArgs(terraformArgs: readonly string[], env: Deps['env']) {
 }
 
 /** The session API every auth command uses (the run's, session-api.ts). */
-const sessionsFor = (command: string, deps: Deps) => openSessions({ env: deps.env, command, now: deps.now });
+const sessionsFor = (command: string, deps: Deps) => openSessions({ env: deps.env, command, now: deps.now, secrets: deps.context.secrets });
 
 async function cacheStates(plan: AuthPlan, deps: Deps): Promise<Map<string, CacheState>> {
   const api = await sessionsFor('plan', deps);
@@ -472,8 +471,8 @@ export async function credentialProcess(profile: string, deps: Deps): Promise<nu
     for (const [i, hop] of roles.entries()) {
       try {
         credentials = await sts!.assumeRole({ credentials, ...roleAssumption(hop, deps.now()), region: device.region });
-        rememberSecret(credentials.secretAccessKey);
-        rememberSecret(credentials.sessionToken);
+        deps.context.secrets.remember(credentials.secretAccessKey);
+        deps.context.secrets.remember(credentials.sessionToken);
       } catch (error) {
         // The first hop is made with the MFA session itself: a rejection there is the session's.
         if (i === 0 && isRejectedSession(error)) return rejectedSession(error);

@@ -5,7 +5,7 @@ import type { Env } from '../model.ts';
 import { sessionSettings, stsEndpoint } from '../settings.ts';
 import type { CacheEntryInfo } from './cache.ts';
 import { freshness, sessionKeyFor, type Freshness } from './sessions.ts';
-import { rememberSecret } from '../redact.ts';
+import type { SecretSink } from '../redact.ts';
 import { openSessionStore, sessionStores, type Backend, type SessionStore } from './store.ts';
 import type { MfaDevice, SessionCredentials } from './types.ts';
 
@@ -35,6 +35,8 @@ export interface SessionApiOptions {
   /** The terraform command (long ones renew earlier) or the auth command. */
   command: string | undefined;
   now: () => Date;
+  /** The run's secrets (context.ts): a cached session read here is remembered, so no line tfw prints can carry it. */
+  secrets: SecretSink;
   onFallback?: (why: string) => void;
   /** Says what the file cache repaired (modes others could read). */
   onWarn?: (message: string) => void;
@@ -53,8 +55,8 @@ export async function openSessions(options: SessionApiOptions): Promise<SessionA
       if (r.state !== 'hit') return { state: 'missing' };
       const c = r.session.credentials;
       // Whatever path prints an error next (credential-process, exec) cuts these out.
-      rememberSecret(c.secretAccessKey);
-      rememberSecret(c.sessionToken);
+      options.secrets.remember(c.secretAccessKey);
+      options.secrets.remember(c.sessionToken);
       return { state: freshness(c.expiration, options.now(), settings.marginSeconds), expiresAt: c.expiration, credentials: c };
     },
     async drop(device) {

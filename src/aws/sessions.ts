@@ -3,7 +3,7 @@
 // decorator, so neither knows about the other's concerns.
 import { TfwError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { rememberSecret } from '../redact.ts';
+import type { SecretSink } from '../redact.ts';
 import type { SessionKey } from './cache.ts';
 import type { SessionStore } from './store.ts';
 import { deviceLabel, type CodeSource } from './codes.ts';
@@ -58,13 +58,15 @@ export interface MfaSessionOptions {
   codes: CodeSource;
   durationSeconds: number;
   log: Logger;
+  /** The run's secrets (context.ts): each code sent is remembered there, so no line tfw prints can carry it. */
+  secrets: SecretSink;
   /** Called once per device before its first STS call (progress line). */
   onCall?: (device: MfaDevice) => void;
 }
 
-const keysAtHand = keySources(async () => {
+const noRunner = async (): Promise<never> => {
   throw new TfwError('no runner for credential_process');
-});
+};
 
 /** Ask for a code, call GetSessionToken; on "invalid code" ask again (never the same code twice), up to 3 times. */
 export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider {
@@ -72,7 +74,7 @@ export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider 
     // Load the AWS SDK while the code is being typed (or produced): it is ready by the time it is needed.
     options.sts().catch(() => undefined);
     // The source first (a credential_process may ask for a password): a failure there costs no code.
-    const keys = await (options.keys ?? keysAtHand)(device);
+    const keys = await (options.keys ?? keySources(noRunner, options.secrets))(device);
     const sent = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       const code = await options.codes.next({ device, attempt, sent });
@@ -83,7 +85,7 @@ export function mfaSessionProvider(options: MfaSessionOptions): SessionProvider 
         );
       }
       sent.add(code);
-      rememberSecret(code);
+      options.secrets.remember(code);
       options.onCall?.(device);
       options.log.debug(`GetSessionToken for ${device.serial} (profile ${device.rootProfile}, attempt ${attempt})`);
       try {
@@ -173,14 +175,14 @@ export function isRejectedSession(error: unknown): error is StsCallError {
 }
 
 /** One session per device; devices are served concurrently (their prompts take turns on the terminal). */
-export async function obtainSessions(devices: readonly MfaDevice[], provider: SessionProvider): Promise<Map<string, SessionCredentials>> {
+export async function obtainSessions(devices: readonly MfaDevice[], provider: SessionProvider, secrets: SecretSink): Promise<Map<string, SessionCredentials>> {
   const entries = await Promise.all(
     devices.map(async (d) => {
       // From here on, no line tfw prints can carry them (redact.ts).
-      if (d.source.type === 'keys') rememberSecret(d.source.keys.secretAccessKey);
+      if (d.source.type === 'keys') secrets.remember(d.source.keys.secretAccessKey);
       const session = await provider(d);
-      rememberSecret(session.secretAccessKey);
-      rememberSecret(session.sessionToken);
+      secrets.remember(session.secretAccessKey);
+      secrets.remember(session.sessionToken);
       return [d.id, session] as const;
     }),
   );

@@ -4,7 +4,7 @@
 // and only when a device has no cached session. Its keys are held in memory
 // for the run: never written (per-run files, cache), never printed.
 import { TfwError } from '../errors.ts';
-import { rememberSecret } from '../redact.ts';
+import type { SecretSink } from '../redact.ts';
 import type { ProcessRunner } from './codes.ts';
 import type { KeySource } from './kinds/index.ts';
 import type { LongTermKeys, MfaDevice } from './types.ts';
@@ -38,7 +38,7 @@ function unhandled(value: never): never {
  * and Expiration. Only long-term keys (no SessionToken) can call
  * GetSessionToken. Messages name the profile, never the output.
  */
-export function parseProcessOutput(stdout: string, profile: string, serial: string): LongTermKeys {
+export function parseProcessOutput(stdout: string, profile: string, serial: string, secrets: SecretSink): LongTermKeys {
   const bad = (what: string) => new TfwError(`credential_process of profile ${profile} ${what}`);
   let parsed: unknown;
   try {
@@ -52,9 +52,9 @@ export function parseProcessOutput(stdout: string, profile: string, serial: stri
   if (typeof p.AccessKeyId !== 'string' || p.AccessKeyId === '' || typeof p.SecretAccessKey !== 'string' || p.SecretAccessKey === '') {
     throw bad('printed no AccessKeyId/SecretAccessKey');
   }
-  rememberSecret(p.SecretAccessKey);
+  secrets.remember(p.SecretAccessKey);
   if (typeof p.SessionToken === 'string' && p.SessionToken !== '') {
-    rememberSecret(p.SessionToken);
+    secrets.remember(p.SessionToken);
     throw bad(
       `returned temporary credentials (SessionToken): tfw needs long-term keys there to call sts:GetSessionToken for ${serial} (aws-vault: \`export --no-session\`)`,
     );
@@ -67,7 +67,7 @@ export function parseProcessOutput(stdout: string, profile: string, serial: stri
 }
 
 /** Keys for each device's source: at hand, or from its process, run once per command for the whole run. */
-export function keySources(runProcess: ProcessRunner): KeysFor {
+export function keySources(runProcess: ProcessRunner, secrets: SecretSink): KeysFor {
   const runs = new Map<string, Promise<LongTermKeys>>();
   return async (device) => {
     const source = device.source;
@@ -80,7 +80,7 @@ export function keySources(runProcess: ProcessRunner): KeysFor {
           run = (async () => {
             const { exitCode, stdout } = await runProcess(source.command);
             if (exitCode !== 0) throw new TfwError(`credential_process of profile ${device.rootProfile} failed (exit ${exitCode})`);
-            return parseProcessOutput(stdout, device.rootProfile, device.serial);
+            return parseProcessOutput(stdout, device.rootProfile, device.serial, secrets);
           })();
           runs.set(source.command, run);
         }

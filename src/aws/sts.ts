@@ -7,9 +7,16 @@
 // are passed explicitly, and the SDK is told not to look for endpoints, retry
 // settings or regions in process.env or ~/.aws/config.
 import { Readable, Transform } from 'node:stream';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
-import { redact } from '../redact.ts';
+/** The part of the SDK's HTTP handler (@smithy/node-http-handler) tfw relies on. */
+interface HttpHandler {
+  metadata?: unknown;
+  handle(request: unknown, options?: { abortSignal?: AbortSignal }): Promise<{ response: { body: unknown } }>;
+  updateHttpClientConfig(key: never, value: never): void;
+  httpHandlerConfigs(): unknown;
+  destroy(): void;
+}
+import { redactForms } from '../redact.ts';
 import type { Env } from '../model.ts';
 import { stsTimeouts } from '../settings.ts';
 import type { LongTermKeys, SessionCredentials } from './types.ts';
@@ -32,7 +39,7 @@ export class StsCallError extends Error {
   readonly endpoint: string;
   readonly awsCode?: string;
   constructor(kind: StsFailureKind, message: string, endpoint: string, awsCode?: string) {
-    super(bounded(redact(message)));
+    super(bounded(redactForms(message)));
     this.name = 'StsCallError';
     this.kind = kind;
     this.endpoint = endpoint;
@@ -109,7 +116,7 @@ const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestL
 const INVALID_KEY_CODES = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidAccessKeyId', 'MissingAuthenticationToken']);
 const EXPIRED_CODES = new Set(['ExpiredToken', 'ExpiredTokenException']);
 
-/** What one call carries through the shared client: whose credentials, and whether it spends an MFA code. */
+/** One call: whose credentials, and whether it spends an MFA code. Its client is made for it alone. */
 interface CallContext {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   spendsCode: boolean;
@@ -131,7 +138,7 @@ const retryToken = (count: number, delay: number): RetryToken => ({ getRetryCoun
  * used the code; sending it again would fail as a "reused code" and hide the
  * real error.
  */
-function codeAwareRetry(current: () => CallContext | undefined): RetryStrategy {
+function codeAwareRetry(call: CallContext): RetryStrategy {
   const retryable = (type: RetryErrorType, spendsCode: boolean): boolean =>
     type === 'THROTTLING' || (!spendsCode && (type === 'TRANSIENT' || type === 'SERVER_ERROR'));
   return {
@@ -141,7 +148,7 @@ function codeAwareRetry(current: () => CallContext | undefined): RetryStrategy {
       // STS checks the request's time before the code: a request it refused
       // for clock skew spent nothing, and the SDK has just corrected its clock.
       const skewCorrected = (info.error as { $metadata?: { clockSkewCorrected?: boolean } } | undefined)?.$metadata?.clockSkewCorrected === true;
-      if (attempt >= MAX_ATTEMPTS || !(skewCorrected || retryable(info.errorType, current()?.spendsCode ?? true))) {
+      if (attempt >= MAX_ATTEMPTS || !(skewCorrected || retryable(info.errorType, call.spendsCode))) {
         throw new Error('no retry');
       }
       if (skewCorrected) return retryToken(attempt, 0);
@@ -253,75 +260,84 @@ function plainCredentials(c: LongTermKeys | SessionCredentials): CallContext['cr
 export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
   const configured = endpointFrom(env);
   const timeouts: Required<StsApiOptions> = { ...stsTimeouts(env), ...options };
-  const context = new AsyncLocalStorage<CallContext>();
-  const clients = new Map<string, STSClient>();
   let sdk: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
+  // This machine's clock against STS's, as the SDK corrected it on a refused request: each new client starts from it.
+  let clockOffsetMs = 0;
 
   const endpointFor = (region: string): string => configured.url ?? `https://sts.${region}.amazonaws.com`;
 
-  async function client(region: string): Promise<{ sdk: typeof import('@aws-sdk/client-sts'); client: STSClient }> {
+  // The connections (keep-alive) every call's client shares: a pool, holding nothing of any call.
+  let pool: HttpHandler | undefined;
+
+  /**
+   * What one call's client sends through: the shared pool, with this call's
+   * TFW_STS_TIMEOUT and size limit. The timeout bounds each HTTP exchange from
+   * request to the answer's last byte, not only the time without a byte: a
+   * server that answers one byte a second must not hold the run.
+   */
+  function callHandler(shared: HttpHandler, ctx: CallContext): HttpHandler {
+    return {
+      metadata: shared.metadata,
+      updateHttpClientConfig: (key, value) => shared.updateHttpClientConfig(key, value),
+      httpHandlerConfigs: () => shared.httpHandlerConfigs(),
+      // The pool outlives the call.
+      destroy: () => {},
+      async handle(request, given) {
+        const controller = new AbortController();
+        const timer = setTimeout(() => {
+          ctx.timedOut = true;
+          controller.abort();
+        }, timeouts.requestTimeoutMs);
+        timer.unref();
+        given?.abortSignal?.addEventListener('abort', () => controller.abort(), { once: true });
+        try {
+          const out = await shared.handle(request, { ...given, abortSignal: controller.signal });
+          // Every answer is read through a size limit (only the body is wrapped).
+          out.response.body = limitBody(out.response.body, MAX_BODY_BYTES, controller.signal, () => clearTimeout(timer));
+          return out;
+        } catch (error) {
+          clearTimeout(timer);
+          throw error;
+        }
+      },
+    };
+  }
+
+  /**
+   * A client for one call, holding that call's credentials and retry rule:
+   * no call's state is shared with another (the clock correction and the
+   * connection pool are the API's own). Its cost is in docs/startup.md.
+   */
+  async function client(region: string, ctx: CallContext): Promise<{ sdk: typeof import('@aws-sdk/client-sts'); client: STSClient }> {
     const loaded = await (sdk ??= import('@aws-sdk/client-sts'));
-    const key = `${region}\n${configured.url ?? ''}`;
-    let c = clients.get(key);
-    if (!c) {
-      // One client per (region, endpoint); each call's credentials come from its async context.
-      // `memoized: true` tells the SDK not to cache the first identity it sees.
-      const credentials = Object.assign(
-        async () => {
-          const call = context.getStore();
-          if (!call) throw new Error('tfw: STS call made outside its context');
-          return call.credentials;
-        },
-        { memoized: true },
-      );
-      c = quietly(() => new loaded.STSClient({
-        region,
-        credentials,
-        ...(configured.url ? { endpoint: configured.url } : {}),
-        ignoreConfiguredEndpointUrls: true,
-        useFipsEndpoint: false,
-        useDualstackEndpoint: false,
-        useGlobalEndpoint: false,
-        defaultsMode: 'standard',
-        maxAttempts: MAX_ATTEMPTS,
-        retryMode: 'standard',
-        retryStrategy: codeAwareRetry(() => context.getStore()),
-        authSchemePreference: ['sigv4'],
-        userAgentAppId: 'tfw',
-        requestHandler: {
-          connectionTimeout: timeouts.connectionTimeoutMs,
-          requestTimeout: timeouts.requestTimeoutMs,
-          // without it, recent @smithy/node-http-handler only logs a warning and keeps waiting
-          throwOnRequestTimeout: true,
-        },
-      }));
-      // Every answer is read through a size limit (the handler is the SDK's own; only the body is wrapped).
-      const handler = c.config.requestHandler as { handle?: (...args: unknown[]) => Promise<{ response: { body: unknown } }> };
-      const handle = handler.handle?.bind(handler);
-      // TFW_STS_TIMEOUT bounds each HTTP exchange from request to the answer's last byte, not only the time
-      // without a byte: a server that answers one byte a second must not hold the run.
-      if (handle) {
-        handler.handle = async (...args: unknown[]) => {
-          const [request, given] = args as [unknown, { abortSignal?: AbortSignal } | undefined];
-          const controller = new AbortController();
-          const timer = setTimeout(() => {
-            const call = context.getStore();
-            if (call) call.timedOut = true;
-            controller.abort();
-          }, timeouts.requestTimeoutMs);
-          timer.unref();
-          given?.abortSignal?.addEventListener('abort', () => controller.abort(), { once: true });
-          try {
-            const out = await handle(request, { ...given, abortSignal: controller.signal });
-            out.response.body = limitBody(out.response.body, MAX_BODY_BYTES, controller.signal, () => clearTimeout(timer));
-            return out;
-          } catch (error) {
-            clearTimeout(timer);
-            throw error;
-          }
-        };
-      }
-      clients.set(key, c);
+    const c = quietly(() => new loaded.STSClient({
+      region,
+      credentials: ctx.credentials,
+      systemClockOffset: clockOffsetMs,
+      ...(configured.url ? { endpoint: configured.url } : {}),
+      ignoreConfiguredEndpointUrls: true,
+      useFipsEndpoint: false,
+      useDualstackEndpoint: false,
+      useGlobalEndpoint: false,
+      defaultsMode: 'standard',
+      maxAttempts: MAX_ATTEMPTS,
+      retryMode: 'standard',
+      retryStrategy: codeAwareRetry(ctx),
+      authSchemePreference: ['sigv4'],
+      userAgentAppId: 'tfw',
+      requestHandler: pool
+        ? (callHandler(pool, ctx) as unknown as STSClientConfig['requestHandler'])
+        : {
+            connectionTimeout: timeouts.connectionTimeoutMs,
+            requestTimeout: timeouts.requestTimeoutMs,
+            // without it, recent @smithy/node-http-handler only logs a warning and keeps waiting
+            throwOnRequestTimeout: true,
+          },
+    }));
+    if (!pool) {
+      // The first client made the SDK's own handler: it becomes the pool, and this call goes through it like the others.
+      pool = c.config.requestHandler as unknown as HttpHandler;
+      (c.config as unknown as { requestHandler: HttpHandler }).requestHandler = callHandler(pool, ctx);
     }
     return { sdk: loaded, client: c };
   }
@@ -341,14 +357,19 @@ export function createStsApi(env: Env, options: StsApiOptions = {}): StsApi {
       }
       if (!ok) throw new StsCallError('other', `${configured.source} is not an http(s) URL: ${configured.url}`, configured.url);
     }
+    let made: STSClient | undefined;
     try {
-      const { sdk: loaded, client: c } = await client(region);
-      return await context.run(ctx, () => run(loaded, c));
+      const { sdk: loaded, client: c } = await client(region, ctx);
+      made = c;
+      return await run(loaded, c);
     } catch (e) {
       if (ctx.timedOut) {
         throw new StsCallError('unreachable', `STS at ${endpoint} did not answer within ${timeouts.requestTimeoutMs / 1000} s (TFW_STS_TIMEOUT sets how long to wait)`, endpoint);
       }
       throw toStsCallError(e, endpoint, timeouts);
+    } finally {
+      // Only the clock correction outlives the call (the client is dropped; its connection goes back to the pool).
+      if (made) clockOffsetMs = made.config.systemClockOffset;
     }
   }
 

@@ -5,11 +5,12 @@
 // `terraform init` authenticates with the recorded profile). For every other
 // command terraform uses what init recorded in .terraform/terraform.tfstate,
 // so that wins when present.
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AuthTarget, BackendConfigArg, ReadProblem, SourceRef } from '../model.ts';
 import type { Block } from './hcl/ast.ts';
 import { parseExpression, parseHcl } from './hcl/parser.ts';
-import { displayPath, readTextFile, terraformCannotRead } from './files.ts';
+import { argumentPath, displayPath, type ReadResult } from './files.ts';
+import { problem, syntaxReason } from './problems.ts';
 import { emptyScope, type Scope } from './eval/scope.ts';
 import { evaluateSafely } from './eval/evaluate.ts';
 import { fromJson, isObject, isUnknown, type Value } from './eval/value.ts';
@@ -29,6 +30,8 @@ export interface BackendInput {
   dataDir: string;
   cwd: string;
   ctx: PathContext;
+  /** The gathered files, by absolute path (gather.ts): nothing is read here. */
+  files: ReadonlyMap<string, ReadResult>;
 }
 
 /** Backend attributes whose -backend-config=KEY=VALUE value is an HCL expression, not a string. */
@@ -115,7 +118,7 @@ function backendConfigOverlay(input: BackendInput, problems: ReadProblem[]): Map
     if (arg.kind === 'kv') {
       const eq = arg.value.indexOf('=');
       if (eq <= 0) {
-        problems.push({ source: { file: '-backend-config', line: 1 }, message: `-backend-config "${arg.value}" is neither a file nor KEY=VALUE` });
+        problems.push(problem({ file: '-backend-config', line: 1 }, { kind: 'bad-backend-config', arg: arg.value }));
         continue;
       }
       const key = arg.value.slice(0, eq).trim();
@@ -124,17 +127,16 @@ function backendConfigOverlay(input: BackendInput, problems: ReadProblem[]): Map
       overlay.set(key, { value: STRUCTURED_KEYS.has(key) ? structuredValue(raw) : raw, source });
       continue;
     }
-    const path = isAbsolute(arg.value) ? arg.value : resolve(input.ctx.dir, arg.value);
+    const path = argumentPath(input.ctx.dir, arg.value);
     const label = displayPath(path, input.cwd);
-    const r = readTextFile(path);
+    const r = gathered(input, path);
     if (!r.ok) {
-      // terraform init stops on a -backend-config file it cannot read: no code to spend on it.
-      problems.push({ source: { file: label, line: 1 }, message: r.message, ...(terraformCannotRead(r.message) ? { terraformRejects: true } : {}) });
+      problems.push(problem({ file: label, line: 1 }, { kind: 'file', path: label, failure: r.failure }));
       continue;
     }
     const parsed = parseHcl(r.text, label);
     if (!parsed.ok) {
-      problems.push({ source: { file: label, line: parsed.error.line }, message: parsed.error.message, terraformRejects: !/nesting/.test(parsed.error.message) });
+      problems.push(problem({ file: label, line: parsed.error.line }, syntaxReason(label, parsed.error)));
       continue;
     }
     for (const a of parsed.value.attributes) {
@@ -158,19 +160,26 @@ interface Recorded {
 function readRecordedBackend(input: BackendInput, problems: ReadProblem[]): Recorded | undefined {
   const path = join(input.dataDir, 'terraform.tfstate');
   const label = displayPath(path, input.cwd);
-  const r = readTextFile(path);
+  const r = gathered(input, path);
   if (!r.ok) {
-    if (!/ENOENT|ENOTDIR/.test(r.message)) problems.push({ source: { file: label, line: 1 }, message: r.message });
+    // No recorded backend (never initialised) is not a problem.
+    if (r.failure.reason !== 'missing' && r.failure.reason !== 'not-a-directory') problems.push(problem({ file: label, line: 1 }, { kind: 'file', path: label, failure: r.failure }));
     return undefined;
   }
   let json: unknown;
   try {
     json = JSON.parse(r.text);
   } catch (e) {
-    problems.push({ source: { file: label, line: 1 }, message: `not valid JSON: ${(e as Error).message}` });
+    problems.push(problem({ file: label, line: 1 }, { kind: 'invalid-state', path: label, message: (e as Error).message }));
     return undefined;
   }
   const backend = (json as { backend?: { type?: unknown; config?: unknown } } | null)?.backend;
   if (!backend || typeof backend.type !== 'string') return undefined;
   return { type: backend.type, config: fromJson(backend.config ?? {}), source: { file: label, line: 1 } };
+}
+
+function gathered(input: BackendInput, path: string): ReadResult {
+  const r = input.files.get(path);
+  if (!r) throw new Error(`${path} was not gathered`);
+  return r;
 }

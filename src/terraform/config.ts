@@ -6,6 +6,7 @@ import { parseTfJson } from './hcl/json.ts';
 import { parseHcl, type ParseResult } from './hcl/parser.ts';
 import { isOverrideFile } from './files.ts';
 import type { ReadProblem } from '../model.ts';
+import { problem, syntaxReason } from './problems.ts';
 
 export interface ConfigFile {
   /** File name, decides the syntax and whether it is an override file. */
@@ -49,8 +50,7 @@ export function assembleModule(files: ConfigFile[]): { config: ModuleConfig; pro
 function parse(f: ConfigFile, problems: ReadProblem[]): Body | undefined {
   const r = parseConfigFile(f.name, f.label, f.text);
   if (r.ok) return r.value;
-  // tfw's own nesting cap is not a terraform error; any other parse error is.
-  problems.push({ source: { file: f.label, line: r.error.line }, message: r.error.message, ...(/nesting/.test(r.error.message) ? {} : { terraformRejects: true }) });
+  problems.push(problem({ file: f.label, line: r.error.line }, syntaxReason(f.label, r.error)));
   return undefined;
 }
 
@@ -86,7 +86,7 @@ function overrideBlock(config: ModuleConfig, b: Block, problems: ReadProblem[]):
       const alias = aliasOf(b);
       const i = config.providers.findIndex((p) => p.labels[0] === label && aliasOf(p) === alias);
       if (i < 0) {
-        problems.push({ source: { file: b.file, line: b.line }, message: `override for provider "${label}"${alias ? ` (alias ${alias})` : ''} has no original block` });
+        problems.push(problem({ file: b.file, line: b.line }, { kind: 'override-without-original', provider: label ?? '', ...(alias ? { alias } : {}) }));
         return;
       }
       config.providers[i] = mergeBlocks(config.providers[i]!, b);

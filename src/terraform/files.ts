@@ -1,22 +1,37 @@
-// The only file-system access of the reader: listing a module directory and
-// reading a text file defensively (no FIFOs, no huge or binary files), with
-// failures returned as values.
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+// The only file-system access of the reader (used by gather.ts alone):
+// listing a directory, reading a text file defensively (no FIFOs, no huge or
+// binary files) and resolving a real path, with failures returned as typed
+// values (problems.ts), never as message text.
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { FileFailure } from '../model.ts';
 
 /** Bigger than any hand-written or generated .tf file seen in practice. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; message: string; notAFile?: true };
+export type ReadResult = { ok: true; text: string } | { ok: false; failure: FileFailure };
 
-/** What a path that is not a regular file is, for the message. */
-function notAFile(st: Stats): string {
-  if (st.isDirectory()) return 'a directory, not a file';
-  // Reading a pipe (`-var-file=<(sops -d x)`) would block, or take its content from terraform.
-  if (st.isFIFO()) return 'a pipe, not read by tfw (terraform gets its content)';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device, not a file';
-  if (st.isSocket()) return 'a socket, not a file';
-  return 'not a regular file';
+/** What a path that is not a regular file is. */
+function notAFile(st: Stats): FileFailure {
+  if (st.isDirectory()) return { reason: 'a-directory' };
+  if (st.isFIFO()) return { reason: 'special-file', what: 'pipe' };
+  if (st.isCharacterDevice() || st.isBlockDevice()) return { reason: 'special-file', what: 'device' };
+  if (st.isSocket()) return { reason: 'special-file', what: 'socket' };
+  return { reason: 'special-file', what: 'other' };
+}
+
+/** A failed system call as a FileFailure, by its error code. */
+export function failureOf(e: unknown): FileFailure {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT': return { reason: 'missing' };
+    case 'ENOTDIR': return { reason: 'not-a-directory' };
+    case 'EACCES':
+    case 'EPERM': return { reason: 'permission-denied', code };
+    case 'ELOOP': return { reason: 'symlink-loop' };
+    case 'EISDIR': return { reason: 'a-directory', code };
+    default: return { reason: 'io-error', code: code ?? String(e) };
+  }
 }
 
 const decoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true });
@@ -26,44 +41,47 @@ export function readTextFile(path: string): ReadResult {
   try {
     const st = statSync(path);
     // Only regular files: reading a FIFO named x.tf would block forever.
-    if (!st.isFile()) return { ok: false, message: notAFile(st), notAFile: true };
+    if (!st.isFile()) return { ok: false, failure: notAFile(st) };
     size = st.size;
   } catch (e) {
-    return { ok: false, message: `cannot read: ${errorCode(e)}` };
+    return { ok: false, failure: failureOf(e) };
   }
-  if (size > MAX_FILE_BYTES) return { ok: false, message: `file too large to read (${size} bytes)` };
+  if (size > MAX_FILE_BYTES) return { ok: false, failure: { reason: 'too-large', bytes: size } };
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    return { ok: false, message: `cannot read: ${errorCode(e)}` };
+    return { ok: false, failure: failureOf(e) };
   }
-  if (bytes.length > MAX_FILE_BYTES) return { ok: false, message: `file too large to read (${bytes.length} bytes)` };
-  if (bytes.includes(0)) return { ok: false, message: 'binary file (contains NUL bytes), not text' };
+  if (bytes.length > MAX_FILE_BYTES) return { ok: false, failure: { reason: 'too-large', bytes: bytes.length } };
+  if (bytes.includes(0)) return { ok: false, failure: { reason: 'binary' } };
   let text: string;
   try {
     text = decoder().decode(bytes);
   } catch {
-    return { ok: false, message: 'not UTF-8 text' };
+    return { ok: false, failure: { reason: 'not-utf8' } };
   }
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
-export type ListResult = { ok: true; files: string[] } | { ok: false; message: string };
+export type ListResult = { ok: true; names: string[] } | { ok: false; failure: FileFailure };
 
-/** Configuration files of a module directory, sorted by name (terraform's order). */
-export function listConfigFiles(dir: string): ListResult {
-  let names: string[];
+/** The names in a directory, unsorted. */
+export function listDirectory(dir: string): ListResult {
   try {
-    names = readdirSync(dir);
+    return { ok: true, names: readdirSync(dir) };
   } catch (e) {
-    return { ok: false, message: `cannot read the module directory: ${errorCode(e)}` };
+    return { ok: false, failure: failureOf(e) };
   }
-  const files = names
-    .filter((n) => (n.endsWith('.tf') || n.endsWith('.tf.json')) && !n.startsWith('.'))
-    .sort(compareNames)
-    .map((n) => join(dir, n));
-  return { ok: true, files };
+}
+
+/** The real path, or the path itself when it cannot be resolved. */
+export function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /** Byte-wise order, as Go's sort.Strings (terraform and tofu read files in this order). */
@@ -77,6 +95,11 @@ export function isOverrideFile(name: string): boolean {
   return base === 'override' || base.endsWith('_override');
 }
 
+/** A path given on the command line (-var-file, -backend-config): relative to the module dir, as terraform has already applied -chdir. */
+export function argumentPath(rootDir: string, value: string): string {
+  return resolve(rootDir, value);
+}
+
 /** A path as the user would recognise it: relative to cwd when inside it, else absolute. */
 export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
@@ -85,27 +108,3 @@ export function displayPath(path: string, cwd: string): string {
   return rel;
 }
 
-/** What a failed read means, in words, with the code (callers look for ENOENT). */
-const MEANING: Record<string, string> = {
-  ENOENT: 'no such file (or a dangling symlink)',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ELOOP: 'a symlink loop',
-  EISDIR: 'a directory',
-  ENOTDIR: 'not a directory',
-};
-
-function errorCode(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === undefined) return String(e);
-  return MEANING[code] ? `${MEANING[code]} (${code})` : code;
-}
-
-/**
- * A readTextFile failure terraform meets too (missing, unreadable, a
- * directory, not UTF-8): it stops before it needs credentials. A pipe or a
- * device it reads, and a file only too large for tfw, it reads too.
- */
-export function terraformCannotRead(message: string): boolean {
-  return /\((ENOENT|EACCES|EPERM|ELOOP|ENOTDIR|EISDIR)\)|^a directory|not UTF-8|binary/.test(message);
-}

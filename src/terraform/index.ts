@@ -1,14 +1,16 @@
 // The terraform configuration reader: every `provider "aws"` and the
 // `backend "s3"` of the root module (and of local child modules), with their
-// auth settings evaluated as far as tfw can. Bad input never throws: it
-// becomes a ReadProblem and the rest is still read.
-import { realpathSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+// auth settings evaluated as far as tfw can. Two stages: gather.ts reads every
+// file the module needs, first; interpret() below works on what was gathered
+// and touches no file. Bad input never throws: it becomes a ReadProblem with a
+// typed reason (problems.ts) and the rest is still read.
+import { dirname, join, relative, resolve } from 'node:path';
 import type { AuthTarget, ModuleAuth, ReadModuleOptions, ReadProblem } from '../model.ts';
 import { backendTarget } from './backend.ts';
 import type { ModuleConfig } from './config.ts';
-import { displayPath, readTextFile } from './files.ts';
-import { loadModule } from './load.ts';
+import { displayPath } from './files.ts';
+import { gatherModule, type Gathered, type GatheredModule } from './gather.ts';
+import { problem } from './problems.ts';
 import { providerTargets, type ProviderScope } from './providers.ts';
 import { moduleScope } from './scope.ts';
 import type { PathContext } from './settings.ts';
@@ -18,19 +20,22 @@ import { evaluateSafely } from './eval/evaluate.ts';
 import { Unknown, type Value } from './eval/value.ts';
 
 export type { ModuleAuth, ReadModuleOptions } from '../model.ts';
+export { gatherModule, type Gathered } from './gather.ts';
 
-/** Child modules deeper than this are not followed (real trees are a few levels deep). */
-const MAX_MODULE_DEPTH = 16;
 /** Arguments of a module call that are not input variables. */
 const MODULE_META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
 
 export async function readModuleAuth(opts: ReadModuleOptions): Promise<ModuleAuth> {
   try {
-    return readSync(opts);
+    return interpret(gatherModule(opts));
   } catch (e) {
-    // A bug in tfw must not stop terraform from running: report it as a problem.
-    return { targets: [], problems: [{ source: { file: displayPath(resolve(opts.cwd, opts.dir), opts.cwd), line: 1 }, message: `tfw could not read the configuration: ${(e as Error).message}` }] };
+    return internalProblem(opts, e);
   }
+}
+
+function internalProblem(opts: ReadModuleOptions, e: unknown): ModuleAuth {
+  // A bug in tfw must not stop terraform from running: report it as a problem.
+  return { targets: [], problems: [problem({ file: displayPath(resolve(opts.cwd, opts.dir), opts.cwd), line: 1 }, { kind: 'internal', message: (e as Error).message })] };
 }
 
 interface ReadContext {
@@ -43,38 +48,51 @@ interface ReadContext {
   problems: ReadProblem[];
 }
 
-function readSync(opts: ReadModuleOptions): ModuleAuth {
-  const rootDir = resolve(opts.cwd, opts.dir);
-  const dataDir = opts.env.TF_DATA_DIR ? resolve(rootDir, opts.env.TF_DATA_DIR) : join(rootDir, '.terraform');
-  const ctx: ReadContext = {
-    rootDir,
-    cwd: opts.cwd,
-    workspace: currentWorkspace(opts.env, dataDir),
+function contextFor(g: Gathered): ReadContext {
+  return {
+    rootDir: g.rootDir,
+    cwd: g.opts.cwd,
+    workspace: currentWorkspace(g),
     guard: { depth: 0 },
-    paths: { home: opts.env.HOME ?? opts.env.USERPROFILE, dir: rootDir },
+    paths: { home: g.opts.env.HOME ?? g.opts.env.USERPROFILE, dir: g.rootDir },
     targets: [],
     problems: [],
   };
-  const { config, problems } = loadModule(rootDir, opts.cwd);
-  ctx.problems.push(...problems);
-  const vars = rootAssignments({ dir: rootDir, cwd: opts.cwd, env: opts.env, vars: opts.vars });
-  ctx.problems.push(...vars.problems);
-  const scope = scopeFor(config, vars.assignments, '.', ctx);
+}
 
-  const backend = backendTarget({
-    backend: config.backend,
-    scope,
-    command: opts.command,
-    backendConfig: opts.backendConfig,
-    dataDir,
-    cwd: opts.cwd,
-    ctx: ctx.paths,
-  });
-  ctx.problems.push(...backend.problems);
-  if (backend.target) ctx.targets.push(backend.target);
-  for (const t of providerTargets(config, scope, '', ctx.paths)) ctx.targets.push(t); // a spread push overflows past ~100k
-  readChildModules(config, scope, rootDir, '', [realpathOr(rootDir)], ctx);
-  return { targets: ctx.targets, problems: ctx.problems };
+function rootVariables(g: Gathered): ReturnType<typeof rootAssignments> {
+  return rootAssignments({ dir: g.rootDir, cwd: g.opts.cwd, env: g.opts.env, vars: g.opts.vars, autoVarFiles: g.autoVarFiles, files: g.files });
+}
+
+/** The module's AuthTargets and problems from what gatherModule read: pure, no file-system access. */
+export function interpret(g: Gathered): ModuleAuth {
+  const opts = g.opts;
+  try {
+    const ctx = contextFor(g);
+    for (const p of g.root.problems) ctx.problems.push(p);
+    const config = g.root.config;
+    const vars = rootVariables(g);
+    for (const p of vars.problems) ctx.problems.push(p);
+    const scope = scopeFor(config, vars.assignments, '.', ctx);
+
+    const backend = backendTarget({
+      backend: config.backend,
+      scope,
+      command: opts.command,
+      backendConfig: opts.backendConfig,
+      dataDir: g.dataDir,
+      cwd: opts.cwd,
+      ctx: ctx.paths,
+      files: g.files,
+    });
+    for (const p of backend.problems) ctx.problems.push(p);
+    if (backend.target) ctx.targets.push(backend.target);
+    for (const t of providerTargets(config, scope, '', ctx.paths)) ctx.targets.push(t); // a spread push overflows past ~100k
+    readChildModules(g.root, scope, '', ctx);
+    return { targets: ctx.targets, problems: ctx.problems, mayBeUsed: mayBeUsedIn(g) };
+  } catch (e) {
+    return internalProblem(opts, e);
+  }
 }
 
 function scopeFor(config: ModuleConfig, assignments: Map<string, Assignment>, modulePath: string, ctx: ReadContext): ProviderScope {
@@ -88,54 +106,63 @@ function scopeFor(config: ModuleConfig, assignments: Map<string, Assignment>, mo
   });
 }
 
-/** Local module sources (`./`, `../`) are read for their provider blocks; registry and git sources are not. */
-function readChildModules(config: ModuleConfig, scope: ProviderScope, dir: string, modulePath: string, stack: string[], ctx: ReadContext): void {
-  for (const [name, call] of config.moduleCalls) {
-    const sourceAttr = call.body.attributes.find((a) => a.name === 'source');
-    const source = sourceAttr?.expr.kind === 'literal' && typeof sourceAttr.expr.value === 'string' ? sourceAttr.expr.value : undefined;
-    if (!source || !isLocalSource(source)) continue;
-    const childDir = resolve(dir, source);
+/** Local module sources (`./`, `../`) are read for their provider blocks (gathered); registry and git sources are not. */
+function readChildModules(mod: GatheredModule, scope: ProviderScope, modulePath: string, ctx: ReadContext): void {
+  for (const [name, call] of mod.config.moduleCalls) {
+    const child = mod.children.get(name);
+    if (!child) continue;
+    for (const p of child.problems) ctx.problems.push(p);
+    const loaded = child.module;
+    if (!loaded) continue;
     const childPath = `${modulePath ? `${modulePath}.` : ''}module.${name}`;
-    const real = realpathOr(childDir);
-    const at = { file: call.file, line: call.line };
-    if (stack.includes(real)) {
-      ctx.problems.push({ source: at, message: `${childPath} calls a module that is already being read (a cycle through ${displayPath(childDir, ctx.cwd)})` });
-      continue;
-    }
-    if (stack.length > MAX_MODULE_DEPTH) {
-      ctx.problems.push({ source: at, message: `${childPath}: modules nested more than ${MAX_MODULE_DEPTH} deep are not read` });
-      continue;
-    }
-    const loaded = loadModule(childDir, ctx.cwd, { ...at, name: childPath });
-    ctx.problems.push(...loaded.problems);
+    for (const p of loaded.problems) ctx.problems.push(p);
     const assignments = new Map<string, Assignment>();
     for (const a of call.body.attributes) {
       if (!MODULE_META.has(a.name)) assignments.set(a.name, { kind: 'expr', expr: a.expr, scope });
     }
-    const childScope = scopeFor(loaded.config, assignments, relative(ctx.rootDir, childDir) || '.', ctx);
+    const childScope = scopeFor(loaded.config, assignments, relative(ctx.rootDir, child.dir) || '.', ctx);
     for (const t of providerTargets(loaded.config, childScope, `${childPath}: `, ctx.paths)) ctx.targets.push(t);
-    readChildModules(loaded.config, childScope, childDir, childPath, [...stack, real], ctx);
-  }
-}
-
-function isLocalSource(s: string): boolean {
-  return s === '.' || s === '..' || s.startsWith('./') || s.startsWith('../') || s.startsWith('.\\') || s.startsWith('..\\');
-}
-
-function realpathOr(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
+    readChildModules(loaded, childScope, childPath, ctx);
   }
 }
 
 /** TF_WORKSPACE, else what `terraform workspace select` recorded, else "default". */
-function currentWorkspace(env: ReadModuleOptions['env'], dataDir: string): string {
-  if (env.TF_WORKSPACE) return env.TF_WORKSPACE;
-  const r = readTextFile(join(dataDir, 'environment'));
-  if (r.ok && r.text.trim() !== '') return r.text.trim();
+function currentWorkspace(g: Gathered): string {
+  if (g.opts.env.TF_WORKSPACE) return g.opts.env.TF_WORKSPACE;
+  const r = g.files.get(join(g.dataDir, 'environment'));
+  if (r?.ok && r.text.trim() !== '') return r.text.trim();
   return 'default';
+}
+
+/** `aws.west` (also `module.net: aws.west`, `aws.by_region["x"]`, `awsalt.dr`) → `aws.west`; a default provider → undefined. */
+export function providerReference(target: AuthTarget): string | undefined {
+  if (target.kind !== 'provider') return undefined;
+  // `module.a.module.b: ` names the module instance; the provider's own name follows.
+  const own = target.name.startsWith('module.') ? target.name.slice(target.name.indexOf(': ') + 2) : target.name;
+  return /^[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*/.exec(own)?.[0];
+}
+
+/**
+ * False only when nothing in the block's module can use it: an aliased provider
+ * whose `aws.ALIAS` appears in none of that module's files (a reference to a
+ * provider is always in the module that declares it), as gathered. The
+ * backend, the default provider, and a module not wholly read count as used.
+ */
+function mayBeUsedIn(g: Gathered): (target: AuthTarget) => boolean {
+  const byDir = new Map<string, GatheredModule>();
+  const walk = (m: GatheredModule): void => {
+    if (!byDir.has(m.dir)) byDir.set(m.dir, m);
+    for (const c of m.children.values()) if (c.module) walk(c.module);
+  };
+  walk(g.root);
+  return (target) => {
+    const reference = providerReference(target);
+    if (reference === undefined) return true;
+    const mod = byDir.get(dirname(resolve(g.opts.cwd, target.source.file)));
+    if (!mod || !mod.complete) return true;
+    const pattern = new RegExp(`\\b${reference.replace('.', '\\.')}\\b`);
+    return mod.texts.some((text) => pattern.test(text));
+  };
 }
 
 /**
@@ -145,17 +172,12 @@ function currentWorkspace(env: ReadModuleOptions['env'], dataDir: string): strin
  * terraform; an EvalError comes back as an Unknown with terraform's reason.
  */
 export function rootEvaluator(opts: { dir: string; cwd: string; env: ReadModuleOptions['env']; vars: ReadModuleOptions['vars'] }): { evaluate(text: string): Value; problems: ReadProblem[] } {
-  const rootDir = resolve(opts.cwd, opts.dir);
-  const dataDir = opts.env.TF_DATA_DIR ? resolve(rootDir, opts.env.TF_DATA_DIR) : join(rootDir, '.terraform');
-  const ctx: ReadContext = {
-    rootDir, cwd: opts.cwd, workspace: currentWorkspace(opts.env, dataDir), guard: { depth: 0 },
-    paths: { home: opts.env.HOME ?? opts.env.USERPROFILE, dir: rootDir }, targets: [], problems: [],
-  };
-  const { config, problems } = loadModule(rootDir, opts.cwd);
-  const vars = rootAssignments({ dir: rootDir, cwd: opts.cwd, env: opts.env, vars: opts.vars });
-  const scope = scopeFor(config, vars.assignments, '.', ctx);
+  const g = gatherModule({ ...opts, backendConfig: [], command: 'console' });
+  const ctx = contextFor(g);
+  const vars = rootVariables(g);
+  const scope = scopeFor(g.root.config, vars.assignments, '.', ctx);
   return {
-    problems: [...problems, ...vars.problems],
+    problems: [...g.root.problems, ...vars.problems],
     evaluate(text: string): Value {
       const parsed = parseExpression(text, '<expr>');
       if (!parsed.ok) return new Unknown(`syntax: ${parsed.error.message}`);

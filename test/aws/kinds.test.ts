@@ -13,7 +13,7 @@ import { generateFiles } from '../../src/aws/materialize.ts';
 import { KINDS } from '../../src/aws/kinds/index.ts';
 import { keySources, parseProcessOutput, sourceIdentity } from '../../src/aws/sources.ts';
 import { ConfigError, TfwError } from '../../src/errors.ts';
-import { redact } from '../../src/redact.ts';
+import { Secrets } from '../../src/redact.ts';
 import type { AuthTarget } from '../../src/model.ts';
 import type { AwsFiles, GeneratedFiles, MfaDevice } from '../../src/aws/types.ts';
 
@@ -94,24 +94,25 @@ const device = (over: Partial<MfaDevice> = {}): MfaDevice => ({
 
 test('a credential_process runs once per run, whatever the number of devices behind it', async () => {
   const runs: string[] = [];
+  const secrets = new Secrets();
   const keysFor = keySources(async (command) => {
     runs.push(command);
     return { exitCode: 0, stdout: JSON.stringify({ Version: 1, AccessKeyId: 'AKIAPROCESSEXAMPLE01', SecretAccessKey: 'process-secret-EXAMPLE' }) };
-  });
+  }, secrets);
   const [a, b] = await Promise.all([keysFor(device()), keysFor(device({ id: 'other', serial: 'arn:aws:iam::1:mfa/b' }))]);
   assert.deepEqual(a, { accessKeyId: 'AKIAPROCESSEXAMPLE01', secretAccessKey: 'process-secret-EXAMPLE' });
   assert.deepEqual(b, a);
   assert.deepEqual(runs, [VAULT]);
-  assert.equal(redact('leaked process-secret-EXAMPLE'), 'leaked ****', 'its secret is redacted from then on');
+  assert.equal(secrets.redact('leaked process-secret-EXAMPLE'), 'leaked ****', 'its secret is redacted from then on (in the run\'s secrets)');
 });
 
 test('a credential_process failure is one line naming the profile and the exit status, never its output', async () => {
-  const keysFor = keySources(async () => ({ exitCode: 3, stdout: 'AKIAHALFWRITTEN secret-in-stdout' }));
+  const keysFor = keySources(async () => ({ exitCode: 3, stdout: 'AKIAHALFWRITTEN secret-in-stdout' }), new Secrets());
   await assert.rejects(keysFor(device()), (e: unknown) => e instanceof TfwError && e.message === 'credential_process of profile base failed (exit 3)');
 });
 
 test('the SDK\'s JSON contract: Version 1, long-term only, messages without the output', () => {
-  const ok = (o: unknown) => parseProcessOutput(JSON.stringify(o), 'base', ALICE);
+  const ok = (o: unknown) => parseProcessOutput(JSON.stringify(o), 'base', ALICE, new Secrets());
   assert.deepEqual(ok({ Version: 1, AccessKeyId: 'AKIA1', SecretAccessKey: 's1' }), { accessKeyId: 'AKIA1', secretAccessKey: 's1' });
   assert.deepEqual(ok({ Version: 1, AccessKeyId: 'AKIA1', SecretAccessKey: 's1', Expiration: '2030-01-01T00:00:00Z' }), { accessKeyId: 'AKIA1', secretAccessKey: 's1' });
   const cases: [unknown, RegExp][] = [
@@ -122,7 +123,7 @@ test('the SDK\'s JSON contract: Version 1, long-term only, messages without the 
     [{ Version: 1, AccessKeyId: 'A', SecretAccessKey: 's', Expiration: 'soon' }, /Expiration that is not a date/],
   ];
   for (const [out, re] of cases) {
-    assert.throws(() => parseProcessOutput(typeof out === 'string' ? out : JSON.stringify(out), 'base', ALICE), (e: unknown) => {
+    assert.throws(() => parseProcessOutput(typeof out === 'string' ? out : JSON.stringify(out), 'base', ALICE, new Secrets()), (e: unknown) => {
       const m = (e as Error).message;
       return e instanceof TfwError && re.test(m) && m.startsWith('credential_process of profile base ') && !/temp-secret-value|tok-value-123/.test(m);
     }, String(re));

@@ -10,6 +10,7 @@ import type { StsApi } from '../../src/aws/sts.ts';
 import type { MfaDevice, SessionCredentials } from '../../src/aws/types.ts';
 import { TfwError } from '../../src/errors.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
+import { Secrets } from '../../src/redact.ts';
 
 const alice: MfaDevice = {
   id: 'source|arn:aws:iam::111111111111:mfa/alice',
@@ -71,7 +72,7 @@ test('TFW_MFA_CODE first, then mfa_process, then the prompt', async () => {
   const ask = scriptedAsk(['333333']);
   const ran: string[] = [];
   const run = async (cmd: string) => { ran.push(cmd); return { exitCode: 0, stdout: '222222\n' }; };
-  const provider = mfaSessionProvider({ sts: async () => sts.api, codes: sources('111111', ask, run), durationSeconds: 3600, log: silentLogger });
+  const provider = mfaSessionProvider({ sts: async () => sts.api, codes: sources('111111', ask, run), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() });
   await provider(alice);
   await provider({ ...bob, mfaProcess: 'ykman oath accounts code -s bob' });
   await provider(bob);
@@ -83,7 +84,7 @@ test('TFW_MFA_CODE first, then mfa_process, then the prompt', async () => {
 test('the prompt names the device and the providers waiting for it, and only takes 6 digits', async () => {
   const sts = fakeSts();
   const ask = scriptedAsk(['12345', 'abcdef', '654321']);
-  await mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, ask), durationSeconds: 3600, log: silentLogger })(alice);
+  await mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, ask), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() })(alice);
   assert.match(ask.messages[0]!, /MFA code for arn:aws:iam::111111111111:mfa\/alice \(for backend "s3", aws\.prod\)/);
   assert.equal(ask.messages.filter((m) => m.startsWith('rejected')).length, 2);
   assert.deepEqual(sts.calls, [{ serial: alice.serial, code: '654321' }]);
@@ -93,7 +94,7 @@ test('a wrong code is asked again, never resent, at most 3 times', async () => {
   const sts = fakeSts(() => stsError('invalid-code', 'MultiFactorAuthentication failed with invalid MFA one time pass code.'));
   const ask = scriptedAsk(['111111', '111111', '222222', '333333', '444444']);
   await assert.rejects(
-    mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, ask), durationSeconds: 3600, log: silentLogger })(alice),
+    mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, ask), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() })(alice),
     (e: unknown) => e instanceof TfwError && /STS refused the MFA code \(profile source, device arn:aws:iam::111111111111:mfa\/alice\)/.test(e.message),
   );
   assert.deepEqual(sts.calls.map((c) => c.code), ['111111', '222222', '333333']);
@@ -103,14 +104,14 @@ test('a wrong code is asked again, never resent, at most 3 times', async () => {
 test('a refused TFW_MFA_CODE falls through to the prompt', async () => {
   const sts = fakeSts((_s, code) => (code === '111111' ? stsError('invalid-code') : undefined));
   const ask = scriptedAsk(['222222']);
-  await mfaSessionProvider({ sts: async () => sts.api, codes: sources('111111', ask), durationSeconds: 3600, log: silentLogger })(alice);
+  await mfaSessionProvider({ sts: async () => sts.api, codes: sources('111111', ask), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() })(alice);
   assert.deepEqual(sts.calls.map((c) => c.code), ['111111', '222222']);
 });
 
 test('no terminal and no code source: fail at once, saying so', async () => {
   const sts = fakeSts();
   await assert.rejects(
-    mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, undefined), durationSeconds: 3600, log: silentLogger })(alice),
+    mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, undefined), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() })(alice),
     /MFA code needed for arn:aws:iam::111111111111:mfa\/alice .*no terminal.*TFW_MFA_CODE/,
   );
   assert.equal(sts.calls.length, 0);
@@ -119,7 +120,7 @@ test('no terminal and no code source: fail at once, saying so', async () => {
 test('TFW_MFA_CODE of the wrong shape is refused before STS is called', async () => {
   const sts = fakeSts();
   await assert.rejects(
-    mfaSessionProvider({ sts: async () => sts.api, codes: sources('12 34', undefined), durationSeconds: 3600, log: silentLogger })(alice),
+    mfaSessionProvider({ sts: async () => sts.api, codes: sources('12 34', undefined), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() })(alice),
     /TFW_MFA_CODE is not a 6-digit code/,
   );
   assert.equal(sts.calls.length, 0);
@@ -134,7 +135,7 @@ for (const [kind, pattern] of [
   test(`STS failure "${kind}" becomes one actionable line`, async () => {
     const sts = fakeSts(() => stsError(kind, kind === 'unreachable' ? 'cannot reach STS at http://127.0.0.1:9: connect ECONNREFUSED' : kind));
     await assert.rejects(
-      mfaSessionProvider({ sts: async () => sts.api, codes: sources('123456', undefined), durationSeconds: 3600, log: silentLogger })(alice),
+      mfaSessionProvider({ sts: async () => sts.api, codes: sources('123456', undefined), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() })(alice),
       (e: unknown) => e instanceof TfwError && pattern.test(e.message) && !e.message.includes('alice-secret'),
     );
     assert.equal(sts.calls.length, 1);
@@ -156,7 +157,7 @@ test('a cached session is reused until it is within the margin of expiry, then r
   const cache = await cacheFor(t);
   const sts = fakeSts();
   let now = new Date('2030-01-01T00:00:00Z');
-  const inner = mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, scriptedAsk(['111111', '222222'])), durationSeconds: 3600, log: silentLogger });
+  const inner = mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, scriptedAsk(['111111', '222222'])), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() });
   // fake STS expirations are relative to the real clock: pin them to `now`
   const pinned = async (d: MfaDevice): Promise<SessionCredentials> => ({ ...(await inner(d)), expiration: new Date(now.getTime() + 3600_000) });
   const provider = cachedSessionProvider(pinned, { cache, endpoint: '', marginSeconds: 900, now: () => now, log: silentLogger });
@@ -178,7 +179,7 @@ test('a corrupt cache file is ignored and replaced, with one line saying so', as
   const file = cacheFileFor(cache.dir, sessionKeyFor(alice, ''));
   await writeFile(file, 'garbage');
   const provider = cachedSessionProvider(
-    mfaSessionProvider({ sts: async () => sts.api, codes: sources('123456', undefined), durationSeconds: 3600, log: silentLogger }),
+    mfaSessionProvider({ sts: async () => sts.api, codes: sources('123456', undefined), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() }),
     { cache, endpoint: '', marginSeconds: 900, now: () => new Date(), log },
   );
   await provider(alice);
@@ -193,7 +194,7 @@ test('five concurrent runs on a cold cache ask for one code', async (t) => {
   const ask = scriptedAsk(['111111', '222222', '333333', '444444', '555555']);
   const runs = Array.from({ length: 5 }, () =>
     cachedSessionProvider(
-      mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, ask), durationSeconds: 3600, log: silentLogger }),
+      mfaSessionProvider({ sts: async () => sts.api, codes: sources(undefined, ask), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() }),
       { cache, endpoint: '', marginSeconds: 900, now: () => new Date(), log: silentLogger },
     )(alice),
   );
@@ -226,8 +227,8 @@ test('two devices: two prompts in turn, STS calls overlap', async () => {
     asking--;
     return '123456';
   };
-  const provider = mfaSessionProvider({ sts: async () => api, codes: sources(undefined, ask), durationSeconds: 3600, log: silentLogger });
-  const sessions = await obtainSessions([alice, bob], provider);
+  const provider = mfaSessionProvider({ sts: async () => api, codes: sources(undefined, ask), durationSeconds: 3600, log: silentLogger, secrets: new Secrets() });
+  const sessions = await obtainSessions([alice, bob], provider, new Secrets());
   assert.deepEqual([...sessions.keys()], [alice.id, bob.id]);
   assert.equal(maxAsking, 1);
   assert.equal(maxInFlight, 2);
@@ -241,11 +242,11 @@ test('with several devices, TFW_MFA_CODE belongs to the first device of the plan
 });
 
 test('the sessions obtained, the codes sent and the long-term secrets used are remembered for redaction', async () => {
-  const { redact } = await import('../../src/redact.ts');
+  const secrets = new Secrets();
   const sts = fakeSts();
   const device: MfaDevice = { ...alice, source: { type: 'keys', from: 'file', keys: { accessKeyId: 'AKIAEXAMPLEALICE0009', secretAccessKey: 'alice-long-term-secret-remembered' } } };
-  const sessions = await obtainSessions([device], mfaSessionProvider({ sts: async () => sts.api, codes: sources('161803', undefined), durationSeconds: 3600, log: silentLogger }));
+  const sessions = await obtainSessions([device], mfaSessionProvider({ sts: async () => sts.api, codes: sources('161803', undefined), durationSeconds: 3600, log: silentLogger, secrets }), secrets);
   const s = sessions.get(device.id)!;
   const text = `raw: ${device.source.type === 'keys' ? device.source.keys.secretAccessKey : ''} ${s.secretAccessKey} ${s.sessionToken} code 161803`;
-  assert.equal(redact(text), 'raw: **** **** **** code ****');
+  assert.equal(secrets.redact(text), 'raw: **** **** **** code ****');
 });

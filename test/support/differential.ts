@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { rootEvaluator } from '../../src/terraform/index.ts';
 import { formatNumber, isObject, Unknown, type Value } from '../../src/terraform/eval/value.ts';
+import { BigNum, isNum } from '../../src/terraform/eval/numbers.ts';
 
 export interface Setup {
   name: string;
@@ -170,7 +171,8 @@ export function parseJson(text: string): Json {
 export function toJson(v: Value): Json | Unknown {
   if (v instanceof Unknown) return v;
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (typeof v === 'number') return { num: formatNumber(v) };
+  if (v instanceof BigNum && v.inf) return new Unknown('infinity (no JSON for it)');
+  if (isNum(v)) return { num: formatNumber(v) };
   if (Array.isArray(v)) {
     const arr: Json[] = [];
     for (const x of v) {

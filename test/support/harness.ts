@@ -217,7 +217,8 @@ export function tfwOnPty(
     const command = `${quoted}${options.redirect ? ` ${options.redirect}` : ''}`;
     const child = spawn(script, ['-qfec', options.wrap ? options.wrap(command) : command, '/dev/null'], {
       cwd: options.cwd,
-      env: { TERM: 'xterm', ...env },
+      // script(1) runs $SHELL -c: pinned to /bin/sh, so a run here is a run in CI (where SHELL may be unset).
+      env: { TERM: 'xterm', ...env, SHELL: '/bin/sh' },
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     const pending = [...(options.answers ?? [])];

@@ -105,6 +105,7 @@ export const VARIABLE_EXPRS: string[] = [
   'var.untyped.a[1]', 'var.anyv[0]', 'lookup(var.ms, "zz", "d")', 'coalesce(var.nul, var.s)',
   'var.n > 4', 'var.n * 2 == 10', 'element(tolist(var.ss), 0)', 'join(",", var.ss)', 'join(",", var.ln)',
   'format("%s/%d", var.s, var.n)', 'var.b ? 1 : 0', '!var.b', 'var.req == ""', 'upper(var.req)',
+  'var.n / 3', 'var.n * 0.1', 'tostring(var.n + 0.1)', 'var.sn', '[for x in var.sn : x / 3]', 'var.ln[2] * 3',
 ];
 
 export interface CorpusClass {
@@ -157,6 +158,27 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'parseint("zz", 37)', 'parseint("9007199254740993", 10)', 'pow(3, 3)', 'pow(-2, 3)', 'pow(2, -1)', 'pow(0, 0)', 'pow(10, 20)',
       '10 % 3.5', '-7 % 2', '7 % -2', '0.3 - 0.1', '1e21 / 1e10', '2 / 8', '1 / 1024', '5 - 5', '-0 + 0', '0 * -1', 'sum([1, 2, 3.5])', 'sum([])', 'sum(["1", 2])', 'max(["1"]...)',
       'floor(7 / 2)', 'ceil(1e21 + 0.5)',
+    ],
+  },
+  {
+    cls: 'numbers: precision, infinities, parsing',
+    exprs: [
+      'length([1, 2]) / length([1, 2, 3])', 'length("ab") + pow(2, 0.5)', 'pow(3, 30) * pow(3, 30)', 'pow(2, 53) + pow(2, 0)', 'pow(2, 53) + 1',
+      '5 % 0', '0 % 5', '-0 % 5', '6 % -3', '-6 % 3', '7.5 % -2', '0.3 % 0.1', '1e21 % 7', '2 % 0.3', '-7.5 % 2',
+      'tostring(1 / 0)', '1 / 0 > 5', '-1 / 0 < 0', 'tostring(tonumber("inf"))', 'tostring(tonumber("-Inf"))', 'tostring(max(1 / 0, 5))', '1 / 0 == 1 / 0',
+      'tonumber("1p3")', 'tonumber("0.1e1")', 'tonumber("-0")', 'tonumber("1e-400")', 'tonumber("00012")', 'tonumber("1.")', 'tonumber("1e")', 'tonumber("+.5")', 'tonumber("0x1p3")',
+      '0.1 + 0.2 <= 0.3', '0.3 >= 0.1 + 0.2', '0.1 + 0.2 > 0.3', '0.1 + 0.2 < 0.3', '1e-300 * 1e-300', '1e300 * 1e300', '2 / 3 * 3', '1 - 0.9', '100 * 1.1', '0.1 * 0.1',
+      'floor(0.1 + 0.2)', 'ceil(length([1]) / 3)', 'abs(-0.1 - 0.2)', 'signum(length([1]) - 5)', 'parseint("ZZ", 62)', 'parseint("-zZ", 62)', 'parseint("99999999999999999999", 10) + 0.5',
+      'parseint("7fffffffffffffffffff", 16) / 3', 'floor(-0)', 'ceil(2.5e-400)', 'floor(pow(2, 0.5) * 1e20)', 'abs(-0)',
+      'format("%.20f", 0.1)', 'format("%.30f", 1 / 3)', 'format("%v", 1 / 3)', 'format("%g", 0.1 + 0.2)', 'format("%.3e", 2 / 3)', 'format("%f", pow(2, 0.5))',
+      'format("%v", pow(2, 0.5))', 'format("%d", parseint("ffffffffffffffffff", 16))', 'format("%x", 1e21)', 'format("%5.1f|", 1 / 0)', 'format("%f", -1 / 0)', 'format("%08.2f", 1 / 0)',
+      'format("%.0f", 2.5)', 'format("%.1f", 0.25)', 'format("%.2f", 1.005)', 'format("%.2f", 0.125)', 'format("%.3g", 2.675)', 'format("%.15f", 0.1 + 0.2)', 'format("%v", 1e21)', 'format("%v", 123456789012345678)',
+      'range(0, 1, 0.1)', 'range(1, 0, -0.25)', 'range(1, 1, 0)', 'range(length([1, 2]))', '[for i in range(3) : i / 3]', 'range(3)[1] / 3',
+      'sum([0.1, 0.2, 0.3])', 'sum([length([1]), pow(2, 0.5)])', 'toset([0.1 + 0.2, 0.3, 1, 1.0])', 'distinct([0.1 + 0.2, 0.3])', 'contains([0.3], 0.1 + 0.2)', 'index([0.3], 0.1 + 0.2)',
+      '"${1 / 3}"', 'jsonencode(2 / 3)', 'jsonencode([0.1, 1e21, -0])', 'jsondecode("0.1") + jsondecode("0.2")', 'jsondecode("-0")', 'jsondecode("1E2")', 'jsondecode("[0.1, {\\"a\\": 1e-3}]")',
+      'pow(-2, 0.5)', 'pow(0, -1)', 'pow(1.5, 3)', 'pow(0.1, 2)', 'pow(10, -2)', 'pow(2, 1023)', 'pow(-2, 63)', 'pow(-0, -3)', 'pow(-0, 3)', 'pow(7, 25)', 'pow(1.1, 100)', 'pow(2, -1074)',
+      '1e21 + 1', '1e400 - 1e400', '1e-7 * 1e7', 'element(["a", "b"], length([1]))', '["a", "b"][length([1])]', 'substr("abc", length([1]), 1)', '["a", "b"][0.5]', '["a", "b"][1.0]',
+      'max(0.1 + 0.2, 0.3)', 'min(0.3, 0.1 + 0.2)', 'max(length([1]), 1)', 'tostring(-0)', '-0 == 0', '0.1 + 0.2 != 0.3', '1 / 3 == 0.3333333333333333', '3 * (1 / 3) == 1',
     ],
   },
   {

@@ -15,6 +15,7 @@ import type { Body } from '../../src/terraform/hcl/ast.ts';
 import { evaluateSafely } from '../../src/terraform/eval/evaluate.ts';
 import { emptyScope } from '../../src/terraform/eval/scope.ts';
 import { Unknown, fromJson, isObject, makeObject, type Value } from '../../src/terraform/eval/value.ts';
+import { BigNum, formatNumber } from '../../src/terraform/eval/numbers.ts';
 import { moduleScope } from '../../src/terraform/scope.ts';
 import { readModuleAuth } from '../../src/terraform/index.ts';
 
@@ -209,7 +210,7 @@ function hcl(v: Value): string {
   if (typeof v === 'string') return JSON.stringify(v).replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(hcl).join(', ')}]`;
-  if (v instanceof Unknown) return 'null';
+  if (v instanceof Unknown || v instanceof BigNum) return 'null';
   return `{${Object.keys(v).map((k) => `${hcl(k)} = ${hcl(v[k]!)}`).join(', ')}}`;
 }
 
@@ -305,7 +306,7 @@ test('regular expressions run in linear time (RE2): the patterns that hang a bac
   const a30 = 'a'.repeat(30);
   assert.equal(ev(`replace("${a30}!", "/(a+)+$/", "")`), `${a30}!`);
   assert.equal(ev(`replace("${'a'.repeat(5000)}", "/(a*)*$/", "x")`), 'x');
-  assert.equal(ev(`length(regexall("(?:a|b)*c", "${'ab'.repeat(20_000)}"))`), 0);
+  assert.equal(formatNumber(ev(`length(regexall("(?:a|b)*c", "${'ab'.repeat(20_000)}"))`) as number), '0');
   // RE2 has no back-references or look-around: terraform rejects them, so tfw does.
   for (const p of ['(a)\\\\1', '(?=a)']) {
     const v = ev(`replace("aa", "/${p}/", "")`);

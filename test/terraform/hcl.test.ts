@@ -8,6 +8,7 @@ import { tokenize } from '../../src/terraform/hcl/lexer.ts';
 import { evaluate, evaluateSafely } from '../../src/terraform/eval/evaluate.ts';
 import { emptyScope, type Scope } from '../../src/terraform/eval/scope.ts';
 import { Unknown, makeObject, type Value } from '../../src/terraform/eval/value.ts';
+import { BigNum } from '../../src/terraform/eval/numbers.ts';
 import { parseDuration } from '../../src/terraform/duration.ts';
 import { moduleScope } from '../../src/terraform/scope.ts';
 
@@ -185,7 +186,7 @@ function toHcl(v: Value): string {
   if (typeof v === 'string') return JSON.stringify(v).replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(toHcl).join(', ')}]`;
-  if (v instanceof Unknown) throw new Error('unknown');
+  if (v instanceof Unknown || v instanceof BigNum) throw new Error('unknown');
   return `{${Object.keys(v).map((k) => `${JSON.stringify(k).replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{')} = ${toHcl(v[k]!)}`).join(', ')}}`;
 }
 

@@ -3,12 +3,12 @@
 // modules' outputs becomes an Unknown with a reason, never an exception.
 import type { Expr, TemplatePart } from '../hcl/ast.ts';
 import { callFunction } from './functions.ts';
-import { arith } from './numbers.ts';
+import { add, cmp, mod, mul, neg, numEqual, parseNumber, quo, sub } from './numbers.ts';
 import { kindOf, primitiveToString, shape, tag } from './types.ts';
 import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
 import {
-  EvalError, Unknown, checkItems, checkString, equal, hasKey, isObject, isUnknown, makeObject,
-  toBool, toNum, toStr, typeName, type ObjectValue, type Value,
+  EvalError, Unknown, checkItems, checkString, equal, hasKey, isCollection, isObject, isUnknown, makeObject,
+  primitiveType, toBool, toNum, toNumber, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
 
 /**
@@ -83,7 +83,7 @@ class Evaluator {
   private evalInner(e: Expr): Value {
     switch (e.kind) {
       case 'literal':
-        if (e.inexact) return new Unknown(`the number ${String(e.value)} needs more precision than tfw keeps (terraform's numbers are arbitrary-precision)`);
+        if (e.num !== undefined) return parseNumber(e.num, 'number literal');
         return e.value;
       case 'paren': return this.eval(e.expr);
       case 'template': return this.sized(this.template(e.parts));
@@ -113,7 +113,7 @@ class Evaluator {
         const v = this.eval(e.operand);
         if (isUnknown(v)) return v;
         if (e.op === '!') return !toBool(v, 'operand of "!"');
-        return -toNum(v, 'operand of "-"'); // exact in binary too (and -0 stays -0, as in cty)
+        return neg(toNumber(v, 'operand of "-"')); // -0 stays -0, as in cty
       }
       case 'binary': return this.binary(e.op, e.left, e.right);
       case 'conditional': return this.conditional(e);
@@ -252,6 +252,7 @@ class Evaluator {
       // Terraform ignores the other result's error, not its type: an operator's result is typed even when it fails.
       const t = staticType(otherExpr);
       if (t === undefined) return chosen;
+      if (t === 'unknown') return new Unknown(`the other result of the conditional (line ${otherExpr.line}) fails, and tfw does not know the type it would have had`);
       other = t === 'string' ? '' : t === 'number' ? 0 : false;
     }
     if (isUnknown(other)) return new Unknown(`the other result of the conditional (line ${otherExpr.line}) is unknown to tfw, and its type decides the result's: ${other.reason}`);
@@ -261,11 +262,13 @@ class Evaluator {
       const literalNull = otherExpr.kind === 'literal' && otherExpr.value === null;
       return literalNull || typeof chosen === 'string' ? chosen : new Unknown('the other result of the conditional is a null whose type tfw does not know');
     }
-    const pc = typeof chosen !== 'object';
-    const po = typeof other !== 'object';
+    const tc = primitiveType(chosen);
+    const to = primitiveType(other);
+    const pc = tc !== undefined;
+    const po = to !== undefined;
     if (pc && po) {
-      if (typeof chosen === typeof other) return chosen;
-      if (typeof chosen === 'string' || typeof other === 'string') return primitiveToString(chosen as string | number | boolean);
+      if (tc === to) return chosen;
+      if (tc === 'string' || to === 'string') return primitiveToString(chosen as string | number | boolean);
       throw new EvalError('the true and false results of a conditional must have consistent types');
     }
     if (pc !== po) throw new EvalError('the true and false results of a conditional must have consistent types');
@@ -305,7 +308,8 @@ class Evaluator {
       if (!Array.isArray(last)) throw new EvalError(`the "..." argument of ${e.name}() must be a list`);
       for (const v of last) args.push(v); // not a spread push: a 100k-item list would overflow the stack
     }
-    return this.sized(callFunction(e.name, args));
+    const literalNull = e.args.map((x, i) => i < args.length && isLiteralNull(x));
+    return this.sized(callFunction(e.name, args, literalNull));
   }
 
   private binary(op: string, le: Expr, re: Expr): Value {
@@ -324,14 +328,19 @@ class Evaluator {
         return op === '&&' ? a && b : a || b;
       }
     }
-    const a = toNum(l, `operand of "${op}"`);
-    const b = toNum(r, `operand of "${op}"`);
+    const a = toNumber(l, `operand of "${op}"`);
+    const b = toNumber(r, `operand of "${op}"`);
     switch (op) {
-      case '+': case '-': case '*': case '/': case '%': return arith(op, a, b);
-      case '<': return a < b;
-      case '>': return a > b;
-      case '<=': return a <= b;
-      default: return a >= b;
+      case '+': return add(a, b);
+      case '-': return sub(a, b);
+      case '*': return mul(a, b);
+      case '/': return quo(a, b);
+      case '%': return mod(a, b);
+      case '<': return cmp(a, b) < 0;
+      case '>': return cmp(a, b) > 0;
+      // cty: LessThan or Equals (equality by text, so these can differ from the exact comparison)
+      case '<=': return cmp(a, b) < 0 || numEqual(a, b);
+      default: return cmp(a, b) > 0 || numEqual(a, b);
     }
   }
 
@@ -378,10 +387,24 @@ class Evaluator {
   }
 }
 
+/** `null` written as such (also in parentheses): a null of no type, unlike a variable's. */
+function isLiteralNull(e: Expr): boolean {
+  if (e.kind === 'paren') return isLiteralNull(e.expr);
+  return e.kind === 'literal' && e.value === null;
+}
+
 /** The type HCL gives an expression's result even when evaluating it fails (operators and templates); undefined: dynamic. */
-function staticType(e: Expr): 'bool' | 'number' | 'string' | undefined {
+function staticType(e: Expr): 'bool' | 'number' | 'string' | 'unknown' | undefined {
   switch (e.kind) {
     case 'paren': return staticType(e.expr);
+    case 'literal': return e.value === null ? undefined : typeof e.value === 'boolean' ? 'bool' : typeof e.value === 'number' ? 'number' : 'string';
+    case 'conditional': {
+      // a failing conditional still has the type its two results unify to
+      const a = staticType(e.then);
+      const b = staticType(e.else);
+      if (a === undefined || b === undefined || a === 'unknown' || b === 'unknown') return 'unknown';
+      return a === b ? a : a === 'string' || b === 'string' ? 'string' : 'unknown';
+    }
     case 'unary': return e.op === '!' ? 'bool' : 'number';
     case 'binary': return ['+', '-', '*', '/', '%'].includes(e.op) ? 'number' : 'bool';
     case 'template': return e.parts.length === 1 && e.parts[0]!.kind === 'interp' ? undefined : 'string';
@@ -415,8 +438,8 @@ function unifyResults(chosen: Value, other: Value): Value {
   }
   const all = [...items, ...others].filter((x) => x !== null);
   if (all.length === 0) return differ;
-  if (all.every((x) => typeof x !== 'object')) {
-    const types = new Set(all.map((x) => typeof x));
+  if (all.every((x) => !isCollection(x))) {
+    const types = new Set(all.map((x) => primitiveType(x)));
     if (types.size > 1 && !types.has('string')) throw new EvalError('the true and false results of a conditional must have consistent types');
     const conv = (x: Value) => (x === null || types.size === 1 ? x : primitiveToString(x as string | number | boolean));
     if (Array.isArray(chosen)) return tag(chosen.map(conv), 'list');
@@ -434,7 +457,7 @@ function unifyResults(chosen: Value, other: Value): Value {
  */
 function typedEqual(l: Value, r: Value): boolean | Unknown {
   if (l === null || r === null) return l === r;
-  if (typeof l !== 'object' || typeof r !== 'object') return equal(l, r);
+  if (!isCollection(l) || !isCollection(r)) return equal(l, r);
   const kl = kindOf(l);
   const kr = kindOf(r);
   if (kl === undefined || kr === undefined) return new Unknown('== on a collection whose type tfw does not track');

@@ -3,18 +3,22 @@
 // tfw does not pretend to. `try` and `can` live in the evaluator (they need
 // the unevaluated arguments).
 import {
-  EvalError, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isObject,
-  fromJson, makeObject, toBool, toNum, toStr, typeName, type ObjectValue, type Value,
+  EvalError, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isCollection, isObject,
+  makeObject, toBool, toNum, toNumber, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
 import { convert, kindOf, setOf, tag, unifyElements, type Type } from './types.ts';
-import { arith, exactLiteral, parseNumber } from './numbers.ts';
+import {
+  BigNum, abs, add, ceilFloor, cmp, floatVal, fromBigInt, intVal, isInteger, isNum, numEqual, numKey, parseNumber,
+  toBigInt, toDouble, type Num,
+} from './numbers.ts';
 import { format, graphemes, insertBetween, simpleCase, title, toJsonText, trimSpace } from './strings.ts';
 import { regex, regexall, regexReplace } from './regex.ts';
 import { createRequire } from 'node:module';
 
 const ANY: Type = { t: 'any' };
 
-type Fn = (args: Value[]) => Value;
+/** `literalNull[i]`: argument i is the literal `null` (of no type: cty's DynamicPseudoType); any other null has a type tfw does not keep. */
+type Fn = (args: Value[], literalNull: boolean[]) => Value;
 
 const str = (v: Value | undefined, what: string): string => toStr(v ?? null, what);
 const list = (v: Value | undefined, what: string): Value[] => {
@@ -46,7 +50,7 @@ function distinct(items: Value[]): Value[] {
 function canonical(v: Value): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number') return `n${Object.is(v, -0) ? 0 : v}`;
+  if (isNum(v)) return `n${numKey(v)}`;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k]!)}`).join(',')}}`;
@@ -61,8 +65,8 @@ function hash(alg: string, s: string, enc: 'hex' | 'base64'): string {
 
 const bool = (v: Value | undefined, what: string): boolean => toBool(v ?? null, what);
 
-function num(v: Value | undefined, what: string): number {
-  return toNum(v ?? null, what);
+function num(v: Value | undefined, what: string): Num {
+  return toNumber(v ?? null, what);
 }
 
 const FUNCTIONS: Record<string, Fn> = {
@@ -82,18 +86,32 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   alltrue: (a) => { arity('alltrue', a, 1); return list(a[0], 'alltrue() argument').every((v, i) => bool(v, `alltrue() element ${i}`)); },
   anytrue: (a) => { arity('anytrue', a, 1); return list(a[0], 'anytrue() argument').map((v, i) => bool(v, `anytrue() element ${i}`)).some((x) => x); },
-  abs: (a) => { arity('abs', a, 1); return Math.abs(num(a[0], 'abs() argument')); },
-  // `+ 0`: cty's integers have no negative zero (ceil(-0.5) is 0).
-  ceil: (a) => { arity('ceil', a, 1); return Math.ceil(num(a[0], 'ceil() argument')) + 0; },
-  floor: (a) => { arity('floor', a, 1); return Math.floor(num(a[0], 'floor() argument')) + 0; },
+  abs: (a) => { arity('abs', a, 1); return abs(num(a[0], 'abs() argument')); },
+  // cty's: an integer at the argument's precision (ceil(-0.5) is 0, not -0).
+  ceil: (a) => { arity('ceil', a, 1); return ceilFloor(num(a[0], 'ceil() argument'), true); },
+  floor: (a) => { arity('floor', a, 1); return ceilFloor(num(a[0], 'floor() argument'), false); },
   signum: (a) => {
     arity('signum', a, 1);
     const n = num(a[0], 'signum() argument');
-    if (!Number.isInteger(n)) return new Unknown('signum() of a fraction (terraform refuses it)');
-    return n > 0 ? 1 : n < 0 ? -1 : 0;
+    // gocty's conversion to a Go int: whole numbers in int64 only.
+    if (!isInteger(n)) return new Unknown('signum() of a fraction (terraform refuses it)');
+    const i = toBigInt(n);
+    if (i >= 1n << 63n || i < -(1n << 63n)) return new Unknown('signum() beyond int64 (terraform refuses it)');
+    return intVal(i > 0n ? 1 : i < 0n ? -1 : 0);
   },
-  max: (a) => { if (a.length === 0) throw new EvalError('max() needs at least one number'); return Math.max(...a.map((v) => num(v, 'max() argument'))); },
-  min: (a) => { if (a.length === 0) throw new EvalError('min() needs at least one number'); return Math.min(...a.map((v) => num(v, 'min() argument'))); },
+  // The first argument that no other is strictly below (above): its own value, precision and all.
+  max: (a) => {
+    if (a.length === 0) throw new EvalError('max() needs at least one number');
+    let best: Num = new BigNum(true, 0n, 0, 0, true);
+    for (const v of a) { const n = num(v, 'max() argument'); if (cmp(n, best) > 0) best = n; }
+    return best;
+  },
+  min: (a) => {
+    if (a.length === 0) throw new EvalError('min() needs at least one number');
+    let best: Num = new BigNum(false, 0n, 0, 0, true);
+    for (const v of a) { const n = num(v, 'min() argument'); if (cmp(n, best) < 0) best = n; }
+    return best;
+  },
   md5: (a) => { arity('md5', a, 1); return hash('md5', str(a[0], 'md5() argument'), 'hex'); },
   sha1: (a) => { arity('sha1', a, 1); return hash('sha1', str(a[0], 'sha1() argument'), 'hex'); },
   sha256: (a) => { arity('sha256', a, 1); return hash('sha256', str(a[0], 'sha256() argument'), 'hex'); },
@@ -140,7 +158,7 @@ const FUNCTIONS: Record<string, Fn> = {
   tonumber: (a) => {
     arity('tonumber', a, 1);
     const v = a[0]!;
-    if (v === null || typeof v === 'number') return v;
+    if (v === null || isNum(v)) return v;
     if (typeof v === 'string') return parseNumber(v, 'tonumber() argument');
     throw new EvalError(`tonumber() of a ${typeName(v)}`);
   },
@@ -152,9 +170,10 @@ const FUNCTIONS: Record<string, Fn> = {
   length: (a) => {
     arity('length', a, 1);
     const v = a[0]!;
-    if (typeof v === 'string') return graphemes(v).length;
-    if (Array.isArray(v)) return v.length;
-    if (isObject(v)) return Object.keys(v).length;
+    // cty.NumberIntVal: precision 64
+    if (typeof v === 'string') return intVal(graphemes(v).length);
+    if (Array.isArray(v)) return intVal(v.length);
+    if (isObject(v)) return intVal(Object.keys(v).length);
     throw new EvalError(`length() of a ${typeName(v)}`);
   },
   keys: (a) => { arity('keys', a, 1); return Object.keys(map(a[0], 'keys() argument')).sort(); },
@@ -193,10 +212,16 @@ const FUNCTIONS: Record<string, Fn> = {
     if (a.length === 3) return a[2]!;
     throw new EvalError(`lookup() found no key "${k}" and has no default`);
   },
-  merge: (a) => {
+  merge: (a, literalNull) => {
     const out = makeObject();
+    // cty's MergeFunc: an argument of no type (a literal null) skips its type checks; an empty tuple or list then adds nothing.
+    const dynamic = literalNull.some((x) => x);
     for (const [i, m] of a.entries()) {
       if (m === null) continue;
+      if (!isObject(m)) {
+        if (dynamic && Array.isArray(m) && m.length === 0) continue;
+        if (dynamic || a.some((x, j) => x === null && !literalNull[j])) return new Unknown('merge() of a non-map beside a null whose type decides the result');
+      }
       const o = map(m, `merge() argument ${i + 1}`);
       for (const k of Object.keys(o)) out[k] = o[k]!;
     }
@@ -335,19 +360,24 @@ function trimEnd(s: string, chars: string): string {
   return s.slice(0, end);
 }
 
-export function callFunction(name: string, args: Value[]): Value {
+export function callFunction(name: string, args: Value[], literalNull: boolean[] = []): Value {
   const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!fn) return new Unknown(`function ${name}() is not evaluated by tfw`);
   const u = findUnknown(args);
   if (u) return u;
   const nullAt = args.findIndex((a, i) => a === null && !(NULL_OK.has(name) || (name === 'lookup' && i === 2)));
   if (nullAt >= 0) {
-    // A null's type (which tfw does not keep) decides what the conversions make of it.
-    if (TYPED_NULL.has(name)) return new Unknown(`${name}() of a null: its result depends on the null's type`);
+    if (TYPED_NULL.has(name)) {
+      // A null of no type converts to a null of any type; a typed null's type (which tfw does not keep) decides.
+      if (CONVERSIONS.has(name) && literalNull[nullAt]) return null;
+      return new Unknown(`${name}() of a null: its result depends on the null's type`);
+    }
     throw new EvalError(`argument ${nullAt + 1} of ${name}() must not be null`);
   }
-  return fn(args);
+  return fn(args, literalNull);
 }
+
+const CONVERSIONS = new Set(['tostring', 'tonumber', 'tobool', 'tolist', 'toset', 'tomap']);
 
 /** Functions whose parameters accept null (cty's AllowNull). */
 const NULL_OK = new Set(['coalesce', 'merge', 'jsonencode', 'format', 'formatlist', 'sensitive', 'nonsensitive']);
@@ -356,11 +386,11 @@ const TYPED_NULL = new Set(['tostring', 'tonumber', 'tobool', 'tolist', 'toset',
 // ---- Collections, numbers, encodings and networks (issue 15) -------------
 
 const primitiveOnly = (items: Value[], what: string): void => {
-  if (items.some((x) => typeof x === 'object' && x !== null)) leave(`${what} of collections is not evaluated by tfw`);
+  if (items.some((x) => isCollection(x))) leave(`${what} of collections is not evaluated by tfw`);
 };
 
 function intArg(v: Value | undefined, what: string): number {
-  const n = num(v, what);
+  const n = toNum(v ?? null, what);
   if (!Number.isInteger(n)) throw new EvalError(`${what} must be a whole number`);
   return n;
 }
@@ -419,10 +449,10 @@ const MORE: Record<string, Fn> = {
   index: (a) => {
     arity('index', a, 2);
     const l = seq(a[0], 'index() list');
-    if (typeof a[1] === 'object' && a[1] !== null) leave('index() of a collection value');
+    if (isCollection(a[1]!)) leave('index() of a collection value');
     const i = l.findIndex((v) => equal(v, a[1]!));
     if (i < 0) throw new EvalError('index() found no such element');
-    return i;
+    return intVal(i);
   },
   slice: (a) => {
     arity('slice', a, 3);
@@ -450,25 +480,34 @@ const MORE: Record<string, Fn> = {
   },
   range: (a) => {
     if (a.length < 1 || a.length > 3) throw new EvalError('range() takes one to three numbers');
+    // cty's RangeFunc, step by step: its zero (cty.Zero, precision 53), its ±1 steps (NumberIntVal), its comparisons.
     const ns = a.map((v) => num(v, 'range() argument'));
-    const [start, limit, step] = ns.length === 1 ? [0, ns[0]!, 1] : ns.length === 2 ? [ns[0]!, ns[1]!, ns[0]! <= ns[1]! ? 1 : -1] : [ns[0]!, ns[1]!, ns[2]!];
-    if (step === 0) throw new EvalError('range() step must not be zero');
-    if ((step > 0 && start > limit) || (step < 0 && start < limit)) throw new EvalError('range() step goes away from the limit');
+    const ZERO = new BigNum(false, 0n, 0, 53);
+    let start: Num;
+    let end: Num;
+    let step: Num;
+    if (ns.length === 1) [start, end, step] = [ZERO, ns[0]!, intVal(cmp(ns[0]!, ZERO) < 0 ? -1 : 1)];
+    else if (ns.length === 2) [start, end, step] = [ns[0]!, ns[1]!, intVal(cmp(ns[1]!, ns[0]!) < 0 ? -1 : 1)];
+    else [start, end, step] = [ns[0]!, ns[1]!, ns[2]!];
+    const down = cmp(step, 0) < 0;
+    if (down ? cmp(end, start) > 0 : cmp(end, start) < 0) throw new EvalError('range() step goes away from the limit');
     const out: Value[] = [];
-    let x: number | Unknown = start;
-    while (!(x instanceof Unknown) && (step > 0 ? x < limit : x > limit)) {
+    for (let x = start; ;) {
+      if (down ? cmp(x, end) < 0 || numEqual(x, end) : cmp(x, end) > 0 || numEqual(x, end)) break;
       if (out.length >= 1024) throw new EvalError('range() would have more than 1024 elements');
       out.push(x);
-      x = arith('+', x, step);
+      x = add(x, step);
     }
-    if (x instanceof Unknown) return x;
     return tag(out, 'list');
   },
   chunklist: (a) => {
     arity('chunklist', a, 2);
-    const l = seq(a[0], 'chunklist() list');
+    const l = convert(seq(a[0], 'chunklist() list'), { t: 'list', elem: ANY }, 'chunklist() list');
+    if (!Array.isArray(l)) return l;
     const n = intArg(a[1], 'chunklist() size');
-    if (n <= 0) leave('chunklist() with a size below 1');
+    if (n < 0) throw new EvalError('chunklist() size must not be negative');
+    if (l.length === 0) return tag([], 'list');
+    if (n === 0) return tag([l], 'list');
     const out: Value[] = [];
     for (let i = 0; i < l.length; i += n) out.push(tag(l.slice(i, i + n), 'list'));
     return tag(out, 'list');
@@ -477,11 +516,8 @@ const MORE: Record<string, Fn> = {
     arity('sum', a, 1);
     const l = list(a[0], 'sum() argument');
     if (l.length === 0) throw new EvalError('sum() of an empty list');
-    let total: number | Unknown = num(l[0], 'sum() element');
-    for (const v of l.slice(1)) {
-      if (total instanceof Unknown) return total;
-      total = arith('+', total, num(v, 'sum() element'));
-    }
+    let total = num(l[0], 'sum() element');
+    for (const v of l.slice(1)) total = add(total, num(v, 'sum() element'));
     return total;
   },
   setunion: (a) => asSet(setArgs(a, 'setunion').flat()),
@@ -555,47 +591,50 @@ const MORE: Record<string, Fn> = {
     const s = str(a[0], 'parseint() number');
     const base = intArg(a[1], 'parseint() base');
     if (base < 2 || base > 62) throw new EvalError('parseint() base must be between 2 and 62');
-    if (base > 36) leave('parseint() with a base above 36');
+    // Go's big.Int SetString(s, base): a sign, then digits; above base 36, A-Z are 36..61.
     const m = /^([+-]?)([0-9a-zA-Z]+)$/.exec(s);
-    if (!m) throw new EvalError(`cannot parse ${JSON.stringify(s)} as a base ${base} integer`);
+    if (!m || m[2]!.length > 10_000) throw new EvalError(`cannot parse ${JSON.stringify(s)} as a base ${base} integer`);
     let v = 0n;
-    for (const c of m[2]!.toLowerCase()) {
-      const d = parseInt(c, 36);
+    for (const c of m[2]!) {
+      const code = c.charCodeAt(0);
+      const d = code <= 57 ? code - 48 : code >= 97 ? code - 87 : base <= 36 ? code - 55 : code - 29;
       if (d >= base) throw new EvalError(`cannot parse ${JSON.stringify(s)} as a base ${base} integer`);
       v = v * BigInt(base) + BigInt(d);
     }
     if (m[1] === '-') v = -v;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) leave('parseint() beyond 2^53');
-    return Number(v);
+    // new(big.Float).SetInt: precision max(bit length, 64)
+    return fromBigInt(v);
   },
   pow: (a) => {
     arity('pow', a, 2);
-    const x = num(a[0], 'pow() base');
-    const y = num(a[1], 'pow() exponent');
-    // Go's math.Pow in float64: only exact integer results are certainly the same here.
-    if (!Number.isInteger(x) || !Number.isInteger(y) || y < 0 || y > 1100) leave('pow() with a result only Go\'s math.Pow rounds');
-    const r = BigInt(x) ** BigInt(y);
-    if (r > BigInt(Number.MAX_SAFE_INTEGER) || r < -BigInt(Number.MAX_SAFE_INTEGER)) leave('pow() beyond 2^53');
-    return Number(r);
+    const x = toDouble(num(a[0], 'pow() base'));
+    const y = toDouble(num(a[1], 'pow() exponent'));
+    if (!Number.isFinite(x) || !Number.isFinite(y)) leave('pow() of a number beyond float64');
+    const r = goPow(x, y);
+    if (r === undefined || Number.isNaN(r)) leave('pow() with a fractional exponent (Go\'s math.Exp and math.Log, which tfw does not reproduce)');
+    return floatVal(r!);
   },
   jsondecode: (a) => {
     arity('jsondecode', a, 1);
     const s = str(a[0], 'jsondecode() argument');
-    let j: unknown;
-    try {
-      j = JSON.parse(s);
-    } catch {
-      throw new EvalError('jsondecode() of text that is not JSON');
-    }
-    for (const m of s.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
-      if (!m[0].startsWith('"') && !exactLiteral(m[0])) leave(`jsondecode() of the number ${m[0]}, beyond tfw's precision`);
-    }
-    const typed = (v: Value): Value => {
-      if (Array.isArray(v)) return tag(v.map(typed), 'tuple');
-      if (isObject(v)) return tag(makeObject(Object.keys(v).map((k) => [k, typed(v[k]!)])), 'object');
-      return typeof v === 'string' ? v.normalize('NFC') : v;
+    // Built bottom-up by the reviver; numbers from their text (cty reads it at 512 bits), via JSON.parse's source access.
+    const revive = (_k: string, v: unknown, ctx?: { source?: string }): Value => {
+      if (typeof v === 'number') {
+        if (ctx?.source === undefined) return Number.isSafeInteger(v) ? v : leave('jsondecode() of a fraction on a JavaScript engine without JSON source access');
+        return parseNumber(ctx.source, 'jsondecode() number');
+      }
+      if (typeof v === 'string') return v.normalize('NFC');
+      if (Array.isArray(v)) return tag(v as Value[], 'tuple');
+      if (v !== null && typeof v === 'object' && !(v instanceof BigNum)) return tag(makeObject(Object.entries(v as ObjectValue)), 'object');
+      return v as Value;
     };
-    return typed(fromJson(j));
+    try {
+      return JSON.parse(s, revive as (k: string, v: unknown) => unknown) as Value;
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new EvalError('jsondecode() of text that is not JSON');
+      if (e instanceof RangeError) leave('jsondecode() of JSON nested too deeply');
+      throw e;
+    }
   },
   uuidv5: (a) => {
     arity('uuidv5', a, 2);
@@ -648,13 +687,84 @@ const MORE: Record<string, Fn> = {
   },
 };
 for (const [k, f] of Object.entries(MORE)) {
-  FUNCTIONS[k] = (a) => {
+  FUNCTIONS[k] = (a, n) => {
     try {
-      return f(a);
+      return f(a, n);
     } catch (e) {
       if (e instanceof Leave) return e.unknown;
       if (e instanceof Unknown) return e;
       throw e;
     }
   };
+}
+
+/** Go's math.Pow (pure Go on amd64), for the exponents it computes without Exp and Log: integers and ±0.5. */
+function goPow(x: number, y: number): number | undefined {
+  if (y === 0 || x === 1) return 1;
+  if (y === 1) return x;
+  if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+  const oddInt = (v: number): boolean => Number.isInteger(v) && Math.abs(v) < 2 ** 53 && Math.abs(v % 2) === 1;
+  if (x === 0) {
+    if (y < 0) return Object.is(x, -0) && oddInt(y) ? -Infinity : Infinity;
+    return Object.is(x, -0) && oddInt(y) ? x : 0;
+  }
+  if (y === 0.5) return Math.sqrt(x);
+  if (y === -0.5) return 1 / Math.sqrt(x);
+  const ay = Math.abs(y);
+  let yi = Math.trunc(ay);
+  const yf = ay - yi;
+  if (yf !== 0 && x < 0) return NaN;
+  if (yf !== 0) return undefined; // Exp(yf × Log(x)): not reproduced
+  if (yi >= 2 ** 63) return undefined;
+  let a1 = 1.0;
+  let ae = 0;
+  let [x1, xe] = frexp(x);
+  for (let i = BigInt(yi); i !== 0n; i >>= 1n) {
+    if (xe < -(1 << 12) || 1 << 12 < xe) {
+      ae += xe;
+      break;
+    }
+    if ((i & 1n) === 1n) {
+      a1 *= x1;
+      ae += xe;
+    }
+    x1 *= x1;
+    xe <<= 1;
+    if (x1 < 0.5) {
+      x1 += x1;
+      xe--;
+    }
+  }
+  yi = 0;
+  if (y < 0) {
+    a1 = 1 / a1;
+    ae = -ae;
+  }
+  return ldexp(a1, ae);
+}
+
+/** Go's math.Frexp: x = frac × 2^exp with frac in [½, 1). */
+function frexp(x: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  let e = 0;
+  if (Math.abs(x) < 2.2250738585072014e-308) {
+    x *= 2 ** 52;
+    e = -52;
+  }
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, x);
+  const hi = dv.getUint32(0);
+  e += ((hi >>> 20) & 0x7ff) - 1022;
+  dv.setUint32(0, ((hi & ~(0x7ff << 20)) | (1022 << 20)) >>> 0);
+  return [dv.getFloat64(0), e];
+}
+
+/** Go's math.Ldexp where the result is a normal double (exact); undefined where Go rounds a denormal or overflows. */
+function ldexp(frac: number, exp: number): number | undefined {
+  if (frac === 0 || !Number.isFinite(frac)) return frac;
+  const [f, e] = frexp(frac);
+  const total = exp + e;
+  // f in [½, 1): f × 2^total is normal when total - 1 is within [-1022, 1023]
+  if (total - 1 < -1022 || total - 1 > 1023) return undefined;
+  return f * 2 ** (total - 1) * 2;
 }

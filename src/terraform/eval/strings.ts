@@ -2,9 +2,9 @@
 // (Intl.Segmenter, as cty uses go-textseg), case mapping is Go's simple
 // per-character mapping, spaces are Go's unicode.IsSpace, and format() is
 // cty's (width and precision in grapheme clusters).
-import { formatNumber } from './numbers.ts';
+import { BigNum, formatNumber, isInteger, isNum, text, toBig, toBigInt, type Num } from './numbers.ts';
 import { kindOf } from './types.ts';
-import { EvalError, Unknown, isObject, toBool, toNum, toStr, type Value } from './value.ts';
+import { EvalError, Unknown, isObject, toBool, toNumber, toStr, type Value } from './value.ts';
 
 let segmenter: Intl.Segmenter | undefined;
 
@@ -87,7 +87,10 @@ export function toJsonText(v: Value): string | Unknown {
   if (v instanceof Unknown) return v;
   if (v === null) return 'null';
   if (typeof v === 'string') return goJsonString(v);
-  if (typeof v === 'number') return formatNumber(v);
+  if (isNum(v)) {
+    if (v instanceof BigNum && v.inf) throw new EvalError('cannot serialize infinity as JSON');
+    return formatNumber(v);
+  }
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) {
     const parts: string[] = [];
@@ -160,11 +163,8 @@ function formatOne(verb: Verb, v: Value): string | Unknown {
     case 'v': {
       if (v === null) return new Unknown('format() of null with %v');
       if (!verb.sharp && typeof v === 'string') return pad(verb, v);
-      if (!verb.sharp && typeof v === 'number') {
-        const g = goFloat(v, 'g', -1);
-        return g instanceof Unknown ? g : pad(verb, g);
-      }
-      if (typeof v === 'object' && kindOf(v) === undefined) return new Unknown('%#v of a collection tfw does not type');
+      if (!verb.sharp && isNum(v)) return pad(verb, goFloat(v, 'g', -1));
+      if ((Array.isArray(v) || isObject(v)) && kindOf(v) === undefined) return new Unknown('%#v of a collection tfw does not type');
       const j = toJsonText(v);
       return j instanceof Unknown ? j : pad(verb, j);
     }
@@ -175,18 +175,17 @@ function formatOne(verb: Verb, v: Value): string | Unknown {
       return pad(verb, verb.mode === 's' ? s : goJsonString(s));
     }
     case 'b': case 'd': case 'o': case 'x': case 'X': {
-      const n = toNum(v, 'format() argument');
-      if (!Number.isInteger(n)) throw new EvalError(`an integer is required for "${verb.raw}"`);
-      if (!Number.isSafeInteger(n)) return new Unknown('format() of an integer beyond 2^53');
-      return goInteger(verb, n);
+      const n = toNumber(v, 'format() argument');
+      if (!isInteger(n)) throw new EvalError(`an integer is required for "${verb.raw}"`);
+      return goInteger(verb, toBigInt(n));
     }
     case 'f': case 'e': case 'E': case 'g': case 'G': {
-      const r = goFloat(toNum(v, 'format() argument'), verb.mode, verb.prec);
-      if (r instanceof Unknown) return r;
+      const r = goFloat(toNumber(v, 'format() argument'), verb.mode, verb.prec);
       // Go's fmt for a big.Float: + and space flags, zeros after the sign, - to the left.
-      const sign = r.startsWith('-') ? '-' : verb.plus ? '+' : verb.space ? ' ' : '';
-      const body = r.startsWith('-') ? r.slice(1) : r;
-      if (verb.width > 0 && verb.zero && !verb.minus) return sign + body.padStart(verb.width - sign.length, '0');
+      const inf = r.endsWith('Inf');
+      const sign = r.startsWith('-') ? '-' : r.startsWith('+') ? (verb.space ? ' ' : '+') : verb.plus ? '+' : verb.space ? ' ' : '';
+      const body = r.startsWith('-') || r.startsWith('+') ? r.slice(1) : r;
+      if (verb.width > 0 && verb.zero && !inf) return sign + body.padStart(verb.width - sign.length, '0');
       const out = sign + body;
       return out.length >= verb.width ? out : verb.minus ? out.padEnd(verb.width) : out.padStart(verb.width);
     }
@@ -196,14 +195,14 @@ function formatOne(verb: Verb, v: Value): string | Unknown {
 }
 
 /** Go's fmt for a big.Int: sign flags, # prefixes, precision as minimum digits, width with zeros after the sign. */
-function goInteger(verb: Verb, n: number): string {
+function goInteger(verb: Verb, n: bigint): string {
   const base = verb.mode === 'b' ? 2 : verb.mode === 'o' ? 8 : verb.mode === 'd' ? 10 : 16;
-  let digits = Math.abs(n).toString(base);
+  let digits = (n < 0n ? -n : n).toString(base);
   if (verb.mode === 'X') digits = digits.toUpperCase();
-  if (verb.prec >= 0) digits = verb.prec === 0 && n === 0 ? '' : digits.padStart(verb.prec, '0');
+  if (verb.prec >= 0) digits = verb.prec === 0 && n === 0n ? '' : digits.padStart(verb.prec, '0');
   let prefix = '';
   if (verb.sharp) prefix = base === 2 ? '0b' : base === 8 ? '0' : base === 16 ? (verb.mode === 'X' ? '0X' : '0x') : '';
-  const sign = n < 0 ? '-' : verb.plus ? '+' : verb.space ? ' ' : '';
+  const sign = n < 0n ? '-' : verb.plus ? '+' : verb.space ? ' ' : '';
   const body = prefix + digits;
   if (verb.width > 0 && verb.zero && !verb.minus && verb.prec < 0) return sign + body.padStart(verb.width - sign.length, '0');
   const s = sign + body;
@@ -213,100 +212,11 @@ function goInteger(verb: Verb, n: number): string {
 
 /**
  * Go's big.Float formatting ('e', 'f', 'g' with a precision, or the shortest
- * 'g' that %v and %g use) of a tfw number. Its decimal digits are those
- * terraform's 512-bit float prints (tfw only keeps numbers whose shortest
- * decimal reads back exactly); a rounding that falls exactly on a half of a
- * number that is not exact in binary depends on the binary value: Unknown.
+ * 'g' that %v and %g use): the exact binary value rounded half to even, as
+ * (*big.Float).Text does.
  */
-export function goFloat(n: number, mode: string, prec: number): string | Unknown {
-  const neg = n < 0 || Object.is(n, -0);
-  const abs = Math.abs(n);
-  // digits and decimal exponent: value = 0.DIGITS × 10^exp
-  let digits: string;
-  let exp: number;
-  if (abs === 0) {
-    digits = '';
-    exp = 0;
-  } else {
-    const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(abs))!;
-    const all = m[1]! + (m[2] ?? '');
-    const lead = all.length - all.replace(/^0+/, '').length;
-    digits = all.slice(lead).replace(/0+$/, '');
-    exp = m[1]!.length - lead + Number(m[3] ?? 0);
-  }
-  const exactBinary = (() => {
-    // the value is DIGITS × 10^(exp - len): dyadic when 5^k divides DIGITS for a negative power k
-    const k = digits.length - exp;
-    return k <= 0 || BigInt(digits || '0') % 5n ** BigInt(k) === 0n;
-  })();
-  /** Rounds to `nd` significant digits (Go's decimal.round: half to even). */
-  const round = (nd: number): { d: string; e: number } | Unknown => {
-    if (nd < 0) return { d: '', e: exp };
-    if (digits.length <= nd) return { d: digits, e: exp };
-    const next = digits[nd]!;
-    const rest = digits.slice(nd + 1);
-    let up: boolean;
-    if (next > '5' || (next === '5' && rest.length > 0)) up = true;
-    else if (next < '5') up = false;
-    else {
-      if (!exactBinary) return new Unknown('a format() rounding that falls on a half, decided by terraform\'s binary value');
-      up = nd > 0 && Number(digits[nd - 1]) % 2 === 1;
-    }
-    let d = digits.slice(0, nd);
-    let e = exp;
-    if (up) {
-      const bumped = (BigInt(d || '0') + 1n).toString();
-      if (d === '' || bumped.length > d.length) { e++; d = bumped.padStart(1, '0'); } else d = bumped.padStart(d.length, '0');
-    }
-    return { d: d.replace(/0+$/, ''), e };
-  };
-  const fixed = (d: string, e: number, p: number): string => {
-    const intPart = e > 0 ? (d.slice(0, e).padEnd(e, '0')) : '0';
-    let frac = e >= 0 ? d.slice(e) : '0'.repeat(-e) + d;
-    frac = frac.padEnd(p, '0').slice(0, p);
-    return p > 0 ? `${intPart}.${frac}` : intPart;
-  };
-  const sci = (d: string, e: number, p: number, upper: boolean): string => {
-    const ds = (d || '0').padEnd(p + 1, '0');
-    const x = d === '' ? 0 : e - 1;
-    const ex = `${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
-    return `${ds[0]}${p > 0 ? `.${ds.slice(1, p + 1)}` : ''}${upper ? 'E' : 'e'}${ex}`;
-  };
-  let body: string;
-  if (mode === 'f') {
-    const p = prec < 0 ? 6 : prec;
-    const r = round(exp + p);
-    if (r instanceof Unknown) return r;
-    body = fixed(r.d, r.e, p);
-  } else if (mode === 'e' || mode === 'E') {
-    const p = prec < 0 ? 6 : prec;
-    const r = round(p + 1);
-    if (r instanceof Unknown) return r;
-    body = sci(r.d, r.e, p, mode === 'E');
-  } else {
-    // 'g': shortest when no precision (%v, %g), else `prec` significant digits
-    const shortest = prec < 0;
-    let d = digits;
-    let e = exp;
-    let eprec = prec;
-    if (!shortest) {
-      const r = round(prec === 0 ? 1 : prec);
-      if (r instanceof Unknown) return r;
-      d = r.d;
-      e = r.e;
-      if (eprec > d.length && d.length >= e) eprec = d.length;
-    } else {
-      eprec = 6;
-    }
-    const x = e - 1;
-    let p = shortest ? d.length : prec === 0 ? 1 : prec;
-    if (d !== '' && (x < -4 || x >= eprec)) {
-      if (p > d.length) p = d.length;
-      body = sci(d, e, Math.max(p - 1, 0), mode === 'G');
-    } else {
-      if (p > e) p = d.length;
-      body = fixed(d, e, Math.max(p - e, 0));
-    }
-  }
-  return (neg ? '-' : '') + body;
+export function goFloat(n: Num, mode: string, prec: number): string {
+  // (*big.Float).Format: 6 digits by default for %e and %f, the shortest for %g and %v
+  if (prec < 0 && (mode === 'e' || mode === 'E' || mode === 'f')) prec = 6;
+  return text(toBig(n), mode as 'e', prec);
 }

@@ -7,8 +7,8 @@
 // WeakMap. An untagged array or object comes from somewhere tfw does not type
 // (a function result): whatever depends on its kind is Unknown.
 import type { Expr } from '../hcl/ast.ts';
-import { formatNumber, parseNumber } from './numbers.ts';
-import { EvalError, Unknown, isObject, makeObject, type ObjectValue, type Value } from './value.ts';
+import { cmp, formatNumber, isNum, numKey, parseNumber, type Num } from './numbers.ts';
+import { EvalError, Unknown, isCollection, isObject, makeObject, primitiveType, type ObjectValue, type Value } from './value.ts';
 
 export type Kind = 'list' | 'set' | 'map' | 'tuple' | 'object';
 const kinds = new WeakMap<object, Kind>();
@@ -19,7 +19,7 @@ export function tag<V extends Value[] | ObjectValue>(v: V, k: Kind): V {
 }
 
 export function kindOf(v: Value): Kind | undefined {
-  return typeof v === 'object' && v !== null && !(v instanceof Unknown) ? kinds.get(v) : undefined;
+  return isCollection(v) ? kinds.get(v) : undefined;
 }
 
 export type Type =
@@ -80,8 +80,8 @@ function stringToBool(s: string, what: string): boolean {
   throw new EvalError(`${what}: cannot convert ${JSON.stringify(s)} to bool`);
 }
 
-export function primitiveToString(v: string | number | boolean): string {
-  return typeof v === 'string' ? v : typeof v === 'number' ? formatNumber(v) : v ? 'true' : 'false';
+export function primitiveToString(v: string | Num | boolean): string {
+  return typeof v === 'string' ? v : isNum(v) ? formatNumber(v) : v ? 'true' : 'false';
 }
 
 /** Converts `v` to type `ty` by cty's rules (convert.Convert), applying optional() defaults. */
@@ -92,10 +92,10 @@ export function convert(v: Value, ty: Type, what: string): Value {
   switch (ty.t) {
     case 'string':
       if (typeof v === 'string') return v.normalize('NFC');
-      if (typeof v === 'number' || typeof v === 'boolean') return primitiveToString(v);
+      if (isNum(v) || typeof v === 'boolean') return primitiveToString(v);
       throw new EvalError(`${what}: string required`);
     case 'number':
-      if (typeof v === 'number') return v;
+      if (isNum(v)) return v;
       if (typeof v === 'string') return parseNumber(v, what);
       throw new EvalError(`${what}: number required`);
     case 'bool':
@@ -156,15 +156,15 @@ export function unifyElements(items: Value[], what: string): Value[] | Unknown {
   const present = items.filter((x) => x !== null);
   if (present.length === 0) return items;
   if (present.some((x) => x instanceof Unknown)) return present.find((x) => x instanceof Unknown) as Unknown;
-  const types = new Set(present.map((x) => typeof x));
+  const types = new Set(present.map((x) => primitiveType(x) ?? 'object'));
   // A null keeps its type in terraform (a string variable's null makes numbers strings); tfw's nulls have none.
   if (present.length < items.length && !(types.size === 1 && types.has('string'))) return new Unknown(`${what}: a null among them may carry a type that changes the result`);
-  if (present.every((x) => typeof x !== 'object')) {
+  if (present.every((x) => !isCollection(x))) {
     if (types.size === 1) return items;
     if (!types.has('string')) throw new EvalError(`${what}: elements must all be of the same type`);
     return items.map((x) => (x === null ? null : primitiveToString(x as string)));
   }
-  if (present.some((x) => typeof x !== 'object')) throw new EvalError(`${what}: elements must all be of the same type`);
+  if (present.some((x) => !isCollection(x))) throw new EvalError(`${what}: elements must all be of the same type`);
   const first = shape(present[0]!);
   if (first !== undefined && present.every((x) => shape(x) === first)) return items;
   return new Unknown(`${what}: terraform unifies elements of different types, tfw does not`);
@@ -173,8 +173,9 @@ export function unifyElements(items: Value[], what: string): Value[] | Unknown {
 /** A type signature of a value, or undefined where tfw cannot tell. */
 export function shape(v: Value): string | undefined {
   if (v === null) return undefined;
-  if (typeof v !== 'object') return typeof v;
   if (v instanceof Unknown) return undefined;
+  const p = primitiveType(v);
+  if (p !== undefined) return p;
   const k = kindOf(v);
   if (Array.isArray(v)) {
     const parts = v.map(shape);
@@ -183,6 +184,7 @@ export function shape(v: Value): string | undefined {
     if (k === 'tuple') return `tuple(${parts.join(',')})`;
     return undefined;
   }
+  if (!isObject(v)) return undefined;
   const keys = Object.keys(v).sort();
   const parts = keys.map((x) => shape(v[x]!));
   if (parts.some((p) => p === undefined)) return undefined;
@@ -194,11 +196,15 @@ export function shape(v: Value): string | undefined {
 /** Elements of a set, deduplicated and in cty's order (strings by bytes, numbers ascending, false before true). */
 export function setOf(items: Value[]): Value[] | Unknown {
   if (items.some((x) => x === null)) return new Unknown('a set with a null element');
-  const t = new Set(items.map((x) => typeof x));
+  const t = new Set(items.map((x) => primitiveType(x) ?? 'object'));
   if (items.length === 0) return [];
   if (t.size !== 1 || t.has('object')) return new Unknown('terraform orders a set of collections by hash, tfw does not');
-  const out = [...new Set(items as (string | number | boolean)[])];
+  if (t.has('number')) {
+    const seen = new Map<string, Num>();
+    for (const x of items as Num[]) if (!seen.has(numKey(x))) seen.set(numKey(x), x);
+    return [...seen.values()].sort(cmp);
+  }
+  const out = [...new Set(items as (string | boolean)[])];
   if (t.has('string')) return (out as string[]).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  if (t.has('number')) return (out as number[]).sort((a, b) => a - b);
   return (out as boolean[]).sort((a, b) => Number(a) - Number(b));
 }

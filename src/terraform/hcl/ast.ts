@@ -3,8 +3,8 @@
 // setting tfw cannot evaluate can be reported as `file:line`.
 
 export type Expr =
-  /** `inexact`: a number literal a double cannot hold exactly (evaluated as unknown). */
-  | { kind: 'literal'; value: null | string | number | boolean; line: number; inexact?: true }
+  /** `num`: a number literal's text, which the evaluator reads as terraform does (at 512 bits; `value` is only its nearest double). */
+  | { kind: 'literal'; value: null | string | number | boolean; line: number; num?: string }
   | { kind: 'template'; parts: TemplatePart[]; line: number }
   | { kind: 'scope'; name: string; line: number }
   | { kind: 'getattr'; object: Expr; name: string; line: number }

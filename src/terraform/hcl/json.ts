@@ -11,13 +11,14 @@ export type JsonNode =
   | { type: 'object'; entries: { key: string; line: number; value: JsonNode }[]; line: number }
   | { type: 'array'; items: JsonNode[]; line: number }
   | { type: 'string'; value: string; line: number }
-  | { type: 'number' | 'boolean' | 'null'; value: number | boolean | null; line: number };
+  | { type: 'number'; value: number; line: number; text: string }
+  | { type: 'boolean' | 'null'; value: boolean | null; line: number };
 
 export function parseJson(text: string): ParseResult<JsonNode> {
   try {
     return { ok: true, value: new JsonParser(text).document() };
   } catch (e) {
-    if (e instanceof HclSyntaxError) return { ok: false, error: { line: e.line, message: e.message } };
+    if (e instanceof HclSyntaxError) return { ok: false, error: e.problem() };
     throw e;
   }
 }
@@ -53,7 +54,7 @@ class JsonParser {
     const c = this.text[this.pos];
     const line = this.line;
     if (c === '{' || c === '[') {
-      if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+      if (++this.depth > MAX_DEPTH) throw new HclSyntaxError(`nesting deeper than ${MAX_DEPTH} levels`, this.line, true);
       const v = c === '{' ? this.object() : this.array();
       this.depth--;
       return v;
@@ -70,7 +71,7 @@ class JsonParser {
     const r = m.exec(this.text);
     if (r && r[0] !== '') {
       this.pos += r[0].length;
-      return { type: 'number', value: Number(r[0]), line };
+      return { type: 'number', value: Number(r[0]), line, text: r[0] };
     }
     return this.fail(c === undefined ? 'unexpected end of JSON' : `unexpected ${JSON.stringify(c)} in JSON`);
   }
@@ -186,7 +187,7 @@ export function parseTfJson(text: string, file: string): ParseResult<Body> {
     }
     return { ok: true, value: { attributes: [], blocks } };
   } catch (e) {
-    if (e instanceof HclSyntaxError) return { ok: false, error: { line: e.line, message: e.message } };
+    if (e instanceof HclSyntaxError) return { ok: false, error: e.problem() };
     throw e;
   }
 }
@@ -266,6 +267,8 @@ function templateExpr(node: JsonNode, file: string): Expr {
         items: node.entries.map((e) => ({ key: { kind: 'literal', value: e.key, line: e.line } as Expr, value: templateExpr(e.value, file) })),
         line: node.line,
       };
+    case 'number':
+      return { kind: 'literal', value: node.value, line: node.line, num: node.text };
     default:
       return { kind: 'literal', value: node.value, line: node.line };
   }
@@ -281,6 +284,8 @@ function literalExpr(node: JsonNode): Expr {
         items: node.entries.map((e) => ({ key: { kind: 'literal', value: e.key, line: e.line } as Expr, value: literalExpr(e.value) })),
         line: node.line,
       };
+    case 'number':
+      return { kind: 'literal', value: node.value, line: node.line, num: node.text };
     default:
       return { kind: 'literal', value: node.value, line: node.line };
   }

@@ -206,7 +206,7 @@ class Lexer {
       let le = text.indexOf('\n', ls);
       if (le < 0) le = text.length;
       this.scanned += le - ls + 1;
-      if (this.scanned > budget) this.fail('heredoc nesting too deep for tfw to read', startLine);
+      if (this.scanned > budget) throw new HclSyntaxError('heredoc nesting too deep for tfw to read', startLine, true);
       const lineText = text.slice(ls, le).replace(/\r$/, '');
       const trimmed = lineText.trim();
       if (trimmed === marker) {

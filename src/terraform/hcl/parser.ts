@@ -4,7 +4,6 @@
 import type { Attribute, BinaryOp, Block, Body, Expr, ObjectItem, TemplatePart } from './ast.ts';
 import { HclSyntaxError } from './errors.ts';
 import { tokenize, tokenizeTemplate, type Token } from './lexer.ts';
-import { exactLiteral } from '../eval/numbers.ts';
 
 /** Far beyond any real configuration; keeps recursion well inside Node's stack. */
 export const MAX_DEPTH = 128;
@@ -12,6 +11,8 @@ export const MAX_DEPTH = 128;
 export interface SyntaxProblem {
   line: number;
   message: string;
+  /** Past tfw's own limits (nesting), not an error terraform would report. */
+  limit?: true;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: SyntaxProblem };
@@ -38,8 +39,8 @@ function guard<T>(fn: () => T): ParseResult<T> {
   try {
     return { ok: true, value: fn() };
   } catch (e) {
-    if (e instanceof HclSyntaxError) return { ok: false, error: { line: e.line, message: e.message } };
-    if (e instanceof RangeError) return { ok: false, error: { line: 1, message: 'nesting too deep' } };
+    if (e instanceof HclSyntaxError) return { ok: false, error: e.problem() };
+    if (e instanceof RangeError) return { ok: false, error: { line: 1, message: 'nesting too deep', limit: true } };
     throw e;
   }
 }
@@ -83,7 +84,7 @@ class Parser {
     throw new HclSyntaxError(message, line);
   }
   private enter(line: number): void {
-    if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`, line);
+    if (++this.depth > MAX_DEPTH) throw new HclSyntaxError(`nesting deeper than ${MAX_DEPTH} levels`, line, true);
   }
   private withNewlines<T>(ignore: boolean, fn: () => T): T {
     this.nl.push(ignore);
@@ -299,7 +300,7 @@ class Parser {
     const t = this.next();
     switch (t.kind) {
       case 'number':
-        return exactLiteral(t.value) ? { kind: 'literal', value: Number(t.value), line: t.line } : { kind: 'literal', value: Number(t.value), line: t.line, inexact: true };
+        return { kind: 'literal', value: Number(t.value), line: t.line, num: t.value };
       case 'ident':
         return this.identifier(t);
       case 'oquote':
