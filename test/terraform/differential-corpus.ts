@@ -83,6 +83,7 @@ locals {
   env     = var.is_prod ? "prod" : var.s
   profile = "\${local.env}-\${terraform.workspace}"
   bad     = tonumber("abc")
+  nothing = null
 }
 variable "is_prod" {
   type    = bool
@@ -179,6 +180,40 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'pow(-2, 0.5)', 'pow(0, -1)', 'pow(1.5, 3)', 'pow(0.1, 2)', 'pow(10, -2)', 'pow(2, 1023)', 'pow(-2, 63)', 'pow(-0, -3)', 'pow(-0, 3)', 'pow(7, 25)', 'pow(1.1, 100)', 'pow(2, -1074)',
       '1e21 + 1', '1e400 - 1e400', '1e-7 * 1e7', 'element(["a", "b"], length([1]))', '["a", "b"][length([1])]', 'substr("abc", length([1]), 1)', '["a", "b"][0.5]', '["a", "b"][1.0]',
       'max(0.1 + 0.2, 0.3)', 'min(0.3, 0.1 + 0.2)', 'max(length([1]), 1)', 'tostring(-0)', '-0 == 0', '0.1 + 0.2 != 0.3', '1 / 3 == 0.3333333333333333', '3 * (1 / 3) == 1',
+    ],
+  },
+  {
+    cls: 'typed nulls, substr, sets, base64, CIDR octets',
+    exprs: [
+      'tostring(null)', 'tonumber((null))', 'tomap(null)', 'toset(null)', 'tostring(var.nul)', 'tonumber(var.nul)', 'tolist(var.nul)', 'tostring(local.nothing)',
+      'merge(null, [])', 'merge(null, {})', 'merge(null, [1])', 'merge([], {})', 'merge(var.nul, [])', 'merge(null, { a = 1 }, [])',
+      'substr("abc", -4, 1)', 'substr("abc", 0, -2)', 'substr("abc", -1, 0)', 'substr("abc", -5, 0)', 'substr("abc", 1, 0)', 'substr("abc", 3, -1)', 'substr("abc", 4, -1)',
+      'substr("", 0, 0)', 'substr("", -1, 2)', 'substr("héllo", -3, -1)', 'substr("abc", -3, 2)',
+      'setunion([1], ["a"])', 'setunion([true], ["a", 1])', 'setunion([1], [true])', 'setintersection(["1", "2"], [1])', 'setsubtract([1, 2], ["2"])', 'setunion([], ["b", "a"])',
+      'reverse(toset(["b", "a", "c"]))', 'reverse(toset([3, 1, 2]))', 'reverse(["a", 1])', 'reverse(tolist(["x", "y"]))',
+      'base64decode("aGk=\\n")', 'base64decode("aG\\r\\nk=")', 'base64decode("aGk=\\t")', 'base64decode("a\\nGk=")',
+      'cidrhost("010.0.0.0/8", 1)', 'cidrhost("10.000.0.0/016", 1)', 'cidrnetmask("10.0.0.0/08")', 'cidrhost("256.0.0.0/8", 1)', 'cidrsubnet("010.1.2.0/24", 4, 1)',
+      'chunklist(["a", "b"], 0)', 'chunklist([], 0)', 'chunklist(["a", 1], 1)', 'chunklist(["a"], -1)',
+    ],
+  },
+  {
+    cls: 'dates: formatdate, timeadd, timecmp',
+    exprs: [
+      'formatdate("YYYY-MM-DD hh:mm:ss", "2026-12-05T23:59:07Z")', 'formatdate("YY M D h m s", "2006-01-02T03:04:05Z")', 'formatdate("MMM MMMM EEE EEEE", "2024-02-29T00:00:00Z")',
+      'formatdate("H HH A a", "2024-02-29T00:30:00Z")', 'formatdate("H HH AA aa", "2024-02-29T12:30:00Z")', 'formatdate("HH aa", "2024-02-29T13:30:00Z")',
+      'formatdate("Z ZZZ ZZZZ ZZZZZ", "2024-02-29T13:30:00Z")', 'formatdate("Z ZZZ ZZZZ ZZZZZ", "2024-02-29T13:30:00+05:30")', 'formatdate("Z ZZZ", "2024-02-29T13:30:00-00:00")',
+      'formatdate("Z ZZZ", "2024-02-29T13:30:00+00:00")', 'formatdate("\'at\' hh \'o\'\'clock\'", "2024-02-29T13:30:00Z")', 'formatdate("\'\'", "2024-02-29T13:30:00Z")',
+      'formatdate("\'abc", "2024-02-29T13:30:00Z")', 'formatdate("YYYYMMDD", "2024-02-29T13:30:00Z")', 'formatdate("YYY", "2024-02-29T13:30:00Z")', 'formatdate("T", "2024-02-29T13:30:00Z")',
+      'formatdate("DD", "2023-02-29T13:30:00Z")', 'formatdate("DD", "2024-02-29 13:30:00Z")', 'formatdate("DD", "2024-02-29T13:30:00")', 'formatdate("DD", "2024-02-29T13:30:00.123456789123Z")',
+      'formatdate("hh:mm", "2024-02-29T24:00:00Z")', 'formatdate("hh:mm:ss", "2016-12-31T23:59:60Z")', 'formatdate("DD-MM-YYYY", "0001-01-01T00:00:00Z")', 'formatdate("EEEE", "1970-01-01T00:00:00Z")',
+      'formatdate("EEEE D MMMM", "2024-03-01T01:00:00+02:00")', 'formatdate("YYYY-MM-DD", "2024-03-01T01:00:00z")', 'formatdate("", "2024-03-01T01:00:00Z")', 'formatdate("-- ::", "2024-03-01T01:00:00Z")',
+      'timeadd("2017-11-22T00:00:00Z", "-10m")', 'timeadd("2017-11-22T00:00:00Z", "1h30m")', 'timeadd("2017-11-22T00:00:00+05:00", "12h")', 'timeadd("2017-11-22T00:00:00.9Z", "0.2s")',
+      'timeadd("2017-11-22T00:00:00Z", "1.5h")', 'timeadd("2017-11-22T00:00:00Z", "8760h")', 'timeadd("2017-11-22T00:00:00Z", "0")', 'timeadd("2017-11-22T00:00:00Z", "")',
+      'timeadd("2017-11-22T00:00:00Z", "1d")', 'timeadd("2017-11-22T00:00:00Z", "10")', 'timeadd("2017-11-22T00:00:00Z", "1µs")', 'timeadd("2017-11-22T00:00:00Z", ".5m")',
+      'timeadd("2017-11-22T00:00:00Z", "-1.000000001s")', 'timeadd("2017-11-22T00:00:00Z", "2562047h")', 'timeadd("2017-11-22T00:00:00Z", "9999999999h")', 'timeadd("2024-02-28T23:00:00-01:00", "1h")',
+      'timeadd("0001-01-01T00:00:00Z", "-1s")', 'timeadd("2017-11-22T00:00:00Z", "1h-1m")', 'timeadd("2017-11-22T00:00:00Z", "+3m")', 'timeadd("2017-11-22T00:00:00Z", "1.2.3s")',
+      'timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T01:00:00+01:00", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:01Z", "2017-11-22T00:00:00.5Z")',
+      'timecmp("2017-11-22T00:00:00Z", "bad")', 'timecmp("2017-11-22T00:00:00.000000001Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T0:00:00Z", "2017-11-22T00:00:00Z")',
     ],
   },
   {
@@ -292,6 +327,13 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'file("missing.txt")', 'fileexists("main.tf")', 'fileexists("nope")', 'fileset(".", "*.tf")', 'filebase64("data.txt")', 'filemd5("data.txt")',
       'filesha1("data.txt")', 'file("data.txt")', 'templatefile("tpl.tftpl", { name = "x" })', 'templatestring("a${b}", { b = "c" })',
       'path.module', 'path.root', 'length(path.cwd) > 0',
+      'file("./data.txt")', 'file("${path.module}/data.txt")', 'file("vars/../data.txt")', 'try(file("missing"), "d")', 'can(file("vars"))', 'fileexists("vars")',
+      'fileexists("./vars/../main.tf")', 'filesha256("data.txt")', 'filesha512("data.txt")', 'filebase64sha256("data.txt")', 'filebase64sha512("data.txt")',
+      'file("bom.txt")', 'file("latin1.txt")', 'filebase64("latin1.txt")', 'filemd5("latin1.txt")', 'trimspace(file("data.txt"))', 'file("~/nope")', 'file("~x/nope")',
+      'templatefile("loop.tftpl", { m = { b = "y", a = "x" }, n = 2 })', 'templatefile("single.tftpl", { x = [1, 2] })', 'templatefile("single.tftpl", { x = 5 })',
+      'templatefile("tpl.tftpl", {})', 'templatefile("tpl.tftpl", { name = "x", "bad key" = 1 })', 'templatefile("tpl.tftpl", { name = 1 })', 'templatefile("rec.tftpl", {})',
+      'templatefile("pathref.tftpl", {})', 'templatefile("tpl.tftpl", ["x"])', 'templatefile("missing.tftpl", {})', 'templatefile("tpl.tftpl", { name = "x", extra = 2 })',
+      'abspath("a/../b") == "${path.cwd}/b"', 'abspath("/") ', 'abspath("") == path.cwd', 'abspath("~/x") == "${path.cwd}/~/x"', 'abspath("/a//b/./c/")',
     ],
   },
   {
