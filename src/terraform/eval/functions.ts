@@ -14,6 +14,7 @@ import {
 import { format, graphemes, insertBetween, simpleCase, title, toJsonText, trimSpace } from './strings.ts';
 import { regex, regexall, regexReplace } from './regex.ts';
 import { formatdate, timeadd, timecmp } from './datetime.ts';
+import { yamldecode } from './yaml.ts';
 import { createRequire } from 'node:module';
 
 const ANY: Type = { t: 'any' };
@@ -662,6 +663,7 @@ const MORE: Record<string, Fn> = {
     const x = h.subarray(0, 16).toString('hex');
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   },
+  yamldecode: (a) => { arity('yamldecode', a, 1); return yamldecode(str(a[0], 'yamldecode() argument')); },
   csvdecode: (a) => { arity('csvdecode', a, 1); return csvdecode(str(a[0], 'csvdecode() argument')); },
   formatdate: (a) => { arity('formatdate', a, 2); return formatdate(str(a[0], 'formatdate() format'), str(a[1], 'formatdate() timestamp')); },
   timeadd: (a) => { arity('timeadd', a, 2); return timeadd(str(a[0], 'timeadd() timestamp'), str(a[1], 'timeadd() duration')); },
