@@ -843,6 +843,8 @@ function csvdecode(text: string): Value {
   if (records.length === 0) throw new EvalError('csvdecode(): missing header line');
   const headers = records[0]!.map((h) => h.normalize('NFC'));
   if (new Set(headers).size !== headers.length) throw new EvalError('csvdecode(): duplicate column name');
+  // An empty list(object(...)): tfw does not keep the element type that later conversions would check.
+  if (records.length === 1) leave('csvdecode() of a header without rows (an empty list whose element type tfw does not keep)');
   const rows = records.slice(1).map((r) => {
     if (r.length !== headers.length) weird('a row with another number of fields');
     return tag(makeObject(headers.map((h, k) => [h, r[k]!.normalize('NFC')])), 'object');
