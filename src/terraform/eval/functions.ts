@@ -663,6 +663,35 @@ const MORE: Record<string, Fn> = {
     const x = h.subarray(0, 16).toString('hex');
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   },
+  // Only the encodings whose bytes tfw is sure of; any other IANA name is left to terraform.
+  textencodebase64: (a) => {
+    arity('textencodebase64', a, 2);
+    const s = str(a[0], 'textencodebase64() string');
+    const name = str(a[1], 'textencodebase64() encoding');
+    // IANA "UTF-16": big-endian after a byte order mark (x/text's UTF16(BigEndian, UseBOM))
+    const enc = name.toLowerCase() === 'utf-16' ? 'utf-16' : textEncoding(name);
+    if (enc === 'utf-8') return Buffer.from(s, 'utf8').toString('base64');
+    const le = Buffer.from(enc === 'utf-16' ? `\ufeff${s}` : s, 'utf16le');
+    if (enc !== 'utf-16le') le.swap16();
+    return le.toString('base64');
+  },
+  textdecodebase64: (a) => {
+    arity('textdecodebase64', a, 2);
+    const s = str(a[0], 'textdecodebase64() string').replace(/[\r\n]/g, '');
+    const enc = textEncoding(str(a[1], 'textdecodebase64() encoding'));
+    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new EvalError('textdecodebase64() of a string that is not base64');
+    const bytes = Buffer.from(s, 'base64');
+    if (enc !== 'utf-8' && bytes.length % 2 !== 0) leave('textdecodebase64() of an odd number of UTF-16 bytes');
+    let out: string;
+    try {
+      out = new TextDecoder(enc === 'utf-16be' ? 'utf-16be' : enc === 'utf-16le' ? 'utf-16le' : 'utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return leave('textdecodebase64() of bytes that are not valid in that encoding');
+    }
+    // terraform refuses a result with U+FFFD in it
+    if (out.includes('\ufffd')) throw new EvalError('textdecodebase64(): the given string contains symbols that are not defined for the encoding');
+    return out;
+  },
   yamldecode: (a) => { arity('yamldecode', a, 1); return yamldecode(str(a[0], 'yamldecode() argument')); },
   csvdecode: (a) => { arity('csvdecode', a, 1); return csvdecode(str(a[0], 'csvdecode() argument')); },
   formatdate: (a) => { arity('formatdate', a, 2); return formatdate(str(a[0], 'formatdate() format'), str(a[1], 'formatdate() timestamp')); },
@@ -850,4 +879,10 @@ function csvdecode(text: string): Value {
     return tag(makeObject(headers.map((h, k) => [h, r[k]!.normalize('NFC')])), 'object');
   });
   return tag(rows, 'list');
+}
+
+function textEncoding(name: string): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  const n = name.toLowerCase();
+  if (n === 'utf-8' || n === 'utf-16le' || n === 'utf-16be') return n;
+  return leave(`the text encoding ${JSON.stringify(name)} (terraform's IANA index): not reproduced by tfw`);
 }
