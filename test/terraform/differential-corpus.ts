@@ -89,6 +89,21 @@ variable "is_prod" {
   type    = bool
   default = false
 }
+variable "nl" {
+  type    = list(string)
+  default = null
+}
+variable "nany" {
+  default = null
+}
+variable "nnum" {
+  type    = number
+  default = null
+}
+variable "nobj" {
+  type    = object({ a = string })
+  default = null
+}
 `;
 
 /** Expressions about variables: evaluated under every setup. */
@@ -185,6 +200,8 @@ export const FIXED_CLASSES: CorpusClass[] = [
   {
     cls: 'typed nulls, substr, sets, base64, CIDR octets',
     exprs: [
+      'tostring(var.nl)', 'tolist(var.nl)', 'toset(var.nl)', 'tomap(var.nl)', 'tostring(var.nany)', 'tolist(var.nany)', 'tomap(var.nany)', 'tobool(var.nnum)', 'tonumber(var.nnum)',
+      'tostring(var.nnum)', 'tostring((var.nnum))', 'tomap(var.nobj)', 'tolist(var.nobj)', 'tostring(var.nobj)', 'tobool(var.nul)', 'merge(var.nany, [])', 'merge(var.nl, [])', 'merge(var.nobj, {})',
       'tostring(null)', 'tonumber((null))', 'tomap(null)', 'toset(null)', 'tostring(var.nul)', 'tonumber(var.nul)', 'tolist(var.nul)', 'tostring(local.nothing)',
       'merge(null, [])', 'merge(null, {})', 'merge(null, [1])', 'merge([], {})', 'merge(var.nul, [])', 'merge(null, { a = 1 }, [])',
       'substr("abc", -4, 1)', 'substr("abc", 0, -2)', 'substr("abc", -1, 0)', 'substr("abc", -5, 0)', 'substr("abc", 1, 0)', 'substr("abc", 3, -1)', 'substr("abc", 4, -1)',

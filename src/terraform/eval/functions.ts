@@ -19,8 +19,8 @@ import { createRequire } from 'node:module';
 
 const ANY: Type = { t: 'any' };
 
-/** `literalNull[i]`: argument i is the literal `null` (of no type: cty's DynamicPseudoType); any other null has a type tfw does not keep. */
-type Fn = (args: Value[], literalNull: boolean[]) => Value;
+/** `nullTypes[i]`: the type of argument i where it is a null whose type tfw knows (`any`: a literal null, cty's DynamicPseudoType). */
+type Fn = (args: Value[], nullTypes: (Type | undefined)[]) => Value;
 
 const str = (v: Value | undefined, what: string): string => toStr(v ?? null, what);
 const list = (v: Value | undefined, what: string): Value[] => {
@@ -215,9 +215,10 @@ const FUNCTIONS: Record<string, Fn> = {
     if (a.length === 3) return a[2]!;
     throw new EvalError(`lookup() found no key "${k}" and has no default`);
   },
-  merge: (a, literalNull) => {
+  merge: (a, nullTypes) => {
     const out = makeObject();
     // cty's MergeFunc: an argument of no type (a literal null) skips its type checks; an empty tuple or list then adds nothing.
+    const literalNull = a.map((_, i) => nullTypes[i]?.t === 'any');
     const dynamic = literalNull.some((x) => x);
     for (const [i, m] of a.entries()) {
       if (m === null) continue;
@@ -367,7 +368,7 @@ function trimEnd(s: string, chars: string): string {
   return s.slice(0, end);
 }
 
-export function callFunction(name: string, args: Value[], literalNull: boolean[] = []): Value {
+export function callFunction(name: string, args: Value[], nullTypes: (Type | undefined)[] = []): Value {
   const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!fn) return new Unknown(`function ${name}() is not evaluated by tfw`);
   const u = findUnknown(args);
@@ -375,13 +376,29 @@ export function callFunction(name: string, args: Value[], literalNull: boolean[]
   const nullAt = args.findIndex((a, i) => a === null && !(NULL_OK.has(name) || (name === 'lookup' && i === 2)));
   if (nullAt >= 0) {
     if (TYPED_NULL.has(name)) {
-      // A null of no type converts to a null of any type; a typed null's type (which tfw does not keep) decides.
-      if (CONVERSIONS.has(name) && literalNull[nullAt]) return null;
+      // A null converts to a null of the target type where cty has a conversion from its type, else it is an error.
+      const from = nullTypes[nullAt];
+      if (CONVERSIONS.has(name) && from) {
+        if (nullConverts(from, name)) return null;
+        throw new EvalError(`${name}() of a null of a type that does not convert`);
+      }
       return new Unknown(`${name}() of a null: its result depends on the null's type`);
     }
     throw new EvalError(`argument ${nullAt + 1} of ${name}() must not be null`);
   }
-  return fn(args, literalNull);
+  return fn(args, nullTypes);
+}
+
+/** Whether cty converts (a null of) type `from` to the type of a to*() function. */
+function nullConverts(from: Type, fn: string): boolean {
+  if (from.t === 'any') return true;
+  switch (fn) {
+    case 'tostring': return from.t === 'string' || from.t === 'number' || from.t === 'bool';
+    case 'tonumber': return from.t === 'string' || from.t === 'number';
+    case 'tobool': return from.t === 'string' || from.t === 'bool';
+    case 'tolist': case 'toset': return from.t === 'list' || from.t === 'set' || from.t === 'tuple';
+    default: return from.t === 'map' || from.t === 'object';
+  }
 }
 
 const CONVERSIONS = new Set(['tostring', 'tonumber', 'tobool', 'tolist', 'toset', 'tomap']);
