@@ -1,18 +1,24 @@
-// Bundles src/ into dist/ for bin/tfw.js, in two builds:
-//  - dist/cli.js: the whole pass-through path in one file (every terraform
-//    command pays for what it loads; each extra chunk costs a few ms);
-//  - dist/lazy/: everything else (src/lazy.ts), split so the HCL reader, the
-//    AWS SDK and yargs load only on the paths that need them.
-// cli.ts reaches the second through `import('./lazy.ts')`, rewritten here.
-import { rmSync, writeFileSync } from 'node:fs';
+// Bundles src/ into dist/ for bin/tfw.js:
+//  - dist/cli.js: the whole pass-through path in one ES module (every
+//    terraform command that reaches Node pays for what it loads);
+//  - dist/lazy/lazy.cjs: everything else of tfw's own code (src/lazy.ts and
+//    what it reaches: the reader, the plan, the cache, the run, `tfw auth`) in
+//    one CommonJS file, which dist/lazy/lazy.js (the ES module cli.js imports
+//    as ./lazy.ts) runs through node:vm with a V8 code cache (src/codecache.ts);
+//  - dist/lazy/vendor/*.cjs: the AWS SDK clients and execa, each one file,
+//    required only on the paths that use them (a cache miss, `mfa_process`,
+//    `tfw auth … --find-device`).
+// One file for all of tfw's own code past cli.js: a module in two bundles is
+// two modules (its classes, its state), and a warm run loads one file.
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Prefer packages' ES builds: smaller chunks, and no CommonJS interop between the AWS SDK's parts.
+  // Prefer packages' ES builds: smaller, and no CommonJS interop between the AWS SDK's parts.
   mainFields: ['module', 'main'],
   sourcemap: false,
   minify: false,
@@ -28,21 +34,58 @@ const lazyEntry = {
   },
 };
 
-// Stale chunks of earlier builds would ship and confuse the load-trace test.
+// What the lazy bundle imports dynamically from packages: one CommonJS file each, beside it.
+const VENDOR = { '@aws-sdk/client-sts': 'client-sts', '@aws-sdk/client-iam': 'client-iam', execa: 'execa' };
+const vendor = {
+  name: 'vendor',
+  setup(b) {
+    b.onResolve({ filter: /^(@aws-sdk\/client-sts|@aws-sdk\/client-iam|execa)$/ }, (a) => ({ path: `./vendor/${VENDOR[a.path]}.cjs`, external: true }));
+  },
+};
+
+// Stale files of earlier builds would ship and confuse the load-trace test.
 rmSync('dist', { recursive: true, force: true });
 
-const cli = await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyEntry] });
+const cli = await build({ ...common, format: 'esm', entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyEntry] });
+
 const lazy = await build({
   ...common,
+  format: 'cjs',
   entryPoints: { lazy: 'src/lazy.ts' },
   outdir: 'dist/lazy',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  // A native binding (prebuilt per platform): loaded from node_modules, never bundled.
+  outExtension: { '.js': '.cjs' },
+  plugins: [vendor],
+  // A native binding (prebuilt per platform) and re2js: loaded from node_modules, never bundled.
   external: ['@napi-rs/keyring'],
-  // CommonJS dependencies (shell-quote) call require() for node builtins.
-  banner: { js: "import { createRequire as __tfwCreateRequire } from 'node:module'; const require = __tfwCreateRequire(import.meta.url);" },
+  // src/codecache.ts runs the bundle in a function with this parameter.
+  define: { 'import.meta.url': '__tfwImportMetaUrl' },
+  // import() of a vendor file becomes require(): the bundle runs as a vm.Script, which has no import().
+  supported: { 'dynamic-import': false },
+});
+
+const vendors = await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: Object.fromEntries(Object.entries(VENDOR).map(([pkg, name]) => [name, pkg])),
+  outdir: 'dist/lazy/vendor',
+  outExtension: { '.js': '.cjs' },
+});
+
+// The ES face of lazy.cjs: the names src/lazy.ts exports, from the bundle loaded with its code cache.
+const names = (await build({ entryPoints: ['src/lazy.ts'], bundle: false, write: false, metafile: true, format: 'esm', outdir: 'x' })).metafile.outputs['x/lazy.js'].exports;
+const buildId = createHash('sha256').update(readFileSync('dist/lazy/lazy.cjs')).digest('hex').slice(0, 16);
+const shim = await build({
+  ...common,
+  format: 'esm',
+  stdin: {
+    contents: `import { loadBundle } from './codecache.ts';\nexport const { ${names.join(', ')} } = loadBundle(new URL('./lazy.cjs', import.meta.url), ${JSON.stringify(buildId)});\n`,
+    resolveDir: 'src',
+    sourcefile: 'lazy-shim.ts',
+    loader: 'ts',
+  },
+  outfile: 'dist/lazy/lazy.js',
 });
 
 // Which sources went into which file: tests use it to prove what a path loads.
-writeFileSync('dist/meta.json', JSON.stringify({ outputs: { ...cli.metafile.outputs, ...lazy.metafile.outputs } }));
+const outputs = Object.assign({}, ...[cli, lazy, vendors, shim].map((r) => r.metafile.outputs));
+writeFileSync('dist/meta.json', JSON.stringify({ outputs }));

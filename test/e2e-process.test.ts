@@ -19,7 +19,7 @@ const NAMES = ['network', 'apps', 'audit'];
 const world = useStsStandIn({ users: [ALICE], roles: ROLES.map((arn) => ({ arn, requireMfa: true })) }, 420000, { skip });
 const MAIN = callerIdentityModule(NAMES);
 
-test('a chain rooted in credential_process (aws-vault --no-session), real AWS provider: one code, one process call, each alias its own role, the keys nowhere', { skip, timeout: 300_000 }, async (t) => {
+test('a chain rooted in credential_process (aws-vault --no-session), real AWS provider: one code, one process call, each alias its own role, the keys nowhere', { skip, timeout: 900_000 }, async (t) => {
   const box = await sandbox(t);
   const calls = join(box.root, 'process-calls');
   const script = join(box.root, 'vault-export.sh');

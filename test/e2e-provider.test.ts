@@ -20,7 +20,7 @@ const world = useStsStandIn({ users: [ALICE], roles: ROLES.map((arn) => ({ arn, 
 const { config: CONFIG, credentials: CREDENTIALS } = roleProfiles(ALICE, Object.fromEntries(names.map((n, i) => [n, ROLES[i]!])), 'us-east-1');
 const MAIN = callerIdentityModule(names);
 
-test('three aliased providers on MFA roles in three accounts, real AWS provider: one code, each alias is its own role', { skip, timeout: 300_000 }, async (t) => {
+test('three aliased providers on MFA roles in three accounts, real AWS provider: one code, each alias is its own role', { skip, timeout: 900_000 }, async (t) => {
   const box = await sandbox(t);
   await box.writeAws(CONFIG, CREDENTIALS);
   const dir = join(box.root, 'module');
@@ -108,7 +108,7 @@ function assertTenRoles(stdout: string): void {
   ACCOUNTS.forEach((a, i) => assert.match(outputs[`a${i}`]!.value, new RegExp(`^arn:aws:sts::${a}:assumed-role/OrganizationAccountAccessRole/`), `a${i}`));
 }
 
-test('ten assume_role-only providers (no profile) behind the default profile\'s device, real AWS provider: one code, every account reached', { skip, timeout: 300_000 }, async (t) => {
+test('ten assume_role-only providers (no profile) behind the default profile\'s device, real AWS provider: one code, every account reached', { skip, timeout: 900_000 }, async (t) => {
   const org = await startStsStandIn({ users: [ALICE], roles: ORG_ROLES.map((arn) => ({ arn, requireMfa: true })) });
   t.after(() => org.stop());
   // The aws-vault habit: mfa_serial on the long-term profile itself.
@@ -136,7 +136,7 @@ test('ten assume_role-only providers (no profile) behind the default profile\'s 
   assert.deepEqual(await readdir(box.runtime), []);
 });
 
-test('exported long-term keys with TFW_MFA_SERIAL and no ~/.aws at all, real AWS provider: one code, the keys never reach terraform', { skip, timeout: 300_000 }, async (t) => {
+test('exported long-term keys with TFW_MFA_SERIAL and no ~/.aws at all, real AWS provider: one code, the keys never reach terraform', { skip, timeout: 900_000 }, async (t) => {
   const org = await startStsStandIn({ users: [ALICE], roles: ORG_ROLES.map((arn) => ({ arn, requireMfa: true })) });
   t.after(() => org.stop());
   const keys = { AWS_ACCESS_KEY_ID: ALICE.accessKeyId, AWS_SECRET_ACCESS_KEY: ALICE.secretAccessKey, AWS_REGION: 'us-east-1' };

@@ -56,7 +56,7 @@ for (const [name, key, send] of [
   ['SIGTERM to the whole process group (a CI cancel)', 'group-term', (pid: number) => process.kill(-pid, 'SIGTERM')],
   ['SIGINT to tfw alone (a supervisor, kill -INT)', 'alone-int', (pid: number) => process.kill(pid, 'SIGINT')],
 ] as const) {
-  test(`real terraform, ${name}: one graceful stop, no "Two interrupts received", per-run files gone`, { skip, timeout: 300_000 }, async (t) => {
+  test(`real terraform, ${name}: one graceful stop, no "Two interrupts received", per-run files gone`, { skip, timeout: 900_000 }, async (t) => {
     const box = await sandbox(t);
     await box.writeAws(
       `[profile source]\nregion = us-east-1\nmfa_serial = ${ALICE.mfaSerial}\n\n[profile switch]\nsource_profile = source\nrole_arn = ${ROLE}\nmfa_serial = ${ALICE.mfaSerial}\nregion = us-east-1\n`,

@@ -96,7 +96,7 @@ test('plain terraform cannot init this module: the problem tfw exists for', { sk
   assert.match(r.stdout + r.stderr, /AssumeRoleTokenProvider session option not set|MFA/);
 });
 
-test('init asks for one code, then plan/apply reuse the cached session; -detailed-exitcode passes 2 and 0 through', { skip, timeout: 300_000 }, async (t) => {
+test('init asks for one code, then plan/apply reuse the cached session; -detailed-exitcode passes 2 and 0 through', { skip, timeout: 900_000 }, async (t) => {
   const { box, dir, env } = await project(t, 'path');
   const before = sts.calls.GetSessionToken;
 
@@ -173,7 +173,7 @@ test('a syntax error: terraform\'s own diagnostic and exit status, nothing of tf
   await noCredentialsLeft(box);
 });
 
-test('a partial backend block: init -backend-config=FILE, then a plain re-init and plan use the recorded profile', { skip, timeout: 300_000 }, async (t) => {
+test('a partial backend block: init -backend-config=FILE, then a plain re-init and plan use the recorded profile', { skip, timeout: 900_000 }, async (t) => {
   const { box, dir, env } = await project(t, 'partial');
   await writeFile(join(dir, 'main.tf'), 'terraform {\n  backend "s3" {}\n}\n\nresource "terraform_data" "thing" {}\n');
   await writeFile(join(dir, 'backend.hcl'), 'bucket = "tfstate"\nkey = "partial/terraform.tfstate"\nregion = "us-east-1"\nprofile = "switch"\nuse_path_style = true\n');
@@ -190,7 +190,7 @@ test('a partial backend block: init -backend-config=FILE, then a plain re-init a
   await noCredentialsLeft(box);
 });
 
-test('organisation layout: a backend with only assume_role = {…} (no profile), the default profile holding the device; one code for init and apply', { skip, timeout: 300_000 }, async (t) => {
+test('organisation layout: a backend with only assume_role = {…} (no profile), the default profile holding the device; one code for init and apply', { skip, timeout: 900_000 }, async (t) => {
   const box = await sandbox(t);
   // The aws-vault habit: mfa_serial on the long-term profile itself.
   await box.writeAws(

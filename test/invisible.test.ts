@@ -112,7 +112,7 @@ test('a completion request (COMP_LINE, as `complete -C terraform terraform` sets
   assert.deepEqual(await readdir(box.cache).catch(() => []), [], 'no session cached, none asked for');
 });
 
-test('a profile in no AWS file beside an MFA provider: no code asked, terraform\'s error shown once, nothing of tfw\'s', { skip: skip ?? noProvider, timeout: 300_000 }, async (t) => {
+test('a profile in no AWS file beside an MFA provider: no code asked, terraform\'s error shown once, nothing of tfw\'s', { skip: skip ?? noProvider, timeout: 900_000 }, async (t) => {
   const main = `${MAIN}
 provider "aws" {
   alias   = "other"

@@ -108,3 +108,26 @@ export function displayPath(path: string, cwd: string): string {
   return rel;
 }
 
+
+/** The bytes of a regular file of at most `max` bytes, for terraform's file functions (file(), templatefile()…). */
+export function readFileBytes(path: string, max: number): { ok: true; bytes: Buffer } | { ok: false; failure: FileFailure } {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return { ok: false, failure: notAFile(st) };
+    if (st.size > max) return { ok: false, failure: { reason: 'too-large', bytes: st.size } };
+    const bytes = readFileSync(path);
+    return bytes.length > max ? { ok: false, failure: { reason: 'too-large', bytes: bytes.length } } : { ok: true, bytes };
+  } catch (e) {
+    return { ok: false, failure: failureOf(e) };
+  }
+}
+
+/** What a path is, for fileexists(): a regular file, or why not. */
+export function fileKind(path: string): { ok: true } | { ok: false; failure: FileFailure } {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? { ok: true } : { ok: false, failure: notAFile(st) };
+  } catch (e) {
+    return { ok: false, failure: failureOf(e) };
+  }
+}

@@ -13,6 +13,7 @@ import { gatherModule, type Gathered, type GatheredModule } from './gather.ts';
 import { problem } from './problems.ts';
 import { providerTargets, type ProviderScope } from './providers.ts';
 import { moduleScope } from './scope.ts';
+import { nodeFileAccess } from './eval/fileaccess.ts';
 import type { PathContext } from './settings.ts';
 import { rootAssignments, type Assignment } from './variables.ts';
 import { parseExpression } from './hcl/parser.ts';
@@ -103,6 +104,7 @@ function scopeFor(config: ModuleConfig, assignments: Map<string, Assignment>, mo
     workspace: ctx.workspace,
     path: { module: modulePath, root: '.', cwd: ctx.rootDir },
     guard: ctx.guard,
+    files: nodeFileAccess(ctx.rootDir, ctx.paths.home), // terraform's file functions resolve against its working directory
   });
 }
 

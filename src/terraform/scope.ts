@@ -7,6 +7,7 @@ import { evaluate } from './eval/evaluate.ts';
 import { EvalError, Unknown, type Value } from './eval/value.ts';
 import { convert, parseType, type Type } from './eval/types.ts';
 import type { Assignment } from './variables.ts';
+import type { FileAccess } from './eval/fileaccess.ts';
 
 export interface ModuleScopeInput {
   variables: Map<string, Block>;
@@ -15,6 +16,8 @@ export interface ModuleScopeInput {
   workspace: string;
   path: { module: string; root: string; cwd: string };
   guard: { depth: number };
+  /** For the file functions (file(), templatefile()…). */
+  files?: FileAccess;
 }
 
 type Memo = { value: Value } | { error: Error } | 'pending';
@@ -51,6 +54,7 @@ export function moduleScope(input: ModuleScopeInput): Scope & { withEach(key: Va
     workspace: input.workspace,
     path: input.path,
     guard: input.guard,
+    ...(input.files ? { files: input.files } : {}),
     variable(name: string): Value {
       return memoized(varMemo, name, `var.${name}`, () => variableValue(name, input));
     },

@@ -125,7 +125,13 @@ export function runTfw(args: string[], options: SpawnOptions & { input?: string;
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    // Generous: the real provider's start on a loaded 2-core machine takes tens of seconds. A run killed here
+    // says so in its stderr, so a failed assertion shows a timeout, not a mysterious null status.
+    const limit = options.timeoutMs ?? 240_000;
+    const timer = setTimeout(() => {
+      stderr += `\n[test harness: tfw killed after ${limit} ms]\n`;
+      child.kill('SIGKILL');
+    }, limit);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -235,7 +241,11 @@ export function tfwOnPty(
         }
       }
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const limit = options.timeoutMs ?? 240_000;
+    const timer = setTimeout(() => {
+      screen += `\n[test harness: tfw killed after ${limit} ms]\n`;
+      child.kill('SIGKILL');
+    }, limit);
     child.on('close', (status) => {
       clearTimeout(timer);
       resolvePromise({ status, screen, typed });

@@ -83,6 +83,7 @@ locals {
   env     = var.is_prod ? "prod" : var.s
   profile = "\${local.env}-\${terraform.workspace}"
   bad     = tonumber("abc")
+  nothing = null
 }
 variable "is_prod" {
   type    = bool
@@ -182,6 +183,40 @@ export const FIXED_CLASSES: CorpusClass[] = [
     ],
   },
   {
+    cls: 'typed nulls, substr, sets, base64, CIDR octets',
+    exprs: [
+      'tostring(null)', 'tonumber((null))', 'tomap(null)', 'toset(null)', 'tostring(var.nul)', 'tonumber(var.nul)', 'tolist(var.nul)', 'tostring(local.nothing)',
+      'merge(null, [])', 'merge(null, {})', 'merge(null, [1])', 'merge([], {})', 'merge(var.nul, [])', 'merge(null, { a = 1 }, [])',
+      'substr("abc", -4, 1)', 'substr("abc", 0, -2)', 'substr("abc", -1, 0)', 'substr("abc", -5, 0)', 'substr("abc", 1, 0)', 'substr("abc", 3, -1)', 'substr("abc", 4, -1)',
+      'substr("", 0, 0)', 'substr("", -1, 2)', 'substr("héllo", -3, -1)', 'substr("abc", -3, 2)',
+      'setunion([1], ["a"])', 'setunion([true], ["a", 1])', 'setunion([1], [true])', 'setintersection(["1", "2"], [1])', 'setsubtract([1, 2], ["2"])', 'setunion([], ["b", "a"])',
+      'reverse(toset(["b", "a", "c"]))', 'reverse(toset([3, 1, 2]))', 'reverse(["a", 1])', 'reverse(tolist(["x", "y"]))',
+      'base64decode("aGk=\\n")', 'base64decode("aG\\r\\nk=")', 'base64decode("aGk=\\t")', 'base64decode("a\\nGk=")',
+      'cidrhost("010.0.0.0/8", 1)', 'cidrhost("10.000.0.0/016", 1)', 'cidrnetmask("10.0.0.0/08")', 'cidrhost("256.0.0.0/8", 1)', 'cidrsubnet("010.1.2.0/24", 4, 1)',
+      'chunklist(["a", "b"], 0)', 'chunklist([], 0)', 'chunklist(["a", 1], 1)', 'chunklist(["a"], -1)',
+    ],
+  },
+  {
+    cls: 'dates: formatdate, timeadd, timecmp',
+    exprs: [
+      'formatdate("YYYY-MM-DD hh:mm:ss", "2026-12-05T23:59:07Z")', 'formatdate("YY M D h m s", "2006-01-02T03:04:05Z")', 'formatdate("MMM MMMM EEE EEEE", "2024-02-29T00:00:00Z")',
+      'formatdate("H HH A a", "2024-02-29T00:30:00Z")', 'formatdate("H HH AA aa", "2024-02-29T12:30:00Z")', 'formatdate("HH aa", "2024-02-29T13:30:00Z")',
+      'formatdate("Z ZZZ ZZZZ ZZZZZ", "2024-02-29T13:30:00Z")', 'formatdate("Z ZZZ ZZZZ ZZZZZ", "2024-02-29T13:30:00+05:30")', 'formatdate("Z ZZZ", "2024-02-29T13:30:00-00:00")',
+      'formatdate("Z ZZZ", "2024-02-29T13:30:00+00:00")', 'formatdate("\'at\' hh \'o\'\'clock\'", "2024-02-29T13:30:00Z")', 'formatdate("\'\'", "2024-02-29T13:30:00Z")',
+      'formatdate("\'abc", "2024-02-29T13:30:00Z")', 'formatdate("YYYYMMDD", "2024-02-29T13:30:00Z")', 'formatdate("YYY", "2024-02-29T13:30:00Z")', 'formatdate("T", "2024-02-29T13:30:00Z")',
+      'formatdate("DD", "2023-02-29T13:30:00Z")', 'formatdate("DD", "2024-02-29 13:30:00Z")', 'formatdate("DD", "2024-02-29T13:30:00")', 'formatdate("DD", "2024-02-29T13:30:00.123456789123Z")',
+      'formatdate("hh:mm", "2024-02-29T24:00:00Z")', 'formatdate("hh:mm:ss", "2016-12-31T23:59:60Z")', 'formatdate("DD-MM-YYYY", "0001-01-01T00:00:00Z")', 'formatdate("EEEE", "1970-01-01T00:00:00Z")',
+      'formatdate("EEEE D MMMM", "2024-03-01T01:00:00+02:00")', 'formatdate("YYYY-MM-DD", "2024-03-01T01:00:00z")', 'formatdate("", "2024-03-01T01:00:00Z")', 'formatdate("-- ::", "2024-03-01T01:00:00Z")',
+      'timeadd("2017-11-22T00:00:00Z", "-10m")', 'timeadd("2017-11-22T00:00:00Z", "1h30m")', 'timeadd("2017-11-22T00:00:00+05:00", "12h")', 'timeadd("2017-11-22T00:00:00.9Z", "0.2s")',
+      'timeadd("2017-11-22T00:00:00Z", "1.5h")', 'timeadd("2017-11-22T00:00:00Z", "8760h")', 'timeadd("2017-11-22T00:00:00Z", "0")', 'timeadd("2017-11-22T00:00:00Z", "")',
+      'timeadd("2017-11-22T00:00:00Z", "1d")', 'timeadd("2017-11-22T00:00:00Z", "10")', 'timeadd("2017-11-22T00:00:00Z", "1µs")', 'timeadd("2017-11-22T00:00:00Z", ".5m")',
+      'timeadd("2017-11-22T00:00:00Z", "-1.000000001s")', 'timeadd("2017-11-22T00:00:00Z", "2562047h")', 'timeadd("2017-11-22T00:00:00Z", "9999999999h")', 'timeadd("2024-02-28T23:00:00-01:00", "1h")',
+      'timeadd("0001-01-01T00:00:00Z", "-1s")', 'timeadd("2017-11-22T00:00:00Z", "1h-1m")', 'timeadd("2017-11-22T00:00:00Z", "+3m")', 'timeadd("2017-11-22T00:00:00Z", "1.2.3s")',
+      'timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T01:00:00+01:00", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:01Z", "2017-11-22T00:00:00.5Z")',
+      'timecmp("2017-11-22T00:00:00Z", "bad")', 'timecmp("2017-11-22T00:00:00.000000001Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T0:00:00Z", "2017-11-22T00:00:00Z")',
+    ],
+  },
+  {
     cls: 'strings',
     exprs: [
       'upper("straße")', 'lower("ÀÉÎ")', 'upper("ǆ")', 'lower("İ")', 'upper("ﬁ")', 'title("hello world")', 'title("hello-world foo_bar")',
@@ -270,6 +305,18 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'uuidv5("nope", "x")', 'jsondecode("[1, {\\"b\\": null}]")', 'jsondecode("12345678901234567890")', 'jsondecode("{\\"a\\":1,\\"a\\":2}")',
       'jsonencode(["a", 1, true, null])', 'jsonencode({})', 'jsonencode(tolist([]))', 'urlencode("~-_.")', 'urlencode("100%")', 'base64encode("")',
       'base64decode("aGk")', 'base64decode("aGk=\\n")', 'sha256("")',
+      'yamldecode("a: 1\\nb: [1, 2]")', 'yamldecode("dev:\\n  account: 123456789012\\n  role: admin\\nprod:\\n  account: \\"012345678901\\"\\n  mfa: yes\\n")',
+      'yamldecode("- a\\n- b # c\\n- \\"q#\\"\\n- \'it\'\'s\'\\n")', 'yamldecode("accounts:\\n- name: dev\\n  id: 1\\n- name: prod\\n  id: 2\\n  tags:\\n    - x\\n")',
+      'yamldecode("a: on\\nb: Off\\nc: ~\\nd:\\ne: null\\nf: y\\ng: NO\\nh: True\\ni: tRue")', 'yamldecode("a: 0x1F\\nb: 0o17\\nc: +12\\nd: 1_000\\ne: 1e3\\nf: .5\\ng: -.5e1\\nh: 012\\ni: 1.\\nj: .abc")',
+      'yamldecode("a: 2024-01-02")', 'yamldecode("a: &x 1\\nb: *x")', 'yamldecode("a: |\\n  text\\n")', 'yamldecode("a: !!str 1")', 'yamldecode("---\\na: 1")', 'yamldecode("\\"k\\": v\\n\'j\': w")',
+      'yamldecode("a:\\n  b:\\n    c: deep # comment\\n  d: e")', 'yamldecode("# only\\na: 1 # c\\n\\n# x\\n")', 'yamldecode("hello")', 'yamldecode("1.50")', 'yamldecode("a: b: c")', 'yamldecode("a: {}\\nb: []")',
+      'yamldecode("a: 1\\na: 2")', 'yamldecode("true: 1\\n1: 2")', 'yamldecode("a: \\"x\\\\ty\\"")', 'yamldecode("a: arn:aws:iam::123456789012:role/x")', 'yamldecode("url: http://x.y/z#frag")', 'yamldecode("a:   spaced   ")',
+      'yamldecode("- - a")', 'yamldecode("-\\n  a: 1")', 'yamldecode("a:\\n- 1\\n- 2\\nb: 3")', 'yamldecode("a: 1\\n  b: 2")', 'yamldecode("a: x\\n  y")', 'yamldecode("a: .inf")', 'yamldecode("a: <<")',
+      'yamldecode("key with spaces: v")', 'yamldecode("a: \'\'")', 'yamldecode("a: \\"\\"")', 'yamldecode("a: -")', 'yamldecode("a: -1")', 'yamldecode("a: 1e400")', 'yamldecode("a: 12345678901234567890")',
+      'csvdecode("account,profile\\n1234,dev\\n5678,prod\\n")', 'csvdecode("a,b\\r\\n1,2\\r\\n")', 'csvdecode("a,b\\n\\n1,2\\n\\n")', 'csvdecode("a,b\\n\\"x,y\\",\\"q\\"\\"q\\"\\n")',
+      'csvdecode("a,b\\n\\"multi\\nline\\",2")', 'csvdecode("a,b")', 'csvdecode("")', 'csvdecode("a,a\\n1,2")', 'csvdecode("a,b\\n1\\n")', 'csvdecode("a,b\\n1,2,3\\n")',
+      'csvdecode("a,b\\n1,x\\"y\\n")', 'csvdecode("a,b\\n\\"1\\"x,2\\n")', 'csvdecode("a,b\\n\\"1,2\\n")', 'csvdecode("a,b\\n,\\n")', 'csvdecode("a,b\\n 1 , 2 \\n")',
+      'csvdecode("a\\n\\n\\n")', 'csvdecode("a,b\\n1,2\\r")', 'csvdecode("a,b\\n1,2\\r3\\n")', 'csvdecode("é,b\\ne\\u0301,2")', 'csvdecode(",\\n1,2")', 'csvdecode("a,b\\n\\"\\",\\"\\"\\n")',
     ],
   },
   {
@@ -292,6 +339,13 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'file("missing.txt")', 'fileexists("main.tf")', 'fileexists("nope")', 'fileset(".", "*.tf")', 'filebase64("data.txt")', 'filemd5("data.txt")',
       'filesha1("data.txt")', 'file("data.txt")', 'templatefile("tpl.tftpl", { name = "x" })', 'templatestring("a${b}", { b = "c" })',
       'path.module', 'path.root', 'length(path.cwd) > 0',
+      'file("./data.txt")', 'file("${path.module}/data.txt")', 'file("vars/../data.txt")', 'try(file("missing"), "d")', 'can(file("vars"))', 'fileexists("vars")',
+      'fileexists("./vars/../main.tf")', 'filesha256("data.txt")', 'filesha512("data.txt")', 'filebase64sha256("data.txt")', 'filebase64sha512("data.txt")',
+      'file("bom.txt")', 'file("latin1.txt")', 'filebase64("latin1.txt")', 'filemd5("latin1.txt")', 'trimspace(file("data.txt"))', 'file("~/nope")', 'file("~x/nope")',
+      'templatefile("loop.tftpl", { m = { b = "y", a = "x" }, n = 2 })', 'templatefile("single.tftpl", { x = [1, 2] })', 'templatefile("single.tftpl", { x = 5 })',
+      'templatefile("tpl.tftpl", {})', 'templatefile("tpl.tftpl", { name = "x", "bad key" = 1 })', 'templatefile("tpl.tftpl", { name = 1 })', 'templatefile("rec.tftpl", {})',
+      'templatefile("pathref.tftpl", {})', 'templatefile("tpl.tftpl", ["x"])', 'templatefile("missing.tftpl", {})', 'templatefile("tpl.tftpl", { name = "x", extra = 2 })',
+      'abspath("a/../b") == "${path.cwd}/b"', 'abspath("/") ', 'abspath("") == path.cwd', 'abspath("~/x") == "${path.cwd}/~/x"', 'abspath("/a//b/./c/")',
     ],
   },
   {

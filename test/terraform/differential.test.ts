@@ -72,6 +72,12 @@ async function makeSetup(root: string, home: string, spec: SetupSpec): Promise<S
   await writeFile(join(dir, 'main.tf'), MAIN_TF);
   await writeFile(join(dir, 'data.txt'), 'hello\n');
   await writeFile(join(dir, 'tpl.tftpl'), 'Hi ${name}!');
+  await writeFile(join(dir, 'loop.tftpl'), '%{ for k, v in m ~}\n${k}=${upper(v)};\n%{ endfor ~}\n%{ if n > 1 }many%{ else }one%{ endif }');
+  await writeFile(join(dir, 'single.tftpl'), '${x}');
+  await writeFile(join(dir, 'rec.tftpl'), '${templatefile("tpl.tftpl", { name = "r" })}');
+  await writeFile(join(dir, 'pathref.tftpl'), '${path.module}');
+  await writeFile(join(dir, 'bom.txt'), '\ufeffbom\r\n');
+  await writeFile(join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
   for (const [name, text] of Object.entries(spec.files ?? {})) await writeFile(join(dir, name), text);
   return { name: spec.name, dir, env: baseEnv(home, spec.env), args: spec.args ?? [] };
 }

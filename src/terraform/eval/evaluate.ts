@@ -3,6 +3,7 @@
 // modules' outputs becomes an Unknown with a reason, never an exception.
 import type { Expr, TemplatePart } from '../hcl/ast.ts';
 import { callFunction } from './functions.ts';
+import { FILE_FUNCTIONS, callFileFunction } from './filefns.ts';
 import { add, cmp, mod, mul, neg, numEqual, parseNumber, quo, sub } from './numbers.ts';
 import { kindOf, primitiveToString, shape, tag } from './types.ts';
 import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
@@ -308,6 +309,7 @@ class Evaluator {
       if (!Array.isArray(last)) throw new EvalError(`the "..." argument of ${e.name}() must be a list`);
       for (const v of last) args.push(v); // not a spread push: a 100k-item list would overflow the stack
     }
+    if (FILE_FUNCTIONS.has(e.name)) return this.sized(callFileFunction(e.name, args, this.scope, (x, s) => new Evaluator(s).eval(x)));
     const literalNull = e.args.map((x, i) => i < args.length && isLiteralNull(x));
     return this.sized(callFunction(e.name, args, literalNull));
   }

@@ -3,16 +3,18 @@
 // tfw does not pretend to. `try` and `can` live in the evaluator (they need
 // the unevaluated arguments).
 import {
-  EvalError, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isCollection, isObject,
-  makeObject, toBool, toNum, toNumber, toStr, typeName, type ObjectValue, type Value,
+  EvalError, MAX_ITEMS, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isCollection, isObject,
+  makeObject, primitiveType, toBool, toNum, toNumber, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
-import { convert, kindOf, setOf, tag, unifyElements, type Type } from './types.ts';
+import { convert, kindOf, primitiveToString, setOf, tag, unifyElements, type Type } from './types.ts';
 import {
   BigNum, abs, add, ceilFloor, cmp, floatVal, fromBigInt, intVal, isInteger, isNum, numEqual, numKey, parseNumber,
   toBigInt, toDouble, type Num,
 } from './numbers.ts';
 import { format, graphemes, insertBetween, simpleCase, title, toJsonText, trimSpace } from './strings.ts';
 import { regex, regexall, regexReplace } from './regex.ts';
+import { formatdate, timeadd, timecmp } from './datetime.ts';
+import { yamldecode } from './yaml.ts';
 import { createRequire } from 'node:module';
 
 const ANY: Type = { t: 'any' };
@@ -121,7 +123,8 @@ const FUNCTIONS: Record<string, Fn> = {
   base64encode: (a) => { arity('base64encode', a, 1); return checkString(Buffer.from(str(a[0], 'base64encode() argument'), 'utf8').toString('base64')); },
   base64decode: (a) => {
     arity('base64decode', a, 1);
-    const s = str(a[0], 'base64decode() argument');
+    // Go's base64.StdEncoding skips \r and \n
+    const s = str(a[0], 'base64decode() argument').replace(/[\r\n]/g, '');
     if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new EvalError('base64decode() of a string that is not base64');
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'base64'));
@@ -268,10 +271,14 @@ const FUNCTIONS: Record<string, Fn> = {
     let offset = toNum(a[1] ?? null, 'substr() offset');
     const length = toNum(a[2] ?? null, 'substr() length');
     if (!Number.isInteger(offset) || !Number.isInteger(length)) throw new EvalError('substr() offset and length must be whole numbers');
-    if (offset < 0) offset += chars.length;
-    if (offset < 0 || length < -1) return new Unknown('substr() with an offset before the start or a length below -1');
-    if (offset > chars.length) return '';
-    return chars.slice(offset, length < 0 ? undefined : offset + length).join('');
+    // cty's SubstrFunc step by step: a negative offset counts from the end (and before the start is the start);
+    // a negative length is the rest; a length of 0 is "" only for an offset that was not negative.
+    const fromEnd = offset < 0;
+    if (fromEnd) offset += chars.length;
+    else if (length === 0) return '';
+    if (offset >= chars.length && offset > 0) return '';
+    const rest = chars.slice(Math.max(offset, 0));
+    return (length <= 0 ? rest : rest.slice(0, length)).join('');
   },
   // Terraform's chomp drops every trailing \n, \r\n and \r.
   chomp: (a) => { arity('chomp', a, 1); return trimEnd(str(a[0], 'chomp() argument'), '\r\n'); },
@@ -409,12 +416,18 @@ function seq(v: Value | undefined, what: string): Value[] {
 
 function setArgs(a: Value[], name: string): Value[][] {
   if (a.length < 1) throw new EvalError(`${name}() needs at least one set`);
-  return a.map((x, i) => {
+  const sets = a.map((x, i) => {
     const u = unifyElements(list(x, `${name}() argument ${i + 1}`), `${name}() argument ${i + 1}`);
     if (u instanceof Unknown) leave(u.reason);
     primitiveOnly(u as Value[], `${name}()`);
     return u as Value[];
   });
+  // cty unifies the sets' element types: numbers and bools become strings beside strings.
+  const types = new Set(sets.flat().map((v) => primitiveType(v)));
+  if (types.size <= 1) return sets;
+  if (types.has(undefined)) leave(`${name}() of sets with nulls`);
+  if (!types.has('string')) throw new EvalError(`${name}(): the sets' element types are not compatible`);
+  return sets.map((xs) => xs.map((v) => primitiveToString(v as string)));
 }
 
 function asSet(items: Value[]): Value {
@@ -426,8 +439,9 @@ function asSet(items: Value[]): Value {
 /** IPv4 only: a.b.c.d/len, octets without leading zeros (Go's net.ParseCIDR). */
 function parseCidr(s: string, what: string): { ip: number; len: number } {
   if (s.includes(':')) leave(`${what}: IPv6 prefixes are not evaluated by tfw`);
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
-  if (!m || m.slice(1, 5).some((o) => (o.length > 1 && o.startsWith('0')) || Number(o) > 255) || Number(m[5]) > 32) throw new EvalError(`${what}: invalid CIDR address ${JSON.stringify(s)}`);
+  // terraform's ipaddr (Go 1.16's net): octets and prefix length in decimal, leading zeros allowed
+  const m = /^(\d{1,8})\.(\d{1,8})\.(\d{1,8})\.(\d{1,8})\/(\d{1,8})$/.exec(s);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) throw new EvalError(`${what}: invalid CIDR address ${JSON.stringify(s)}`);
   const ip = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
   const len = Number(m[5]);
   const size = 2 ** (32 - len);
@@ -473,10 +487,11 @@ const MORE: Record<string, Fn> = {
   },
   reverse: (a) => {
     arity('reverse', a, 1);
-    const l = seq(a[0], 'reverse() argument');
+    const l = list(a[0], 'reverse() argument');
     const k = kindOf(l);
     const out = [...l].reverse();
-    return k === 'list' || k === 'tuple' ? tag(out, k) : out;
+    // a set (in cty's order, which tfw keeps for sets of primitives) becomes a list
+    return k === 'list' || k === 'tuple' ? tag(out, k) : k === 'set' ? tag(out, 'list') : out;
   },
   range: (a) => {
     if (a.length < 1 || a.length > 3) throw new EvalError('range() takes one to three numbers');
@@ -648,6 +663,15 @@ const MORE: Record<string, Fn> = {
     const x = h.subarray(0, 16).toString('hex');
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   },
+  yamldecode: (a) => { arity('yamldecode', a, 1); return yamldecode(str(a[0], 'yamldecode() argument')); },
+  csvdecode: (a) => { arity('csvdecode', a, 1); return csvdecode(str(a[0], 'csvdecode() argument')); },
+  formatdate: (a) => { arity('formatdate', a, 2); return formatdate(str(a[0], 'formatdate() format'), str(a[1], 'formatdate() timestamp')); },
+  timeadd: (a) => { arity('timeadd', a, 2); return timeadd(str(a[0], 'timeadd() timestamp'), str(a[1], 'timeadd() duration')); },
+  timecmp: (a) => {
+    arity('timecmp', a, 2);
+    const r = timecmp(str(a[0], 'timecmp() timestamp'), str(a[1], 'timecmp() timestamp'));
+    return r instanceof Unknown ? r : intVal(r);
+  },
   cidrhost: (a) => {
     arity('cidrhost', a, 2);
     const p = parseCidr(str(a[0], 'cidrhost() prefix'), 'cidrhost()');
@@ -767,4 +791,63 @@ function ldexp(frac: number, exp: number): number | undefined {
   // f in [½, 1): f × 2^total is normal when total - 1 is within [-1022, 1023]
   if (total - 1 < -1022 || total - 1 > 1023) return undefined;
   return f * 2 ** (total - 1) * 2;
+}
+
+/**
+ * cty's csvdecode on Go's encoding/csv (RFC 4180; `""` inside quotes, fields
+ * across lines, \r\n read as \n, blank lines skipped): a list of objects keyed
+ * by the header row, every value a string. The forms Go rejects (a bare quote,
+ * text after a closing quote, an unterminated quote, a row of another width, a
+ * repeated column) are terraform's errors; tfw says unknown for them rather than
+ * follow Go's reader into its corners.
+ */
+function csvdecode(text: string): Value {
+  const weird = (why: string): never => leave(`csvdecode(): ${why} (terraform's CSV reader errs or reads it its own way)`);
+  let s = text.replace(/\r\n/g, '\n');
+  if (s.endsWith('\r')) s = s.slice(0, -1);
+  const records: string[][] = [];
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] === '\n') { i++; continue; } // a blank line
+    const rec: string[] = [];
+    for (;;) {
+      if (s[i] === '"') {
+        let field = '';
+        i++;
+        for (;;) {
+          const q = s.indexOf('"', i);
+          if (q < 0) weird('an unterminated quote');
+          field += s.slice(i, q);
+          i = q + 1;
+          if (s[i] === '"') { field += '"'; i++; continue; }
+          break;
+        }
+        rec.push(field);
+        if (s[i] === ',') { i++; continue; }
+        if (i >= s.length || s[i] === '\n') { i++; break; }
+        weird('text after a closing quote');
+      } else {
+        let j = i;
+        while (j < s.length && s[j] !== ',' && s[j] !== '\n') j++;
+        const field = s.slice(i, j);
+        if (field.includes('"')) weird('a quote inside an unquoted field');
+        rec.push(field);
+        i = j + 1;
+        if (s[j] === ',') continue;
+        break;
+      }
+    }
+    records.push(rec);
+    if (records.length > MAX_ITEMS) throw new EvalError('csvdecode(): too many rows');
+  }
+  if (records.length === 0) throw new EvalError('csvdecode(): missing header line');
+  const headers = records[0]!.map((h) => h.normalize('NFC'));
+  if (new Set(headers).size !== headers.length) throw new EvalError('csvdecode(): duplicate column name');
+  // An empty list(object(...)): tfw does not keep the element type that later conversions would check.
+  if (records.length === 1) leave('csvdecode() of a header without rows (an empty list whose element type tfw does not keep)');
+  const rows = records.slice(1).map((r) => {
+    if (r.length !== headers.length) weird('a row with another number of fields');
+    return tag(makeObject(headers.map((h, k) => [h, r[k]!.normalize('NFC')])), 'object');
+  });
+  return tag(rows, 'list');
 }

@@ -1,6 +1,7 @@
 // What an expression can refer to. The module reader implements it (lazily,
 // so only the variables and locals a setting needs are ever evaluated).
 import { EvalError, type Value } from './value.ts';
+import type { FileAccess } from './fileaccess.ts';
 
 export interface Scope {
   /** `var.NAME`; throws EvalError for an undeclared variable. */
@@ -22,6 +23,10 @@ export interface Scope {
   readonly guard: { depth: number; steps?: number };
   /** Where function calls are not allowed (a .tfvars file, a -var value): why. */
   readonly noCalls?: string;
+  /** For file(), fileexists(), templatefile()…; without it they are unknown. */
+  readonly files?: FileAccess;
+  /** templatefile(): only the given variables (and for-directive names) may be referred to. */
+  readonly templateVars?: ReadonlySet<string>;
 }
 
 /** Recursion budget for nested evaluation (expressions within locals within locals…). */
