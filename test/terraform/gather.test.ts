@@ -10,7 +10,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gatherModule, interpret, readModuleAuth } from '../../src/terraform/index.ts';
+import { fileAccessFor, gatherModule, interpret, readModuleAuth } from '../../src/terraform/index.ts';
+import type { FileAccess } from '../../src/terraform/eval/fileaccess.ts';
 import { reasonMessage, terraformStopsOn } from '../../src/terraform/problems.ts';
 import type { AuthTarget, FileFailure, ReadModuleOptions, ReadProblem, ReadReason } from '../../src/model.ts';
 
@@ -205,7 +206,7 @@ function forbidFs(): { calls: string[]; restore(): void } {
   };
 }
 
-test('interpretation touches no file: with every node:fs call failing it gives what readModuleAuth gives', async (t) => {
+test('interpretation touches no file of its own: with every node:fs call failing it gives what readModuleAuth gives', async (t) => {
   const fixtures = resolve(import.meta.dirname, '../../fixtures/config');
   const cases: ReadModuleOptions[] = [
     ...readdirSync(fixtures).map((name) => ({ ...opts(join(fixtures, name)), cwd: fixtures, env: { HOME: '/home/u' } })),
@@ -217,11 +218,13 @@ test('interpretation touches no file: with every node:fs call failing it gives w
   for (const c of cases) {
     const expected = await readModuleAuth(c);
     const gathered = gatherModule(c);
+    // The file functions' capability as readModuleAuth hands it (no fixture reads a file through it: the spy would say so).
+    const access = fileAccessFor(gathered);
     const spy = forbidFs();
     let got;
     let used: boolean[];
     try {
-      got = interpret(gathered);
+      got = interpret(gathered, access);
       used = got.targets.map((target) => got!.mayBeUsed!(target));
     } finally {
       spy.restore();
@@ -299,4 +302,32 @@ test('tfw\'s nesting cap is a limit wherever the parser meets it: native, JSON, 
   const r = interpret(gatherModule(opts(dir)));
   assert.deepEqual(r.problems.map((p) => `${p.source.file} ${p.reason.kind}`), ['a.tf too-deep', 'b.tf.json too-deep', 'c.tf.json too-deep', 'terraform.tfvars too-deep']);
   assert.ok(r.problems.every((p) => !terraformStopsOn(p.reason)));
+});
+
+test('terraform\'s file functions read only through the capability interpretation is handed (paths are known only by evaluating)', async (t) => {
+  const dir = sandbox(t, { 'main.tf': 'provider "aws" {\n  profile = trimspace(file("profile.txt"))\n}\n', 'profile.txt': 'from-file\n' });
+  const whole = await readModuleAuth(opts(dir));
+  assert.deepEqual(whole.targets.map((x) => x.profile), ['from-file']);
+  const gathered = gatherModule(opts(dir));
+  assert.equal(gathered.files.has(join(dir, 'profile.txt')), false, 'not gathered: only evaluation knows the path');
+  const real = fileAccessFor(gathered);
+  const asked: string[] = [];
+  const fake: FileAccess = {
+    base: real.base, home: real.home,
+    kind: (path) => (asked.push(`kind ${path}`), 'file'),
+    read: (path) => (asked.push(`read ${path}`), { ok: true, bytes: Buffer.from('from-capability') }),
+  };
+  const spy = forbidFs();
+  let withCapability;
+  let without;
+  try {
+    withCapability = interpret(gathered, fake);
+    without = interpret(gathered);
+  } finally {
+    spy.restore();
+  }
+  assert.deepEqual(spy.calls, []);
+  assert.deepEqual(asked, [`read ${join(dir, 'profile.txt')}`]);
+  assert.deepEqual(withCapability.targets.map((x) => x.profile), ['from-capability']);
+  assert.deepEqual(without.targets.map((x) => x.unknowns.map((u) => u.attribute)), [['profile']]);
 });
