@@ -30,6 +30,14 @@ const num = fc.oneof(
   fc.tuple(fc.integer({ min: -99999, max: 99999 }), fc.integer({ min: 0, max: 4 })).map(([m, k]) => (m / 10 ** k).toFixed(k)),
 );
 const bool = fc.constantFrom('true', 'false');
+// small YAML and CSV documents from tricky pieces (yamldecode, csvdecode)
+const yamlScalar = fc.constantFrom('yes', 'No', 'on', 'OFF', 'y', 'n', '~', '', 'null', 'true', 'False', '0x1F', '0o17', '012', '1e3', '-1', '+2', '.5', '1.', '1_0', '-.5', 'a b', 'a#b', 'a #b', "'q''s'", '"x y"', '"a#b"', '123456789012', 'arn:aws:iam::1:role/r', 'x: y', '- z', '[]', '{}', '@x', '3.14', '1.50', 'é', 'e\u0301');
+const yamlKey = fc.constantFrom('a', 'b', 'dev', 'key one', '"q"', "'s'", '1', 'true', 'yes', '~', 'x-y', 'x_y');
+const yamlDoc = fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.boolean(), yamlKey, yamlScalar), { minLength: 1, maxLength: 5 })
+  .map((ls) => ls.map(([ind, item, k, v]) => `${'  '.repeat(ind)}${item ? '- ' : ''}${k}:${v === '' ? '' : ` ${v}`}`).join('\\n'))
+  .map((t) => `yamldecode("${t.replace(/"/g, '\\"')}")`);
+const csvDoc = fc.array(fc.array(fc.constantFrom('a', 'b', '', ' x ', '"q"', '"a,b"', '"l1\\nl2"', '"x""y"', '1', 'x"y'), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 })
+  .map((rows) => `csvdecode("${rows.map((r) => r.join(',')).join('\\n').replace(/"/g, '\\"')}")`);
 const vars = fc.constantFrom('var.s', 'var.n', 'var.b', 'var.ls', 'var.ln', 'var.ms', 'var.ss', 'var.sn', 'var.o', 'var.t', 'var.untyped', 'var.anyv', 'var.nn', 'var.nul', 'var.lo', 'var.mo', 'local.env', 'terraform.workspace');
 
 const { expr } = fc.letrec<{ expr: string; scalar: string; coll: string }>((tie) => ({
@@ -53,6 +61,8 @@ const { expr } = fc.letrec<{ expr: string; scalar: string; coll: string }>((tie)
     fc.tuple(fc.constantFrom('%v', '%.2f', '%.0f', '%e', '%.3e', '%g', '%.3g', '%d', '%08.3f', '%+.1f'), num, fc.constantFrom('', ' / 3', ' * 1.1', ' + 0.1')).map(([f, n, op]) => `format("${f}", ${n}${op})`),
     fc.tuple(fc.constantFrom('floor', 'ceil', 'abs', 'signum', 'tostring', 'jsonencode'), num, fc.constantFrom('', ' / 7', ' - 0.1')).map(([f, n, op]) => `${f}(${n}${op})`),
     fc.tuple(num, fc.integer({ min: -12, max: 12 })).map(([n, k]) => `pow(${n}, ${k})`),
+    yamlDoc,
+    csvDoc,
     fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
     fc.tuple(tie('expr'), tie('scalar')).map(([a, k]) => `${a}[${k}]`),
     tie('expr').map((x) => `"<\${${x}}>"`),

@@ -287,3 +287,16 @@ test('no module of the reader or the pipeline classifies a failure by the text o
   const fsUsers = files.filter((f) => f.includes('/terraform/') && /from 'node:fs(\/promises)?'/.test(readFileSync(f, 'utf8')));
   assert.deepEqual(fsUsers.map((f) => f.slice(root.length + 1)), ['terraform/files.ts']);
 });
+
+test('tfw\'s nesting cap is a limit wherever the parser meets it: native, JSON, a template inside a JSON string, a tfvars file', async (t) => {
+  const deep = '['.repeat(200) + ']'.repeat(200);
+  const dir = sandbox(t, {
+    'a.tf': `locals {\n  x = ${deep}\n}\n`,
+    'b.tf.json': `{"locals": {"x": ${deep}}}`,
+    'c.tf.json': JSON.stringify({ locals: { x: `\${${deep}}` } }),
+    'terraform.tfvars': `x = ${deep}\n`,
+  });
+  const r = interpret(gatherModule(opts(dir)));
+  assert.deepEqual(r.problems.map((p) => `${p.source.file} ${p.reason.kind}`), ['a.tf too-deep', 'b.tf.json too-deep', 'c.tf.json too-deep', 'terraform.tfvars too-deep']);
+  assert.ok(r.problems.every((p) => !terraformStopsOn(p.reason)));
+});

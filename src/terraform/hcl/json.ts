@@ -294,5 +294,5 @@ function literalExpr(node: JsonNode): Expr {
 function unwrap(r: ParseResult<Expr>, line: number): Expr {
   if (r.ok) return r.value;
   // Lines inside a JSON string's template count from the string itself.
-  throw new HclSyntaxError(r.error.message, Math.max(line, r.error.line));
+  throw new HclSyntaxError(r.error.message, Math.max(line, r.error.line), r.error.limit === true);
 }
