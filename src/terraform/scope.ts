@@ -58,6 +58,16 @@ export function moduleScope(input: ModuleScopeInput): Scope & { withEach(key: Va
     variable(name: string): Value {
       return memoized(varMemo, name, `var.${name}`, () => variableValue(name, input));
     },
+    variableType(name: string): Type | undefined {
+      const typeExpr = input.variables.get(name)?.body.attributes.find((a) => a.name === 'type')?.expr;
+      if (!typeExpr) return { t: 'any' };
+      try {
+        return parseType(typeExpr, (e: Expr) => evaluate(e, emptyScope(input.guard, 'a variable declaration')));
+      } catch (e) {
+        if (e instanceof EvalError) return undefined;
+        throw e;
+      }
+    },
     local(name: string): Value {
       return memoized(localMemo, name, `local.${name}`, () => {
         const a = input.locals.get(name);

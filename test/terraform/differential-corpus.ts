@@ -89,6 +89,21 @@ variable "is_prod" {
   type    = bool
   default = false
 }
+variable "nl" {
+  type    = list(string)
+  default = null
+}
+variable "nany" {
+  default = null
+}
+variable "nnum" {
+  type    = number
+  default = null
+}
+variable "nobj" {
+  type    = object({ a = string })
+  default = null
+}
 `;
 
 /** Expressions about variables: evaluated under every setup. */
@@ -185,6 +200,8 @@ export const FIXED_CLASSES: CorpusClass[] = [
   {
     cls: 'typed nulls, substr, sets, base64, CIDR octets',
     exprs: [
+      'tostring(var.nl)', 'tolist(var.nl)', 'toset(var.nl)', 'tomap(var.nl)', 'tostring(var.nany)', 'tolist(var.nany)', 'tomap(var.nany)', 'tobool(var.nnum)', 'tonumber(var.nnum)',
+      'tostring(var.nnum)', 'tostring((var.nnum))', 'tomap(var.nobj)', 'tolist(var.nobj)', 'tostring(var.nobj)', 'tobool(var.nul)', 'merge(var.nany, [])', 'merge(var.nl, [])', 'merge(var.nobj, {})',
       'tostring(null)', 'tonumber((null))', 'tomap(null)', 'toset(null)', 'tostring(var.nul)', 'tonumber(var.nul)', 'tolist(var.nul)', 'tostring(local.nothing)',
       'merge(null, [])', 'merge(null, {})', 'merge(null, [1])', 'merge([], {})', 'merge(var.nul, [])', 'merge(null, { a = 1 }, [])',
       'substr("abc", -4, 1)', 'substr("abc", 0, -2)', 'substr("abc", -1, 0)', 'substr("abc", -5, 0)', 'substr("abc", 1, 0)', 'substr("abc", 3, -1)', 'substr("abc", 4, -1)',
@@ -313,6 +330,9 @@ export const FIXED_CLASSES: CorpusClass[] = [
       'yamldecode("a: 1\\na: 2")', 'yamldecode("true: 1\\n1: 2")', 'yamldecode("a: \\"x\\\\ty\\"")', 'yamldecode("a: arn:aws:iam::123456789012:role/x")', 'yamldecode("url: http://x.y/z#frag")', 'yamldecode("a:   spaced   ")',
       'yamldecode("- - a")', 'yamldecode("-\\n  a: 1")', 'yamldecode("a:\\n- 1\\n- 2\\nb: 3")', 'yamldecode("a: 1\\n  b: 2")', 'yamldecode("a: x\\n  y")', 'yamldecode("a: .inf")', 'yamldecode("a: <<")',
       'yamldecode("key with spaces: v")', 'yamldecode("a: \'\'")', 'yamldecode("a: \\"\\"")', 'yamldecode("a: -")', 'yamldecode("a: -1")', 'yamldecode("a: 1e400")', 'yamldecode("a: 12345678901234567890")',
+      'textencodebase64("héllo 👍", "UTF-8")', 'textencodebase64("héllo 👍", "UTF-16LE")', 'textencodebase64("héllo 👍", "utf-16be")', 'textencodebase64("x", "UTF-16")', 'textencodebase64("x", "nope")',
+      'textdecodebase64(textencodebase64("héllo 👍", "UTF-16BE"), "UTF-16BE")', 'textdecodebase64("aOlsbG8=", "UTF-8")', 'textdecodebase64("eAA", "UTF-16LE")', 'textdecodebase64("AAA=", "UTF-16LE")', 'textdecodebase64("AADY", "UTF-16LE")',
+      'textdecodebase64("77+9", "UTF-8")', 'textdecodebase64("//4=", "UTF-16LE")',
       'csvdecode("account,profile\\n1234,dev\\n5678,prod\\n")', 'csvdecode("a,b\\r\\n1,2\\r\\n")', 'csvdecode("a,b\\n\\n1,2\\n\\n")', 'csvdecode("a,b\\n\\"x,y\\",\\"q\\"\\"q\\"\\n")',
       'csvdecode("a,b\\n\\"multi\\nline\\",2")', 'csvdecode("a,b")', 'csvdecode("")', 'csvdecode("a,a\\n1,2")', 'csvdecode("a,b\\n1\\n")', 'csvdecode("a,b\\n1,2,3\\n")',
       'csvdecode("a,b\\n1,x\\"y\\n")', 'csvdecode("a,b\\n\\"1\\"x,2\\n")', 'csvdecode("a,b\\n\\"1,2\\n")', 'csvdecode("a,b\\n,\\n")', 'csvdecode("a,b\\n 1 , 2 \\n")',

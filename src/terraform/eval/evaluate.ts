@@ -5,7 +5,7 @@ import type { Expr, TemplatePart } from '../hcl/ast.ts';
 import { callFunction } from './functions.ts';
 import { FILE_FUNCTIONS, callFileFunction } from './filefns.ts';
 import { add, cmp, mod, mul, neg, numEqual, parseNumber, quo, sub } from './numbers.ts';
-import { kindOf, primitiveToString, shape, tag } from './types.ts';
+import { kindOf, primitiveToString, shape, tag, type Type } from './types.ts';
 import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
 import {
   EvalError, Unknown, checkItems, checkString, equal, hasKey, isCollection, isObject, isUnknown, makeObject,
@@ -310,8 +310,16 @@ class Evaluator {
       for (const v of last) args.push(v); // not a spread push: a 100k-item list would overflow the stack
     }
     if (FILE_FUNCTIONS.has(e.name)) return this.sized(callFileFunction(e.name, args, this.scope, (x, s) => new Evaluator(s).eval(x)));
-    const literalNull = e.args.map((x, i) => i < args.length && isLiteralNull(x));
-    return this.sized(callFunction(e.name, args, literalNull));
+    const nullTypes = e.args.map((x, i) => (args[i] === null ? this.nullType(x) : undefined));
+    return this.sized(callFunction(e.name, args, nullTypes));
+  }
+
+  /** The type of a null an expression gave, where tfw knows it: a literal null has none (any), a variable's is declared. */
+  private nullType(x: Expr): Type | undefined {
+    if (isLiteralNull(x)) return { t: 'any' };
+    if (x.kind === 'paren') return this.nullType(x.expr);
+    if (x.kind === 'getattr' && x.object.kind === 'scope' && x.object.name === 'var' && !this.isIterationVar('var')) return this.scope.variableType?.(x.name);
+    return undefined;
   }
 
   private binary(op: string, le: Expr, re: Expr): Value {

@@ -19,8 +19,8 @@ import { createRequire } from 'node:module';
 
 const ANY: Type = { t: 'any' };
 
-/** `literalNull[i]`: argument i is the literal `null` (of no type: cty's DynamicPseudoType); any other null has a type tfw does not keep. */
-type Fn = (args: Value[], literalNull: boolean[]) => Value;
+/** `nullTypes[i]`: the type of argument i where it is a null whose type tfw knows (`any`: a literal null, cty's DynamicPseudoType). */
+type Fn = (args: Value[], nullTypes: (Type | undefined)[]) => Value;
 
 const str = (v: Value | undefined, what: string): string => toStr(v ?? null, what);
 const list = (v: Value | undefined, what: string): Value[] => {
@@ -215,9 +215,10 @@ const FUNCTIONS: Record<string, Fn> = {
     if (a.length === 3) return a[2]!;
     throw new EvalError(`lookup() found no key "${k}" and has no default`);
   },
-  merge: (a, literalNull) => {
+  merge: (a, nullTypes) => {
     const out = makeObject();
     // cty's MergeFunc: an argument of no type (a literal null) skips its type checks; an empty tuple or list then adds nothing.
+    const literalNull = a.map((_, i) => nullTypes[i]?.t === 'any');
     const dynamic = literalNull.some((x) => x);
     for (const [i, m] of a.entries()) {
       if (m === null) continue;
@@ -367,7 +368,7 @@ function trimEnd(s: string, chars: string): string {
   return s.slice(0, end);
 }
 
-export function callFunction(name: string, args: Value[], literalNull: boolean[] = []): Value {
+export function callFunction(name: string, args: Value[], nullTypes: (Type | undefined)[] = []): Value {
   const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!fn) return new Unknown(`function ${name}() is not evaluated by tfw`);
   const u = findUnknown(args);
@@ -375,13 +376,29 @@ export function callFunction(name: string, args: Value[], literalNull: boolean[]
   const nullAt = args.findIndex((a, i) => a === null && !(NULL_OK.has(name) || (name === 'lookup' && i === 2)));
   if (nullAt >= 0) {
     if (TYPED_NULL.has(name)) {
-      // A null of no type converts to a null of any type; a typed null's type (which tfw does not keep) decides.
-      if (CONVERSIONS.has(name) && literalNull[nullAt]) return null;
+      // A null converts to a null of the target type where cty has a conversion from its type, else it is an error.
+      const from = nullTypes[nullAt];
+      if (CONVERSIONS.has(name) && from) {
+        if (nullConverts(from, name)) return null;
+        throw new EvalError(`${name}() of a null of a type that does not convert`);
+      }
       return new Unknown(`${name}() of a null: its result depends on the null's type`);
     }
     throw new EvalError(`argument ${nullAt + 1} of ${name}() must not be null`);
   }
-  return fn(args, literalNull);
+  return fn(args, nullTypes);
+}
+
+/** Whether cty converts (a null of) type `from` to the type of a to*() function. */
+function nullConverts(from: Type, fn: string): boolean {
+  if (from.t === 'any') return true;
+  switch (fn) {
+    case 'tostring': return from.t === 'string' || from.t === 'number' || from.t === 'bool';
+    case 'tonumber': return from.t === 'string' || from.t === 'number';
+    case 'tobool': return from.t === 'string' || from.t === 'bool';
+    case 'tolist': case 'toset': return from.t === 'list' || from.t === 'set' || from.t === 'tuple';
+    default: return from.t === 'map' || from.t === 'object';
+  }
 }
 
 const CONVERSIONS = new Set(['tostring', 'tonumber', 'tobool', 'tolist', 'toset', 'tomap']);
@@ -663,6 +680,35 @@ const MORE: Record<string, Fn> = {
     const x = h.subarray(0, 16).toString('hex');
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   },
+  // Only the encodings whose bytes tfw is sure of; any other IANA name is left to terraform.
+  textencodebase64: (a) => {
+    arity('textencodebase64', a, 2);
+    const s = str(a[0], 'textencodebase64() string');
+    const name = str(a[1], 'textencodebase64() encoding');
+    // IANA "UTF-16": big-endian after a byte order mark (x/text's UTF16(BigEndian, UseBOM))
+    const enc = name.toLowerCase() === 'utf-16' ? 'utf-16' : textEncoding(name);
+    if (enc === 'utf-8') return Buffer.from(s, 'utf8').toString('base64');
+    const le = Buffer.from(enc === 'utf-16' ? `\ufeff${s}` : s, 'utf16le');
+    if (enc !== 'utf-16le') le.swap16();
+    return le.toString('base64');
+  },
+  textdecodebase64: (a) => {
+    arity('textdecodebase64', a, 2);
+    const s = str(a[0], 'textdecodebase64() string').replace(/[\r\n]/g, '');
+    const enc = textEncoding(str(a[1], 'textdecodebase64() encoding'));
+    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new EvalError('textdecodebase64() of a string that is not base64');
+    const bytes = Buffer.from(s, 'base64');
+    if (enc !== 'utf-8' && bytes.length % 2 !== 0) leave('textdecodebase64() of an odd number of UTF-16 bytes');
+    let out: string;
+    try {
+      out = new TextDecoder(enc === 'utf-16be' ? 'utf-16be' : enc === 'utf-16le' ? 'utf-16le' : 'utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return leave('textdecodebase64() of bytes that are not valid in that encoding');
+    }
+    // terraform refuses a result with U+FFFD in it
+    if (out.includes('\ufffd')) throw new EvalError('textdecodebase64(): the given string contains symbols that are not defined for the encoding');
+    return out;
+  },
   yamldecode: (a) => { arity('yamldecode', a, 1); return yamldecode(str(a[0], 'yamldecode() argument')); },
   csvdecode: (a) => { arity('csvdecode', a, 1); return csvdecode(str(a[0], 'csvdecode() argument')); },
   formatdate: (a) => { arity('formatdate', a, 2); return formatdate(str(a[0], 'formatdate() format'), str(a[1], 'formatdate() timestamp')); },
@@ -850,4 +896,10 @@ function csvdecode(text: string): Value {
     return tag(makeObject(headers.map((h, k) => [h, r[k]!.normalize('NFC')])), 'object');
   });
   return tag(rows, 'list');
+}
+
+function textEncoding(name: string): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  const n = name.toLowerCase();
+  if (n === 'utf-8' || n === 'utf-16le' || n === 'utf-16be') return n;
+  return leave(`the text encoding ${JSON.stringify(name)} (terraform's IANA index): not reproduced by tfw`);
 }

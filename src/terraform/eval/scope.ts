@@ -2,6 +2,7 @@
 // so only the variables and locals a setting needs are ever evaluated).
 import { EvalError, type Value } from './value.ts';
 import type { FileAccess } from './fileaccess.ts';
+import type { Type } from './types.ts';
 
 export interface Scope {
   /** `var.NAME`; throws EvalError for an undeclared variable. */
@@ -25,6 +26,8 @@ export interface Scope {
   readonly noCalls?: string;
   /** For file(), fileexists(), templatefile()…; without it they are unknown. */
   readonly files?: FileAccess;
+  /** The declared type of `var.NAME` (`any` when it has none), for what a conversion makes of its null; undefined: unknown. */
+  variableType?(name: string): Type | undefined;
   /** templatefile(): only the given variables (and for-directive names) may be referred to. */
   readonly templateVars?: ReadonlySet<string>;
 }
