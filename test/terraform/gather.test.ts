@@ -92,13 +92,46 @@ test('gather: -backend-config files only for init; the recorded backend not when
   assert.deepEqual([...plan.files.keys()].map((f) => f.slice(dir.length + 1)).sort(), ['data/environment', 'data/terraform.tfstate', 'terraform.tfvars', 'terraform.tfvars.json']);
 });
 
-test('gather: unreadable (mode 000) files and directories are permission-denied', { skip: isRoot ? 'running as root: mode 000 does not apply' : undefined }, async (t) => {
+/**
+ * What gatherModule makes of a module with a mode-000 var file and module
+ * directory. Root reads through mode 000, so as root the gather runs in a
+ * child process as nobody (65534), with the sandbox handed to nobody.
+ */
+function gatherLocked(dir: string): { varFile: unknown; lockedModule: string[] } | string {
+  const run = (): { varFile: unknown; lockedModule: string[] } => {
+    const g = gatherModule(opts(dir, { vars: [{ kind: 'var-file', value: 'secret.tfvars' }] }));
+    return { varFile: g.files.get(join(dir, 'secret.tfvars')), lockedModule: reasons(g.root.children.get('locked')!.module!.problems) };
+  };
+  if (!isRoot) return run();
+  const chown = spawnSync('chown', ['-R', '-h', '65534:65534', dir]);
+  assert.equal(chown.status, 0, `as root, the sandbox must go to nobody: ${chown.stderr}`);
+  const index = resolve(import.meta.dirname, '../../src/terraform/index.ts');
+  const readable = spawnSync('test', ['-r', index], { uid: 65534, gid: 65534 });
+  if (readable.status !== 0) return `running as root, and nobody (65534) cannot read ${index}`;
+  const script = `
+    const { gatherModule } = await import(${JSON.stringify(index)});
+    const dir = ${JSON.stringify(dir)};
+    const g = gatherModule({ dir, cwd: dir, env: {}, vars: [{ kind: 'var-file', value: 'secret.tfvars' }], backendConfig: [], command: 'plan' });
+    const problems = g.root.children.get('locked').module.problems;
+    process.stdout.write(JSON.stringify({
+      varFile: g.files.get(dir + '/secret.tfvars'),
+      lockedModule: problems.map((p) => p.source.file + ':' + p.source.line + ' ' + p.reason.kind + ('failure' in p.reason ? '/' + p.reason.failure.reason : '')),
+    }));`;
+  const root = resolve(import.meta.dirname, '../..');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { uid: 65534, gid: 65534, cwd: root, encoding: 'utf8', env: { ...process.env, HOME: '/' } });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout) as { varFile: unknown; lockedModule: string[] };
+}
+
+test('gather: unreadable (mode 000) files and directories are permission-denied', async (t) => {
   const dir = sandbox(t, { 'main.tf': PROVIDER + 'module "locked" {\n  source = "./locked"\n}\n', 'secret.tfvars': 'a = 1\n', 'locked/main.tf': PROVIDER });
   chmodSync(join(dir, 'secret.tfvars'), 0o000);
   chmodSync(join(dir, 'locked'), 0o000);
-  const g = gatherModule(opts(dir, { vars: [{ kind: 'var-file', value: 'secret.tfvars' }] }));
-  assert.deepEqual(g.files.get(join(dir, 'secret.tfvars')), { ok: false, failure: { reason: 'permission-denied', code: 'EACCES' } });
-  assert.deepEqual(reasons(g.root.children.get('locked')!.module!.problems), ['main.tf:4 module-dir/permission-denied']);
+  if (isRoot) t.diagnostic('running as root: the gather runs as nobody (65534) so that mode 000 applies');
+  const g = gatherLocked(dir);
+  if (typeof g === 'string') return t.skip(g);
+  assert.deepEqual(g.varFile, { ok: false, failure: { reason: 'permission-denied', code: 'EACCES' } });
+  assert.deepEqual(g.lockedModule, ['main.tf:4 module-dir/permission-denied']);
 });
 
 test('gather: a pipe is never read (it would block), a directory or pipe named x.tf is skipped quietly', { skip: hasMkfifo ? undefined : 'mkfifo is not on PATH' }, async (t) => {
