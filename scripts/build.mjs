@@ -1,21 +1,23 @@
-// Bundles src/ into dist/ for bin/tfw.js:
-//  - dist/cli.js: the whole pass-through path in one ES module (every
-//    terraform command that reaches Node pays for what it loads);
+// Bundles src/ into dist/ for bin/tfw.js, all CommonJS (dist/package.json
+// says so): Node's ES module loader costs a few ms at every start.
+//  - dist/cli.js: the whole pass-through path in one file (every terraform
+//    command that reaches Node pays for what it loads);
 //  - dist/lazy/lazy.cjs: everything else of tfw's own code (src/lazy.ts and
 //    what it reaches: the reader, the plan, the cache, the run, `tfw auth`) in
-//    one CommonJS file, which dist/lazy/lazy.js (the ES module cli.js imports
-//    as ./lazy.ts) runs through node:vm with a V8 code cache (src/codecache.ts);
+//    one file, which dist/lazy/lazy.js (what cli.js requires for ./lazy.ts)
+//    runs through node:vm with a V8 code cache (src/codecache.ts);
 //  - dist/lazy/vendor/*.cjs: the AWS SDK clients and execa, each one file,
 //    required only on the paths that use them (a cache miss, `mfa_process`,
 //    `tfw auth … --find-device`).
 // One file for all of tfw's own code past cli.js: a module in two bundles is
 // two modules (its classes, its state), and a warm run loads one file.
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
   bundle: true,
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // Prefer packages' ES builds: smaller, and no CommonJS interop between the AWS SDK's parts.
@@ -46,11 +48,21 @@ const vendor = {
 // Stale files of earlier builds would ship and confuse the load-trace test.
 rmSync('dist', { recursive: true, force: true });
 
-const cli = await build({ ...common, format: 'esm', entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyEntry] });
+// import.meta.url in a CommonJS file: its own file URL.
+const metaUrl = {
+  banner: { js: '"use strict"; const __tfwImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__tfwImportMetaUrl' },
+};
+// import() becomes require(): of the lazy bundle (cli.js), of a vendor file (lazy.cjs, which runs as a vm.Script, with no import()).
+const noImport = { supported: { 'dynamic-import': false } };
+
+mkdirSync('dist');
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+const cli = await build({ ...common, ...metaUrl, ...noImport, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyEntry] });
 
 const lazy = await build({
   ...common,
-  format: 'cjs',
+  ...noImport,
   entryPoints: { lazy: 'src/lazy.ts' },
   outdir: 'dist/lazy',
   outExtension: { '.js': '.cjs' },
@@ -59,24 +71,21 @@ const lazy = await build({
   external: ['@napi-rs/keyring'],
   // src/codecache.ts runs the bundle in a function with this parameter.
   define: { 'import.meta.url': '__tfwImportMetaUrl' },
-  // import() of a vendor file becomes require(): the bundle runs as a vm.Script, which has no import().
-  supported: { 'dynamic-import': false },
 });
 
 const vendors = await build({
   ...common,
-  format: 'cjs',
   entryPoints: Object.fromEntries(Object.entries(VENDOR).map(([pkg, name]) => [name, pkg])),
   outdir: 'dist/lazy/vendor',
   outExtension: { '.js': '.cjs' },
 });
 
-// The ES face of lazy.cjs: the names src/lazy.ts exports, from the bundle loaded with its code cache.
+// What cli.js requires for ./lazy.ts: the names src/lazy.ts exports, from the bundle loaded with its code cache.
 const names = (await build({ entryPoints: ['src/lazy.ts'], bundle: false, write: false, metafile: true, format: 'esm', outdir: 'x' })).metafile.outputs['x/lazy.js'].exports;
 const buildId = createHash('sha256').update(readFileSync('dist/lazy/lazy.cjs')).digest('hex').slice(0, 16);
 const shim = await build({
   ...common,
-  format: 'esm',
+  ...metaUrl,
   stdin: {
     contents: `import { loadBundle } from './codecache.ts';\nexport const { ${names.join(', ')} } = loadBundle(new URL('./lazy.cjs', import.meta.url), ${JSON.stringify(buildId)});\n`,
     resolveDir: 'src',

@@ -27,6 +27,7 @@ import type { Env } from './model.ts';
 
 const PREFIX = 'lazy-';
 const SUFFIX = '.v8';
+const STALE_MS = 24 * 3600 * 1000;
 
 /**
  * The session cache directory (aws/cache.ts cacheDir: TFW_CACHE_DIR, else
@@ -86,7 +87,7 @@ export function readCodeCache(file: string): Buffer | undefined {
  * Writes `data` as the cache file: into the session cache directory only when
  * it exists and is usable (tfw does not create it for code), `code/` made 0700,
  * the file 0600 through a private temporary file renamed over (concurrent
- * runs each write a whole file). The caches of other builds go.
+ * runs each write a whole file). The caches of other builds go after a day.
  */
 export function writeCodeCache(file: string, data: Buffer): void {
   const dir = dirname(file);
@@ -105,9 +106,15 @@ export function writeCodeCache(file: string, data: Buffer): void {
     rmSync(tmp, { force: true });
     return;
   }
+  // Other builds' caches go once a day old (two installs of tfw used in turn keep theirs).
   const build = file.slice(dir.length + 1 + PREFIX.length).split('-')[0];
   for (const name of readdirSync(dir)) {
-    if (name.startsWith(PREFIX) && name.endsWith(SUFFIX) && !name.startsWith(`${PREFIX}${build}-`)) rmSync(join(dir, name), { force: true });
+    if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || name.startsWith(`${PREFIX}${build}-`)) continue;
+    try {
+      if (Date.now() - statSync(join(dir, name)).mtimeMs > STALE_MS) rmSync(join(dir, name), { force: true });
+    } catch {
+      // gone meanwhile
+    }
   }
 }
 

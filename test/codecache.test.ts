@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../src/aws/cache.ts';
 import { codeCacheDir, codeCacheFile, readCodeCache, writeCodeCache } from '../src/codecache.ts';
@@ -91,7 +91,7 @@ test('a code cache others could write is never read: a code dir others can write
   assert.equal((await stat(file)).mtimeMs, before.mtimeMs, 'nothing written into it');
 });
 
-test('the code cache: a symlink is not followed; no session cache directory, none is made for code; old builds go', async (t) => {
+test('the code cache: a symlink is not followed; no session cache directory, none is made for code; other builds\' caches go after a day', async (t) => {
   const box = await sandbox(t);
   const base = join(box.root, 'cache');
   const dir = join(base, 'code');
@@ -108,9 +108,11 @@ test('the code cache: a symlink is not followed; no session cache directory, non
   await symlink(target, link);
   assert.equal(readCodeCache(link), undefined, 'a symlink is not followed');
 
+  const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+  await utimes(file, old, old);
   const next = codeCacheFile(dir, 'cccccccccccccccc');
   writeCodeCache(next, Buffer.from('z'));
-  assert.deepEqual(await codeFiles(dir), [next.slice(dir.length + 1)], 'the caches of other builds are removed');
+  assert.deepEqual((await codeFiles(dir)).sort(), [link, next].map((p) => p.slice(dir.length + 1)).sort(), 'another build\'s cache goes once a day old; a recent one stays');
 });
 
 test('the code cache sits in the session cache directory, by the same rule (TFW_CACHE_DIR, XDG_CACHE_HOME, HOME)', () => {
@@ -141,5 +143,5 @@ test('a warm credentialed run loads tfw\'s own code only: not the AWS SDK, the I
   assert.equal(r, 0);
   const loaded = [...new Set((await readFile(trace, 'utf8')).trim().split('\n').map((l) => l.replace(/^file:\/\//, '')))];
   const ours = loaded.filter((p) => p.startsWith(ROOT) && !p.includes('/test/support/')).map((p) => p.slice(ROOT.length + 1)).sort();
-  assert.deepEqual(ours, ['bin/tfw.js', 'dist/cli.js', 'dist/lazy/lazy.js'], 'dist/lazy/lazy.cjs is read by src/codecache.ts, not loaded as a module');
+  assert.deepEqual(ours, ['bin/tfw.js', 'dist/cli.js', 'dist/lazy/lazy.js'], 'dist/lazy/lazy.cjs is read by src/codecache.ts, not loaded as a module; no vendor file, no node_modules');
 });

@@ -35,7 +35,8 @@ for (const args of [['version'], ['-help'], ['fmt'], ['-version'], ['plan', '-he
     const trace = join(box.root, 'trace.txt');
     const meta = JSON.parse(await readFile(join(ROOT, 'dist', 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
     const r = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, ['--import', join(ROOT, 'test/support/trace-loads.mjs'), TFW_BIN, ...args], {
+      // ES modules through the loader hooks, CommonJS files (the bundle is CommonJS) from require.cache at exit.
+      const child = spawn(process.execPath, ['--import', join(ROOT, 'test/support/trace-loads.mjs'), '--require', join(ROOT, 'test/support/trace-requires.cjs'), TFW_BIN, ...args], {
         cwd: box.root,
         env: { ...env, TFW_TRACE_FILE: trace },
         stdio: 'ignore',
@@ -45,7 +46,7 @@ for (const args of [['version'], ['-help'], ['fmt'], ['-version'], ['plan', '-he
     assert.equal(r, 0);
     const loaded = (await readFile(trace, 'utf8')).trim().split('\n');
     const inputs = loaded
-      .filter((u) => u.startsWith('file://') && u.includes('/dist/'))
+      .filter((u) => u.startsWith(`file://${ROOT}/dist/`) || u.startsWith(`${ROOT}/dist/`))
       .flatMap((u) => Object.keys(meta.outputs[`dist/${u.split('/dist/')[1]}`]?.inputs ?? {}));
     assert.ok(inputs.some((i) => i.includes('src/cli.ts')), 'the trace saw the bundle');
     const heavy = inputs.filter((i) => /@aws-sdk|@smithy|src\/terraform\/|src\/env-args|node_modules\/(prompts|yargs|shell-quote)\//.test(i));
