@@ -13,7 +13,7 @@ import { gatherModule, type Gathered, type GatheredModule } from './gather.ts';
 import { problem } from './problems.ts';
 import { providerTargets, type ProviderScope } from './providers.ts';
 import { moduleScope } from './scope.ts';
-import { nodeFileAccess } from './eval/fileaccess.ts';
+import { nodeFileAccess, type FileAccess } from './eval/fileaccess.ts';
 import type { PathContext } from './settings.ts';
 import { rootAssignments, type Assignment } from './variables.ts';
 import { parseExpression } from './hcl/parser.ts';
@@ -28,7 +28,9 @@ const MODULE_META = new Set(['source', 'version', 'providers', 'count', 'for_eac
 
 export async function readModuleAuth(opts: ReadModuleOptions): Promise<ModuleAuth> {
   try {
-    return interpret(gatherModule(opts));
+    const gathered = gatherModule(opts);
+    // Terraform's file functions read paths known only by evaluating: the one capability interpretation gets.
+    return interpret(gathered, fileAccessFor(gathered));
   } catch (e) {
     return internalProblem(opts, e);
   }
@@ -45,17 +47,25 @@ interface ReadContext {
   workspace: string;
   guard: { depth: number; steps?: number };
   paths: PathContext;
+  /** For terraform's file functions (file(), templatefile()…); absent: they are unknown. */
+  files: FileAccess | undefined;
   targets: AuthTarget[];
   problems: ReadProblem[];
 }
 
-function contextFor(g: Gathered): ReadContext {
+/** The file functions' window on the file system: relative paths against terraform's working directory, `~` from the run's HOME. */
+export function fileAccessFor(g: Gathered): FileAccess {
+  return nodeFileAccess(g.rootDir, g.opts.env.HOME ?? g.opts.env.USERPROFILE);
+}
+
+function contextFor(g: Gathered, files: FileAccess | undefined): ReadContext {
   return {
     rootDir: g.rootDir,
     cwd: g.opts.cwd,
     workspace: currentWorkspace(g),
     guard: { depth: 0 },
     paths: { home: g.opts.env.HOME ?? g.opts.env.USERPROFILE, dir: g.rootDir },
+    files,
     targets: [],
     problems: [],
   };
@@ -65,11 +75,15 @@ function rootVariables(g: Gathered): ReturnType<typeof rootAssignments> {
   return rootAssignments({ dir: g.rootDir, cwd: g.opts.cwd, env: g.opts.env, vars: g.opts.vars, autoVarFiles: g.autoVarFiles, files: g.files });
 }
 
-/** The module's AuthTargets and problems from what gatherModule read: pure, no file-system access. */
-export function interpret(g: Gathered): ModuleAuth {
+/**
+ * The module's AuthTargets and problems from what gatherModule read. No
+ * file-system access of its own: only `files`, the capability terraform's file
+ * functions read through (without it they are unknown).
+ */
+export function interpret(g: Gathered, files?: FileAccess): ModuleAuth {
   const opts = g.opts;
   try {
-    const ctx = contextFor(g);
+    const ctx = contextFor(g, files);
     for (const p of g.root.problems) ctx.problems.push(p);
     const config = g.root.config;
     const vars = rootVariables(g);
@@ -104,7 +118,7 @@ function scopeFor(config: ModuleConfig, assignments: Map<string, Assignment>, mo
     workspace: ctx.workspace,
     path: { module: modulePath, root: '.', cwd: ctx.rootDir },
     guard: ctx.guard,
-    files: nodeFileAccess(ctx.rootDir, ctx.paths.home), // terraform's file functions resolve against its working directory
+    ...(ctx.files ? { files: ctx.files } : {}),
   });
 }
 
@@ -175,7 +189,7 @@ function mayBeUsedIn(g: Gathered): (target: AuthTarget) => boolean {
  */
 export function rootEvaluator(opts: { dir: string; cwd: string; env: ReadModuleOptions['env']; vars: ReadModuleOptions['vars'] }): { evaluate(text: string): Value; problems: ReadProblem[] } {
   const g = gatherModule({ ...opts, backendConfig: [], command: 'console' });
-  const ctx = contextFor(g);
+  const ctx = contextFor(g, fileAccessFor(g));
   const vars = rootVariables(g);
   const scope = scopeFor(g.root.config, vars.assignments, '.', ctx);
   return {

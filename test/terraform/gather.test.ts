@@ -10,7 +10,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gatherModule, interpret, readModuleAuth } from '../../src/terraform/index.ts';
+import { fileAccessFor, gatherModule, interpret, readModuleAuth } from '../../src/terraform/index.ts';
+import type { FileAccess } from '../../src/terraform/eval/fileaccess.ts';
 import { reasonMessage, terraformStopsOn } from '../../src/terraform/problems.ts';
 import type { AuthTarget, FileFailure, ReadModuleOptions, ReadProblem, ReadReason } from '../../src/model.ts';
 
@@ -91,13 +92,46 @@ test('gather: -backend-config files only for init; the recorded backend not when
   assert.deepEqual([...plan.files.keys()].map((f) => f.slice(dir.length + 1)).sort(), ['data/environment', 'data/terraform.tfstate', 'terraform.tfvars', 'terraform.tfvars.json']);
 });
 
-test('gather: unreadable (mode 000) files and directories are permission-denied', { skip: isRoot ? 'running as root: mode 000 does not apply' : undefined }, async (t) => {
+/**
+ * What gatherModule makes of a module with a mode-000 var file and module
+ * directory. Root reads through mode 000, so as root the gather runs in a
+ * child process as nobody (65534), with the sandbox handed to nobody.
+ */
+function gatherLocked(dir: string): { varFile: unknown; lockedModule: string[] } | string {
+  const run = (): { varFile: unknown; lockedModule: string[] } => {
+    const g = gatherModule(opts(dir, { vars: [{ kind: 'var-file', value: 'secret.tfvars' }] }));
+    return { varFile: g.files.get(join(dir, 'secret.tfvars')), lockedModule: reasons(g.root.children.get('locked')!.module!.problems) };
+  };
+  if (!isRoot) return run();
+  const chown = spawnSync('chown', ['-R', '-h', '65534:65534', dir]);
+  assert.equal(chown.status, 0, `as root, the sandbox must go to nobody: ${chown.stderr}`);
+  const index = resolve(import.meta.dirname, '../../src/terraform/index.ts');
+  const readable = spawnSync('test', ['-r', index], { uid: 65534, gid: 65534 });
+  if (readable.status !== 0) return `running as root, and nobody (65534) cannot read ${index}`;
+  const script = `
+    const { gatherModule } = await import(${JSON.stringify(index)});
+    const dir = ${JSON.stringify(dir)};
+    const g = gatherModule({ dir, cwd: dir, env: {}, vars: [{ kind: 'var-file', value: 'secret.tfvars' }], backendConfig: [], command: 'plan' });
+    const problems = g.root.children.get('locked').module.problems;
+    process.stdout.write(JSON.stringify({
+      varFile: g.files.get(dir + '/secret.tfvars'),
+      lockedModule: problems.map((p) => p.source.file + ':' + p.source.line + ' ' + p.reason.kind + ('failure' in p.reason ? '/' + p.reason.failure.reason : '')),
+    }));`;
+  const root = resolve(import.meta.dirname, '../..');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { uid: 65534, gid: 65534, cwd: root, encoding: 'utf8', env: { ...process.env, HOME: '/' } });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout) as { varFile: unknown; lockedModule: string[] };
+}
+
+test('gather: unreadable (mode 000) files and directories are permission-denied', async (t) => {
   const dir = sandbox(t, { 'main.tf': PROVIDER + 'module "locked" {\n  source = "./locked"\n}\n', 'secret.tfvars': 'a = 1\n', 'locked/main.tf': PROVIDER });
   chmodSync(join(dir, 'secret.tfvars'), 0o000);
   chmodSync(join(dir, 'locked'), 0o000);
-  const g = gatherModule(opts(dir, { vars: [{ kind: 'var-file', value: 'secret.tfvars' }] }));
-  assert.deepEqual(g.files.get(join(dir, 'secret.tfvars')), { ok: false, failure: { reason: 'permission-denied', code: 'EACCES' } });
-  assert.deepEqual(reasons(g.root.children.get('locked')!.module!.problems), ['main.tf:4 module-dir/permission-denied']);
+  if (isRoot) t.diagnostic('running as root: the gather runs as nobody (65534) so that mode 000 applies');
+  const g = gatherLocked(dir);
+  if (typeof g === 'string') return t.skip(g);
+  assert.deepEqual(g.varFile, { ok: false, failure: { reason: 'permission-denied', code: 'EACCES' } });
+  assert.deepEqual(g.lockedModule, ['main.tf:4 module-dir/permission-denied']);
 });
 
 test('gather: a pipe is never read (it would block), a directory or pipe named x.tf is skipped quietly', { skip: hasMkfifo ? undefined : 'mkfifo is not on PATH' }, async (t) => {
@@ -205,7 +239,7 @@ function forbidFs(): { calls: string[]; restore(): void } {
   };
 }
 
-test('interpretation touches no file: with every node:fs call failing it gives what readModuleAuth gives', async (t) => {
+test('interpretation touches no file of its own: with every node:fs call failing it gives what readModuleAuth gives', async (t) => {
   const fixtures = resolve(import.meta.dirname, '../../fixtures/config');
   const cases: ReadModuleOptions[] = [
     ...readdirSync(fixtures).map((name) => ({ ...opts(join(fixtures, name)), cwd: fixtures, env: { HOME: '/home/u' } })),
@@ -217,11 +251,13 @@ test('interpretation touches no file: with every node:fs call failing it gives w
   for (const c of cases) {
     const expected = await readModuleAuth(c);
     const gathered = gatherModule(c);
+    // The file functions' capability as readModuleAuth hands it (no fixture reads a file through it: the spy would say so).
+    const access = fileAccessFor(gathered);
     const spy = forbidFs();
     let got;
     let used: boolean[];
     try {
-      got = interpret(gathered);
+      got = interpret(gathered, access);
       used = got.targets.map((target) => got!.mayBeUsed!(target));
     } finally {
       spy.restore();
@@ -299,4 +335,32 @@ test('tfw\'s nesting cap is a limit wherever the parser meets it: native, JSON, 
   const r = interpret(gatherModule(opts(dir)));
   assert.deepEqual(r.problems.map((p) => `${p.source.file} ${p.reason.kind}`), ['a.tf too-deep', 'b.tf.json too-deep', 'c.tf.json too-deep', 'terraform.tfvars too-deep']);
   assert.ok(r.problems.every((p) => !terraformStopsOn(p.reason)));
+});
+
+test('terraform\'s file functions read only through the capability interpretation is handed (paths are known only by evaluating)', async (t) => {
+  const dir = sandbox(t, { 'main.tf': 'provider "aws" {\n  profile = trimspace(file("profile.txt"))\n}\n', 'profile.txt': 'from-file\n' });
+  const whole = await readModuleAuth(opts(dir));
+  assert.deepEqual(whole.targets.map((x) => x.profile), ['from-file']);
+  const gathered = gatherModule(opts(dir));
+  assert.equal(gathered.files.has(join(dir, 'profile.txt')), false, 'not gathered: only evaluation knows the path');
+  const real = fileAccessFor(gathered);
+  const asked: string[] = [];
+  const fake: FileAccess = {
+    base: real.base, home: real.home,
+    kind: (path) => (asked.push(`kind ${path}`), 'file'),
+    read: (path) => (asked.push(`read ${path}`), { ok: true, bytes: Buffer.from('from-capability') }),
+  };
+  const spy = forbidFs();
+  let withCapability;
+  let without;
+  try {
+    withCapability = interpret(gathered, fake);
+    without = interpret(gathered);
+  } finally {
+    spy.restore();
+  }
+  assert.deepEqual(spy.calls, []);
+  assert.deepEqual(asked, [`read ${join(dir, 'profile.txt')}`]);
+  assert.deepEqual(withCapability.targets.map((x) => x.profile), ['from-capability']);
+  assert.deepEqual(without.targets.map((x) => x.unknowns.map((u) => u.attribute)), [['profile']]);
 });
