@@ -560,9 +560,11 @@ What each row runs:
 - **credentialed, warm cache**: a module with ${WARM_ROLES} aliased \`provider "aws"\` blocks, each with its own role
   profile (\`role_arn\` + \`source_profile\` + \`mfa_serial\`) behind one MFA device; the cache is warmed by one run
   with \`TFW_MFA_CODE\`; then \`tfw plan\` with \`TFW_TERRAFORM=fixtures/bin/terraform\` against that fake
-  terraform's own \`plan\` (no STS call is made in the timed runs).
+  terraform's own \`plan\` (no STS call is made in the timed runs). The warming run also leaves the bundle's
+  code cache (src/codecache.ts) in that HOME's cache directory, as a user's first run does.
 - **cold cache**: ${COLD_ROLES} such profiles and providers, the stand-in answering after ${STS_LATENCY_MS} ms,
-  \`TFW_NO_CACHE=1\` and a fresh \`TFW_MFA_CODE\` each run (no prompt); tfw's time minus the fake terraform's.
+  \`TFW_NO_CACHE=1\` and a fresh \`TFW_MFA_CODE\` each run (no prompt; no session cache and no code cache, so the
+  bundle compiles on every run); tfw's time minus the fake terraform's.
 - **peak RSS**: GNU \`/usr/bin/time -f %M\` of \`tfw plan\` on both credentialed paths, terraform being a
   \`/bin/sh\` script so that only tfw's node process counts.
 - **configuration reading**: bench/config-reader.ts (\`readModuleAuth\` in-process on generated modules).
