@@ -829,14 +829,16 @@ function frexp(x: number): [number, number] {
   return [dv.getFloat64(0), e];
 }
 
-/** Go's math.Ldexp where the result is a normal double (exact); undefined where Go rounds a denormal or overflows. */
+/** Go's math.Ldexp: exact for a normal result; a denormal one rounded once, as Go's m × 2^-53 rounds it. */
 function ldexp(frac: number, exp: number): number | undefined {
   if (frac === 0 || !Number.isFinite(frac)) return frac;
   const [f, e] = frexp(frac);
-  const total = exp + e;
-  // f in [½, 1): f × 2^total is normal when total - 1 is within [-1022, 1023]
-  if (total - 1 < -1022 || total - 1 > 1023) return undefined;
-  return f * 2 ** (total - 1) * 2;
+  // the result is (2f) × 2^E with 2f in [1, 2)
+  const E = exp + e - 1;
+  if (E < -1075) return frac < 0 ? -0 : 0;
+  if (E > 1023) return frac < 0 ? -Infinity : Infinity;
+  if (E < -1022) return 2 * f * 2 ** (E + 53) * 2 ** -53;
+  return 2 * f * 2 ** E;
 }
 
 /**
