@@ -236,6 +236,8 @@ export const FIXED_CLASSES: CorpusClass[] = [
   {
     cls: 'strings',
     exprs: [
+      'upper("ᾳ")', 'upper("ᾀᾐᾠῃῳ")', 'upper("ᾈ")', 'lower("ᾈ")', 'title("ᾳx")', 'upper("ɤ")', 'upper("ƛ")', 'lower("Ɤ")', 'title("ɤa")', 'upper("ამ")', 'title("ამ")', 'lower("ᲐᲛ")',
+      'upper("ꭰ")', 'title("ꭰ")', 'upper("ǰ")', 'upper("ŉ")', 'upper("և")', 'upper("ΐ")', 'upper("ͅ")', 'lower("Ω")', 'lower("K")', 'upper("ɪ")', 'upper("ᶎ")',
       'upper("straße")', 'lower("ÀÉÎ")', 'upper("ǆ")', 'lower("İ")', 'upper("ﬁ")', 'title("hello world")', 'title("hello-world foo_bar")',
       'title("élan vital")', 'title("o\'neil")', 'trimspace("  a b \\n\\t")', 'trimspace("\\u00a0x\\u00a0")', 'trimspace("\\u200bx")',
       'trimspace("\\u3000x\\u3000")', 'trimspace("\\u0085x")', 'length("héllo")', 'length("👍🏽")', 'length("e\\u0301")',

@@ -17,13 +17,57 @@ export function graphemes(s: string): string[] {
   return Array.from(segmenter.segment(s), (x) => x.segment);
 }
 
-/** Go's unicode.ToUpper/ToLower: one character to one character; none that would become two (ß stays ß). */
-export function simpleCase(s: string, upper: boolean): string {
+/**
+ * Code points whose case mappings are the same in Go's Unicode tables
+ * (terraform 1.11: Go 1.23, Unicode 15.0) and in JavaScript's (Node's ICU,
+ * Unicode 16 or 17, which gave old letters such as ɤ and ƛ new capitals and
+ * added new cased scripts): the cased blocks as of Unicode 14. A mapping from
+ * or to anything else is unknown rather than a guess.
+ */
+const STABLE_CASE: [number, number][] = [
+  [0x0000, 0x019a], [0x019c, 0x0263], [0x0265, 0x02af], [0x0345, 0x0345], [0x0370, 0x052f], [0x0531, 0x0587],
+  [0x10a0, 0x10ff], [0x13a0, 0x13ff], [0x1c80, 0x1c88], [0x1c90, 0x1cbf], [0x1d79, 0x1d79], [0x1d7d, 0x1d7d], [0x1d8e, 0x1d8e],
+  [0x1e00, 0x1fff], [0x2126, 0x2126], [0x212a, 0x212b], [0x2132, 0x2132], [0x214e, 0x214e], [0x2160, 0x2184], [0x24b6, 0x24e9],
+  [0x2c00, 0x2cff], [0x2d00, 0x2d2d], [0xa640, 0xa69f], [0xa722, 0xa7ca], [0xa7d0, 0xa7d1], [0xa7d6, 0xa7d9], [0xa7f5, 0xa7f6],
+  [0xab53, 0xab53], [0xab70, 0xabbf], [0xff21, 0xff3a], [0xff41, 0xff5a], [0x10400, 0x1044f], [0x104b0, 0x104fb],
+  [0x10570, 0x105bc], [0x10c80, 0x10cf2], [0x118a0, 0x118df], [0x16e40, 0x16e7f], [0x1e900, 0x1e943],
+  // ligatures: no simple mapping in any version (their full upper case is two or three letters)
+  [0xfb00, 0xfb06], [0xfb13, 0xfb17],
+];
+
+/** Case pairs Unicode 16 added: Go's Unicode 15 tables leave these characters unchanged. */
+const NEW_IN_16 = (n: number): boolean =>
+  n === 0x019b || n === 0x0264 || (n >= 0x1c89 && n <= 0x1c8a) || (n >= 0xa7cb && n <= 0xa7cd) || (n >= 0xa7da && n <= 0xa7dc) || (n >= 0x10d50 && n <= 0x10d85);
+
+const stable = (c: string): boolean => {
+  const n = c.codePointAt(0)!;
+  return STABLE_CASE.some(([lo, hi]) => n >= lo && n <= hi);
+};
+
+/** Greek letters with ypogegrammeni: their full uppercase is two letters (ΑΙ), their simple upper and title case one (ᾼ). */
+function iotaSubscriptUpper(c: string): string | undefined {
+  const n = c.codePointAt(0)!;
+  if ((n >= 0x1f80 && n <= 0x1f87) || (n >= 0x1f90 && n <= 0x1f97) || (n >= 0x1fa0 && n <= 0x1fa7)) return String.fromCodePoint(n + 8);
+  if (n === 0x1fb3 || n === 0x1fc3 || n === 0x1ff3) return String.fromCodePoint(n + 9);
+  return undefined;
+}
+
+/** One character's simple upper or lower case (Go's unicode.ToUpper/ToLower), or undefined where tfw is not sure of Go's. */
+function simpleOne(c: string, upper: boolean): string | undefined {
+  if (!upper && c === '\u0130') return 'i'; // İ: simple lowercase is i
+  const m = upper ? c.toUpperCase() : c.toLowerCase();
+  if (m === c || NEW_IN_16(c.codePointAt(0)!)) return c;
+  if ([...m].length !== 1) return (upper ? iotaSubscriptUpper(c) : undefined) ?? (stable(c) ? c : undefined); // no simple mapping: unchanged
+  return stable(c) && stable(m) ? m : undefined;
+}
+
+/** Go's unicode.ToUpper/ToLower per character: one character to one character (ß stays ß, ᾳ becomes ᾼ). */
+export function simpleCase(s: string, upper: boolean): string | Unknown {
   let out = '';
   for (const c of s) {
-    if (!upper && c === '\u0130') { out += 'i'; continue; } // İ: simple lowercase is i
-    const m = upper ? c.toUpperCase() : c.toLowerCase();
-    out += [...m].length === 1 ? m : c;
+    const m = simpleOne(c, upper);
+    if (m === undefined) return new Unknown(`${upper ? 'upper' : 'lower'}() of "${c}": its case in Go's Unicode tables is not one tfw is sure of`);
+    out += m;
   }
   return out;
 }
@@ -31,14 +75,17 @@ export function simpleCase(s: string, upper: boolean): string {
 /** Titlecase of the four Unicode digraphs whose title form differs from their upper form. */
 const TITLE: Record<string, string> = { 'Ǆ': 'ǅ', 'ǅ': 'ǅ', 'ǆ': 'ǅ', 'Ǉ': 'ǈ', 'ǈ': 'ǈ', 'ǉ': 'ǈ', 'Ǌ': 'ǋ', 'ǋ': 'ǋ', 'ǌ': 'ǋ', 'Ǳ': 'ǲ', 'ǲ': 'ǲ', 'ǳ': 'ǲ' };
 
-/** Go's strings.Title: a character after a separator gets its title case. Unknown for the few whose title case tfw does not know. */
+/** Go's strings.Title: a character after a separator gets its title case (unicode.ToTitle). */
 export function title(s: string): string | Unknown {
   let out = '';
   let prev = ' ';
   for (const c of s) {
     if (isSeparator(prev)) {
-      const t = TITLE[c] ?? c.toUpperCase();
-      if ([...t].length !== 1) return new Unknown(`title() of "${c}": its title case is not one tfw knows`);
+      // Georgian Mkhedruli letters are their own title case (their upper case is Mtavruli)
+      const n = c.codePointAt(0)!;
+      const georgian = (n >= 0x10d0 && n <= 0x10fa) || (n >= 0x10fd && n <= 0x10ff);
+      const t = georgian ? c : TITLE[c] ?? simpleOne(c, true);
+      if (t === undefined) return new Unknown(`title() of "${c}": its title case is not one tfw knows`);
       out += t;
     } else {
       out += c;
