@@ -106,8 +106,8 @@ function gatherLocked(dir: string): { varFile: unknown; lockedModule: string[] }
   const chown = spawnSync('chown', ['-R', '-h', '65534:65534', dir]);
   assert.equal(chown.status, 0, `as root, the sandbox must go to nobody: ${chown.stderr}`);
   const index = resolve(import.meta.dirname, '../../src/terraform/index.ts');
-  const readable = spawnSync('test', ['-r', index], { uid: 65534, gid: 65534 });
-  if (readable.status !== 0) return `running as root, and nobody (65534) cannot read ${index}`;
+  const readable = spawnSync('sh', ['-c', 'test -r "$1" && test -x "$2"', 'sh', index, process.execPath], { uid: 65534, gid: 65534 });
+  if (readable.status !== 0) return `running as root, and nobody (65534) cannot read ${index} or run ${process.execPath}`;
   const script = `
     const { gatherModule } = await import(${JSON.stringify(index)});
     const dir = ${JSON.stringify(dir)};
