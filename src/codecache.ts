@@ -19,9 +19,10 @@
 // only means compiling as without it.
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { cacheDirFromEnv } from './cachedir.ts';
 import { truthy } from './log.ts';
 import type { Env } from './model.ts';
 
@@ -30,18 +31,14 @@ const SUFFIX = '.v8';
 const STALE_MS = 24 * 3600 * 1000;
 
 /**
- * The session cache directory (aws/cache.ts cacheDir: TFW_CACHE_DIR, else
- * $XDG_CACHE_HOME/tfw, else $HOME/.cache/tfw), without the password-database
- * fallback: no usable HOME, no code cache. Undefined when TFW_NO_CACHE is set.
+ * The session cache directory's `code/` (cachedir.ts: the session cache's
+ * rule without its password-database fallback: no usable HOME, no code
+ * cache). Undefined when TFW_NO_CACHE is set.
  */
 export function codeCacheDir(env: Env): string | undefined {
   if (truthy(env.TFW_NO_CACHE)) return undefined;
-  let base: string;
-  if (env.TFW_CACHE_DIR) base = resolve(env.TFW_CACHE_DIR);
-  else if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) base = join(env.XDG_CACHE_HOME, 'tfw');
-  else if (env.HOME && isAbsolute(env.HOME)) base = join(env.HOME, '.cache', 'tfw');
-  else return undefined;
-  return join(base, 'code');
+  const base = cacheDirFromEnv(env);
+  return base === undefined ? undefined : join(base, 'code');
 }
 
 /** The cache file of this bundle build on this Node. */

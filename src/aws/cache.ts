@@ -6,7 +6,8 @@ import { constants as fsConstants } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { withDirLock, type LockOptions } from './lock.ts';
 import { userInfo } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { cacheDirFromEnv } from '../cachedir.ts';
 import { TfwError } from '../errors.ts';
 import type { Env } from '../model.ts';
 import type { SessionCredentials } from './types.ts';
@@ -30,9 +31,9 @@ function accountHome(): string | undefined {
  * ignored, as the XDG spec says.
  */
 export function cacheDir(env: Env, home: () => string | undefined = accountHome): string {
-  if (env.TFW_CACHE_DIR) return resolve(env.TFW_CACHE_DIR);
-  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'tfw');
-  const h = env.HOME && isAbsolute(env.HOME) ? env.HOME : home();
+  const fromEnv = cacheDirFromEnv(env);
+  if (fromEnv !== undefined) return fromEnv;
+  const h = home();
   if (h === undefined) {
     throw new TfwError('no home directory for the session cache: HOME is not set (or not absolute) and the account has none; set HOME or TFW_CACHE_DIR (TFW_NO_CACHE=1 runs without a cache)');
   }
