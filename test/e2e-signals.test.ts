@@ -4,36 +4,23 @@
 // SIGINT to tfw alone (a supervisor). Terraform must stop gracefully, once:
 // never "Two interrupts received", never "Apply complete!". bench/signals.ts
 // runs every case 10 times.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTfw, sandbox, TFW_BIN, which } from './support/harness.ts';
-import { startMoto, type S3Server } from './support/moto.ts';
-import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
+import { mfaUser, useS3Bucket, useStsStandIn } from './support/world.ts';
 
 const terraform = which('terraform');
 const moto = which('moto_server');
 const skip = !terraform ? 'terraform is not on PATH' : !moto ? 'moto_server is not on PATH' : undefined;
 if (skip) console.log(`# skipping signal tests with real terraform: ${skip}`);
 
-const ALICE = { userName: 'alice', account: '111111111111', accessKeyId: 'AKIAALICEEXAMPLE0031', secretAccessKey: 'alice/secret/EXAMPLEKEY0000000000031', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' };
+const ALICE = mfaUser('0031');
 const ROLE = 'arn:aws:iam::222222222222:role/switch';
-let sts: StsStandIn;
-let s3: S3Server;
-let code = 731000;
-
-before(async () => {
-  if (skip) return;
-  sts = await startStsStandIn({ users: [ALICE], roles: [{ arn: ROLE, requireMfa: true }] });
-  s3 = await startMoto(moto!);
-  await s3.createBucket('tfstate');
-});
-after(async () => {
-  await sts?.stop();
-  await s3?.stop();
-});
+const world = useStsStandIn({ users: [ALICE], roles: [{ arn: ROLE, requireMfa: true }] }, 731000, { skip });
+const s3 = useS3Bucket(moto, 'tfstate', { skip });
 
 const MODULE = (key: string): string => `terraform {
   backend "s3" {
@@ -65,8 +52,8 @@ for (const [name, key, send] of [
     const dir = join(box.root, 'module');
     await mkdir(dir);
     await writeFile(join(dir, 'main.tf'), MODULE(key));
-    const env = box.env({ AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_S3: s3.url, TF_IN_AUTOMATION: '1', TFW_QUIET: '1' });
-    const init = await runTfw(['init', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: String(code++) } });
+    const env = box.env({ AWS_ENDPOINT_URL_STS: world.url, AWS_ENDPOINT_URL_S3: s3.url, TF_IN_AUTOMATION: '1', TFW_QUIET: '1' });
+    const init = await runTfw(['init', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_MFA_CODE: world.fresh() } });
     assert.equal(init.code, 0, init.stderr + init.stdout);
 
     // tfw leads its own process group, as a shell or a CI runner starts a job.

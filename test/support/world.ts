@@ -7,6 +7,7 @@ import { before, after } from 'node:test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { which } from './harness.ts';
+import { startMoto, type S3Server } from './moto.ts';
 import { startStsStandIn, type StandInOptions, type StandInUser, type StsStandIn } from './sts-standin.ts';
 
 /**
@@ -69,6 +70,23 @@ export function roleProfiles(user: Required<StandInUser>, roles: Record<string, 
   ].join('\n');
   const credentials = `[source]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`;
   return { config, credentials };
+}
+
+/** moto_server's S3 for one test file, with `bucket` made: started before its tests, stopped after (not when `when.skip`). */
+export function useS3Bucket(motoServer: string | undefined, bucket: string, when: { skip?: string } = {}): { readonly url: string } {
+  let s3: S3Server | undefined;
+  before(async () => {
+    if (when.skip || !motoServer) return;
+    s3 = await startMoto(motoServer);
+    await s3.createBucket(bucket);
+  });
+  after(() => s3?.stop());
+  return {
+    get url() {
+      if (!s3) throw new Error('moto_server is not running (used outside a test, or the file skips)');
+      return s3.url;
+    },
+  };
 }
 
 /** Where the real hashicorp/aws provider is (this machine cannot download providers). */
