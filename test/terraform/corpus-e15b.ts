@@ -70,6 +70,38 @@ const SENSITIVITY = [
   'sensitive("x")', 'nonsensitive(var.sec)', 'nonsensitive(sensitive(1)) + 1', 'var.sec', 'upper(var.sec)', 'var.secl[1]',
 ];
 
+
+const LONG = 'the quick brown fox jumps over the lazy dog and keeps on running across the wide green fields of home';
+const YAMLENCODE = [
+  // scalars at the root (a plain one ends the stream with "...")
+  'yamlencode(1)', 'yamlencode(-1.5)', 'yamlencode(true)', 'yamlencode(null)', 'yamlencode("a")', 'yamlencode("")', 'yamlencode(0.1 + 0.2)',
+  'yamlencode(12345678901234567890)', 'yamlencode(1e21)', 'yamlencode(-0)', 'yamlencode(1/3)', 'yamlencode(tonumber("1e-7"))',
+  // strings that would resolve as other types are quoted anyway
+  'yamlencode(["true", "1", "null", "yes", "~", "0x1F", "1e3", "-", "- a", "a: b", "#c", "a #c", "@x", "`x", "%x", "!x", "&x", "*x", "|", ">", "?", ":"])',
+  'yamlencode(["it\'s", "say \\"hi\\"", "back\\\\slash", "tab\\there", "cr\\rhere", "nul\\u0000", "bell\\u0007", "esc\\u001b", "del\\u007f", "c1\\u0080", "nel\\u0085", "nbsp\\u00a0", "ls\\u2028", "ps\\u2029"])',
+  'yamlencode(["é", "日本", "🙂", "a🙂b", "\\ufeffbom", "x\\ufeff", "\\ufffd", "\\ufffe", "\\ue000", "\\ud7ff"])',
+  // multi-line strings: literal style, its hints, and when it falls back to double quotes
+  'yamlencode("a\\nb")', 'yamlencode("a\\nb\\n")', 'yamlencode("a\\nb\\n\\n")', 'yamlencode("\\n")', 'yamlencode("\\n\\n")', 'yamlencode(" a\\nb")',
+  'yamlencode("\\na")', 'yamlencode("a \\nb")', 'yamlencode("a\\n b")', 'yamlencode("a\\nb ")', 'yamlencode("a\\tb\\nc")', 'yamlencode("a\\r\\nb")',
+  'yamlencode({ k = "line1\\nline2\\n" })', 'yamlencode({ k = ["x\\ny"] })', 'yamlencode([["x\\ny"]])', 'yamlencode({ a = { b = "x\\n\\ny\\n" } })',
+  'yamlencode("a\\n\\n\\nb")', 'yamlencode({ "a\\nb" = 1 })', 'yamlencode({ "a\\rb" = 1 })', 'yamlencode({ "a\\u2028b" = [1] })',
+  // long strings fold at column 80 on a single space
+  `yamlencode("${LONG}")`, `yamlencode({ key = "${LONG}" })`, `yamlencode(["${LONG}"])`, `yamlencode({ a = { b = "${LONG}" } })`,
+  `yamlencode("${LONG.replaceAll(' ', '  ')}")`, `yamlencode("${'x'.repeat(100)} ${'y'.repeat(10)}")`, `yamlencode("${'w '.repeat(60)}")`,
+  `yamlencode({ "${'k'.repeat(128)}" = 1 })`, `yamlencode({ "${'k'.repeat(129)}" = 1 })`, `yamlencode({ "${'é'.repeat(65)}" = "v" })`,
+  `yamlencode({ "${LONG}" = "v" })`,
+  // collections: layout, key order, empty ones
+  'yamlencode({ b = 1, a = 2, B = 3, "10" = 4, "9" = 5 })', 'yamlencode([1, "a", true, null])', 'yamlencode([])', 'yamlencode({})',
+  'yamlencode({ a = [], b = {}, c = [[]], d = [{}] })', 'yamlencode([[1, 2], [3]])', 'yamlencode([{ a = 1, b = 2 }, { c = [1] }])',
+  'yamlencode({ a = [1, 2], b = { c = [{ d = 1 }] } })', 'yamlencode({ a = null })', 'yamlencode(tolist([]))', 'yamlencode(tomap({}))',
+  'yamlencode(toset(["b", "a", "b"]))', 'yamlencode(toset([3, 1, 2]))', 'yamlencode(tomap({ a = 1, b = "x" }))', 'yamlencode([[[1]]])',
+  'yamlencode({ "" = 1 })', 'yamlencode({ " " = 1 })', 'yamlencode({ "a b" = "c d" })', 'yamlencode({ "é" = 1, "z" = 2, "Z" = 3 })',
+  'yamlencode(var.o)', 'yamlencode(var.lo)', 'yamlencode(var.mo)', 'yamlencode(var.ss)', 'yamlencode(var.t)', 'yamlencode(var.nul)',
+  'yamlencode(yamldecode("a: 1\\nb: [x, y]\\n"))', 'yamldecode(yamlencode({ a = "x\\ny", b = [1, "2"] }))',
+  'yamlencode()', 'yamlencode(1, 2)', 'yamlencode(tonumber("inf"))',
+];
+
 export const E15B_CLASSES: CorpusClass[] = [
+  { cls: 'yamlencode', exprs: YAMLENCODE },
   { cls: 'sensitivity marks (issensitive)', exprs: SENSITIVITY },
 ];
