@@ -18,7 +18,6 @@ interface IP { v: bigint; len: 4 | 16 }
 /** A parsed prefix: the masked address, and the mask as its ones and its bits (8 × the mask's length). */
 interface Net { ip: IP; ones: number; bits: number }
 
-const V4_MAPPED = 0xffffn << 32n;
 const ones = (n: number): bigint => (1n << BigInt(n)) - 1n;
 
 /** net.IP.To4(). */
