@@ -2,6 +2,8 @@
 // and path.cwd, templatestring, nested collection unification, and the other
 // unknowns left in the corpus. Written from terraform's documentation and
 // checked with the real `terraform console` (see differential.test.ts).
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CorpusClass } from './differential-corpus.ts';
 
 export const E15A_CLASSES: CorpusClass[] = [
@@ -35,9 +37,36 @@ export const E15A_CLASSES: CorpusClass[] = [
       'cidrsubnet("2001:db8::/32", 70, -5)', 'cidrsubnet("2001:db8::/32", -33, 0)', 'cidrhost("::ffff:10.0.0.0/104", 16777216)', 'cidrsubnets("0.0.0.0/0", 32)',
     ],
   },
+  {
+    cls: 'fileset (doublestar v1.1.5), abspath, path.cwd',
+    exprs: [
+      'fileset(".", "*.tf")', 'fileset("e15a", "*")', 'fileset("e15a", "**")', 'fileset("e15a", "**/*.tf")', 'fileset("e15a", "*/*.txt")', 'fileset("e15a", "**/*.txt")',
+      'fileset("e15a", "?.txt")', 'fileset("e15a", "[ab].*")', 'fileset("e15a", "[^a]*")', 'fileset("e15a", "[a-c]*")', 'fileset("e15a", "{a,b}.*")', 'fileset("e15a", "*a.tf")',
+      'fileset("e15a", "x\\\\[1].txt")', 'fileset("e15a", "x[1].txt")', 'fileset("e15a", "[")', 'fileset("e15a", "[]")', 'fileset("e15a", "{a")', 'fileset("e15a", "\\\\")',
+      'fileset("e15a", "sub")', 'fileset("e15a", "sub/c.txt")', 'fileset("e15a/sub", "../*.txt")', 'fileset("e15a", "link-dir/*")', 'fileset("e15a", "link-*")',
+      'fileset("e15a", "dangling")', 'fileset("e15a", "dangl*")', 'fileset("e15a", "**/dangl*")', 'fileset("e15a", "**/*")', 'fileset("e15a/", "./sub/../*.tf")',
+      'fileset("${path.module}/e15a", "*.txt")', 'fileset(abspath("e15a"), "*.txt")', 'fileset("/nonexistent-e15a", "*")', 'fileset("e15a", "")', 'fileset("", "e15a/*.txt")',
+      'fileset("e15a", "*.TXT")', 'fileset("e15a", "**/")', 'fileset("e15a", "/*")', 'fileset("nope", "*")', 'fileset("e15a", "a.txt/*")', 'fileset("e15a", "*/")',
+      'fileset(null, "*")', 'fileset("e15a", null)', 'fileset("e15a")', 'fileset("e15a", "{a,b}{.txt,.tf}")', 'fileset("e15a", "{a\\\\,b,c}*")', 'fileset("e15a", "*{a}*")',
+      'fileset("e15a", "caf*")', 'fileset("e15a", "*xa.tf")', 'fileset("e15a", "**/**/*.tf")', 'fileset("e15a", "sub/**")', 'fileset("e15a", "**/deep/*")',
+      'fileset("e15a", "*,*")', 'fileset("e15a", "back*")', 'fileset(".", "e15a/**/d.tf")', 'length(fileset("e15a-loop", "**"))', 'fileset("e15a-loop", "loop/loop/*")',
+      'fileset("e15a", "[a-]*")', 'fileset("e15a", "[-a]*")', 'fileset("e15a", "[z-a]*")', 'fileset("e15a", "[\u00e9]*")', 'fileset("e15a", "?xa.tf")', 'fileset("e15a", "??xa.tf")',
+      'path.cwd', 'abspath("x")', 'abspath("a/../b")', 'abspath(".")', 'abspath("")', 'abspath("../x")', 'abspath("~/x")', 'abspath("./e15a//sub/")',
+    ],
+  },
 ];
 
 /** Files of e15a's cases, written into each differential setup's module directory. */
 export async function writeE15aFiles(dir: string): Promise<void> {
-  void dir;
+  const t = join(dir, 'e15a');
+  await mkdir(join(t, 'sub/deep'), { recursive: true });
+  await mkdir(join(t, 'dir.tf'));
+  await mkdir(join(dir, 'e15a-loop'));
+  const files = ['a.txt', 'b.tf', '.hidden', 'sub/c.txt', 'sub/deep/d.tf', 'sub/deep/e.TXT', 'sub/.x.tf', 'x[1].txt', '{a}.txt', 'a,b.txt',
+    'cafe\u0301.txt', '\u00e9xa.tf', 'za.tf', '\u00e9\u00e9a.tf', 'back\\slash.txt', 'e15a-loop/f.txt'];
+  for (const f of files) await writeFile(f.startsWith('e15a-loop/') ? join(dir, f) : join(t, f), f);
+  await symlink('a.txt', join(t, 'link-file.txt'));
+  await symlink('sub', join(t, 'link-dir'));
+  await symlink('nowhere', join(t, 'dangling'));
+  await symlink('.', join(dir, 'e15a-loop', 'loop'));
 }

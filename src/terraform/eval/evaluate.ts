@@ -2,7 +2,7 @@
 // needs them; anything that depends on resources, data sources or other
 // modules' outputs becomes an Unknown with a reason, never an exception.
 import type { Expr, TemplatePart } from '../hcl/ast.ts';
-import { callFunction } from './functions.ts';
+import { callFunction, goClean } from './functions.ts';
 import { FILE_FUNCTIONS, callFileFunction } from './filefns.ts';
 import { add, cmp, mod, mul, neg, numEqual, parseNumber, quo, sub } from './numbers.ts';
 import { kindOf, primitiveToString, shape, tag, type Type } from './types.ts';
@@ -142,7 +142,12 @@ class Evaluator {
         if (e.name === 'workspace') return this.scope.workspace;
         return new Unknown(`terraform.${e.name} is not known to tfw`);
       case 'path':
-        if (e.name === 'module' || e.name === 'root' || e.name === 'cwd') return this.scope.path[e.name];
+        // path.cwd is terraform's os.Getwd() before its -chdir (filepath.Abs, so cleaned), as the reader worked it out
+        if (e.name === 'cwd') {
+          const wd = this.scope.files?.wd?.start;
+          return wd === undefined ? new Unknown('path.cwd: terraform\'s working directory is not known here') : goClean(wd);
+        }
+        if (e.name === 'module' || e.name === 'root') return this.scope.path[e.name];
         throw new EvalError(`unknown attribute path.${e.name}`);
       case 'each':
         if (!this.scope.each) throw new EvalError('each.* can only be used with for_each');
