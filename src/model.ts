@@ -59,6 +59,11 @@ export interface AuthTarget {
   webIdentity: boolean;
   /** Settings that could not be evaluated; the defaults above apply in their place. */
   unknowns: UnknownSetting[];
+  /**
+   * Values of settings terraform marks sensitive (or that tfw cannot tell are
+   * not): used as they are, never shown (explain prints "(sensitive value)").
+   */
+  sensitiveValues?: string[];
 }
 
 /** A file of the root module tfw could not read; terraform will say why. */

@@ -66,7 +66,27 @@ export interface ExplainInput {
   deviceLookup?: DeviceLookup[];
 }
 
-export function explainJson({ moduleDir, module, plan, cache, envCode, deviceLookup }: ExplainInput): ExplainJson {
+export function explainJson(input: ExplainInput): ExplainJson {
+  const secret = new Set(input.plan.targets.flatMap((t) => t.target.sensitiveValues ?? []).filter((s) => s !== ''));
+  const json = planJson(input);
+  return secret.size === 0 ? json : hideSensitive(json, secret);
+}
+
+export const SENSITIVE_TEXT = '(sensitive value)';
+
+/**
+ * Every string equal to a value terraform marks sensitive (a profile or role
+ * from a `sensitive = true` variable…) becomes "(sensitive value)", as
+ * terraform shows it; inside a longer string, where it stands as a word.
+ */
+function hideSensitive(json: ExplainJson, secret: Set<string>): ExplainJson {
+  const words = [...secret].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const inside = new RegExp(`(?<![\\w-])(?:${words.join('|')})(?![\\w-])`, 'g');
+  return JSON.parse(JSON.stringify(json), (_k, v: unknown) =>
+    typeof v !== 'string' ? v : secret.has(v) ? SENSITIVE_TEXT : v.replace(inside, SENSITIVE_TEXT)) as ExplainJson;
+}
+
+function planJson({ moduleDir, module, plan, cache, envCode, deviceLookup }: ExplainInput): ExplainJson {
   const serialOf = new Map(plan.devices.map((d) => [d.id, d.serial]));
   const devices = plan.devices.map((d, index) => {
     const c = cache.get(d.id) ?? { state: 'missing' as const };

@@ -100,12 +100,12 @@ function buildTarget(get: Settings, source: SourceRef, ctx: PathContext, block?:
   }
   const web = get('assume_role_with_web_identity');
   const webIdentity = !!web && web.value !== null && isObject(web.value);
-  return { kind: 'backend', name: BACKEND_NAME, source, ...fields, assumeRoles, webIdentity, unknowns: reader.unknowns };
+  return { kind: 'backend', name: BACKEND_NAME, source, ...fields, assumeRoles, webIdentity, unknowns: reader.unknowns, ...(reader.sensitive.length > 0 ? { sensitiveValues: reader.sensitive } : {}) };
 }
 
 /** The settings of an object-valued attribute; an unknown or non-object value is reported once. */
 function objectOrUnknown(s: Setting, reader: FieldReader): Settings {
-  if (isObject(s.value)) return objectSettings(s.value, s.source);
+  if (isObject(s.value)) return objectSettings(s.value, s.source, s.sensitive);
   const reason = isUnknown(s.value) ? s.value.reason : 'expected an object';
   reader.unknown('assume_role', s.source, reason);
   return () => undefined;

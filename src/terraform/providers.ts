@@ -89,7 +89,7 @@ function providerTarget(block: Block, name: string, source: SourceRef, scope: Sc
     }
   }
   const webIdentity = block.body.blocks.some((b) => b.type === 'assume_role_with_web_identity' || (b.type === 'dynamic' && b.labels[0] === 'assume_role_with_web_identity'));
-  return { kind: 'provider', name, source, ...fields, assumeRoles, webIdentity, unknowns: reader.unknowns };
+  return { kind: 'provider', name, source, ...fields, assumeRoles, webIdentity, unknowns: reader.unknowns, ...(reader.sensitive.length > 0 ? { sensitiveValues: reader.sensitive } : {}) };
 }
 
 /**

@@ -8,6 +8,7 @@ import { EvalError, Unknown, type Value } from './eval/value.ts';
 import { convert, parseType, type Type } from './eval/types.ts';
 import type { Assignment } from './variables.ts';
 import type { FileAccess } from './eval/fileaccess.ts';
+import { MarkAnalysis, type Mark, type MarkSource } from './eval/marks.ts';
 
 export interface ModuleScopeInput {
   variables: Map<string, Block>;
@@ -76,10 +77,40 @@ export function moduleScope(input: ModuleScopeInput): Scope & { withEach(key: Va
       });
     },
   };
-  const scope: Scope = base;
+  const marks = moduleMarks(input);
+  const scope: Scope = { ...base, marks };
   return {
     ...base,
-    withEach: (key: Value, value: Value): Scope => ({ ...base, each: { key, value } }),
+    marks,
+    // Terraform refuses sensitive values in a provider's for_each: each.* carries no mark.
+    withEach: (key: Value, value: Value): Scope => ({ ...base, marks, each: { key, value } }),
+  };
+}
+
+/** Marks of the module's variables (declared sensitive, or given a marked value by the module call) and its locals. */
+function moduleMarks(input: ModuleScopeInput): MarkSource {
+  const declared = (name: string): Mark => {
+    const e = input.variables.get(name)?.body.attributes.find((a) => a.name === 'sensitive')?.expr;
+    if (!e) return false;
+    return e.kind === 'literal' && typeof e.value === 'boolean' ? e.value : undefined;
+  };
+  const given = (name: string): { expr: Expr; analysis: MarkAnalysis } | undefined => {
+    const a = input.assignments.get(name);
+    return a?.kind === 'expr' && a.scope ? { expr: a.expr, analysis: new MarkAnalysis(a.scope.marks) } : undefined;
+  };
+  return {
+    variable(name) {
+      const d = declared(name);
+      if (d !== false) return d;
+      const g = given(name);
+      return g ? g.analysis.mark(g.expr) : false;
+    },
+    variableMay(name) {
+      if (declared(name) !== false) return true;
+      const g = given(name);
+      return g ? g.analysis.may(g.expr) : false;
+    },
+    local: (name) => input.locals.get(name)?.expr,
   };
 }
 

@@ -7,12 +7,15 @@ import type { AssumeRoleSetting, AuthTarget, SourceRef, UnknownSetting } from '.
 import type { Body } from './hcl/ast.ts';
 import type { Scope } from './eval/scope.ts';
 import { evaluateSafely } from './eval/evaluate.ts';
+import { MarkAnalysis } from './eval/marks.ts';
 import { hasKey, isObject, isUnknown, toStr, typeName, type Value } from './eval/value.ts';
 import { parseDuration } from './duration.ts';
 
 export interface Setting {
   value: Value;
   source: SourceRef;
+  /** Terraform may mark the value sensitive (eval/marks.ts): it is not to be shown. */
+  sensitive?: boolean;
 }
 export type Settings = (name: string) => Setting | undefined;
 
@@ -20,13 +23,16 @@ export type Settings = (name: string) => Setting | undefined;
 export function blockSettings(body: Body, scope: Scope): Settings {
   return (name) => {
     const a = body.attributes.find((x) => x.name === name);
-    return a ? { value: evaluateSafely(a.expr, scope), source: { file: a.file, line: a.line } } : undefined;
+    if (!a) return undefined;
+    const setting: Setting = { value: evaluateSafely(a.expr, scope), source: { file: a.file, line: a.line } };
+    if (new MarkAnalysis(scope.marks, new Set(scope.iterators?.keys())).mark(a.expr) !== false) setting.sensitive = true;
+    return setting;
   };
 }
 
 /** Keys of an object value (the backend's `assume_role = {…}`, recorded JSON). */
-export function objectSettings(value: Value, source: SourceRef): Settings {
-  return (name) => (isObject(value) && hasKey(value, name) ? { value: value[name]!, source } : undefined);
+export function objectSettings(value: Value, source: SourceRef, sensitive?: boolean): Settings {
+  return (name) => (isObject(value) && hasKey(value, name) ? { value: value[name]!, source, ...(sensitive ? { sensitive } : {}) } : undefined);
 }
 
 /** The first source that has the attribute wins (overlays before the block). */
@@ -50,13 +56,16 @@ export interface PathContext {
 /** Collects the UnknownSettings of one target while its fields are read. */
 export class FieldReader {
   readonly unknowns: UnknownSetting[] = [];
+  /** Values read from settings terraform may mark sensitive. */
+  readonly sensitive: string[] = [];
 
   constructor(private readonly prefix = '') {}
 
   child(prefix: string): FieldReader {
     const r = new FieldReader(this.prefix + prefix);
-    // Share the list so nested readers report into the target.
+    // Share the lists so nested readers report into the target.
     (r as { unknowns: UnknownSetting[] }).unknowns = this.unknowns;
+    (r as { sensitive: string[] }).sensitive = this.sensitive;
     return r;
   }
 
@@ -69,7 +78,9 @@ export class FieldReader {
     if (!s || s.value === null) return undefined;
     if (isUnknown(s.value)) return this.unknown(name, s.source, s.value.reason), undefined;
     try {
-      return toStr(s.value, name);
+      const text = toStr(s.value, name);
+      if (s.sensitive) this.sensitive.push(text);
+      return text;
     } catch {
       return this.unknown(name, s.source, `expected a string, found a ${typeName(s.value)}`), undefined;
     }
@@ -87,6 +98,7 @@ export class FieldReader {
       if (typeof item !== 'string') return this.unknown(name, s.source, `expected a list of strings, found a ${typeName(item)} in it`), undefined;
       out.push(item);
     }
+    if (s.sensitive) this.sensitive.push(...out);
     return out;
   }
 

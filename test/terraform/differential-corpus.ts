@@ -4,8 +4,10 @@ import { E15A_CLASSES } from './corpus-e15a.ts'; // e15a's cases (IPv6 CIDR, fil
 // language/functions) and its documented behaviour. Each class is a list of
 // expressions; `perSetup` classes are evaluated under every variable setup.
 
+import { E15B_CLASSES, E15B_TF } from './corpus-e15b.ts';
+
 /** The module every setup uses: variables of every type, a few locals. */
-export const MAIN_TF = `
+export const MAIN_TF = E15B_TF + `
 variable "req" { type = string }
 variable "s" {
   type    = string
@@ -384,3 +386,4 @@ export const FIXED_CLASSES: CorpusClass[] = [
     ],
   },
 ];
+FIXED_CLASSES.push(...E15B_CLASSES);

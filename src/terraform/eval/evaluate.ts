@@ -3,6 +3,7 @@
 // modules' outputs becomes an Unknown with a reason, never an exception.
 import type { Expr, TemplatePart } from '../hcl/ast.ts';
 import { callFunction, goClean } from './functions.ts';
+import { MarkAnalysis } from './marks.ts';
 import { FILE_FUNCTIONS, callFileFunction } from './filefns.ts';
 import { add, cmp, mod, mul, neg, numEqual, parseNumber, quo, sub } from './numbers.ts';
 import { kindOf, primitiveToString, shape, tag, type Type } from './types.ts';
@@ -307,6 +308,7 @@ class Evaluator {
       }
     }
     if (this.scope.noCalls) throw new EvalError(`function calls are not allowed in ${this.scope.noCalls}`, true);
+    if (e.name === 'issensitive') return this.issensitive(e);
     const args = e.args.map((a) => this.eval(a));
     if (e.expandLast) {
       const last = args.pop()!;
@@ -317,6 +319,16 @@ class Evaluator {
     if (FILE_FUNCTIONS.has(e.name)) return this.sized(callFileFunction(e.name, args, this.scope, (x, s) => new Evaluator(s).eval(x)));
     const nullTypes = e.args.map((x, i) => (args[i] === null ? this.nullType(x) : undefined));
     return this.sized(callFunction(e.name, args, nullTypes));
+  }
+
+  /** issensitive(x): whether x's whole value is marked, by the expression (eval/marks.ts). */
+  private issensitive(e: Extract<Expr, { kind: 'call' }>): Value {
+    if (e.args.length !== 1 || e.expandLast) throw new EvalError('issensitive() takes one argument', true);
+    const v = this.eval(e.args[0]!);
+    if (isUnknown(v)) return v;
+    const iteration = new Set(this.locals.flatMap((f) => [...f.keys()]));
+    const m = new MarkAnalysis(this.scope.marks, iteration).mark(e.args[0]!);
+    return m ?? new Unknown('issensitive(): whether terraform marks this value sensitive is beyond what tfw models of marks');
   }
 
   /** The type of a null an expression gave, where tfw knows it: a literal null has none (any), a variable's is declared. */

@@ -16,6 +16,7 @@ import { format, graphemes, insertBetween, simpleCase, title, toJsonText, trimSp
 import { regex, regexall, regexReplace } from './regex.ts';
 import { formatdate, timeadd, timecmp } from './datetime.ts';
 import { yamldecode } from './yaml.ts';
+import { yamlencode } from './yamlencode.ts';
 import { createRequire } from 'node:module';
 
 const ANY: Type = { t: 'any' };
@@ -405,7 +406,7 @@ function nullConverts(from: Type, fn: string): boolean {
 const CONVERSIONS = new Set(['tostring', 'tonumber', 'tobool', 'tolist', 'toset', 'tomap']);
 
 /** Functions whose parameters accept null (cty's AllowNull). */
-const NULL_OK = new Set(['coalesce', 'merge', 'jsonencode', 'format', 'formatlist', 'sensitive', 'nonsensitive']);
+const NULL_OK = new Set(['coalesce', 'merge', 'jsonencode', 'yamlencode', 'format', 'formatlist', 'sensitive', 'nonsensitive']);
 const TYPED_NULL = new Set(['tostring', 'tonumber', 'tobool', 'tolist', 'toset', 'tomap', 'one']);
 
 // ---- Collections, numbers, encodings and networks (issue 15) -------------
@@ -689,6 +690,7 @@ const MORE: Record<string, Fn> = {
     if (out.includes('\ufffd')) throw new EvalError('textdecodebase64(): the given string contains symbols that are not defined for the encoding');
     return out;
   },
+  yamlencode: (a) => { arity('yamlencode', a, 1); return yamlencode(a[0]!); },
   yamldecode: (a) => { arity('yamldecode', a, 1); return yamldecode(str(a[0], 'yamldecode() argument')); },
   csvdecode: (a) => { arity('csvdecode', a, 1); return csvdecode(str(a[0], 'csvdecode() argument')); },
   formatdate: (a) => { arity('formatdate', a, 2); return formatdate(str(a[0], 'formatdate() format'), str(a[1], 'formatdate() timestamp')); },

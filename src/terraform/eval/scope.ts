@@ -3,6 +3,7 @@
 import { EvalError, type Value } from './value.ts';
 import type { FileAccess } from './fileaccess.ts';
 import type { Type } from './types.ts';
+import type { MarkSource } from './marks.ts';
 
 export interface Scope {
   /** `var.NAME`; throws EvalError for an undeclared variable. */
@@ -30,6 +31,8 @@ export interface Scope {
   variableType?(name: string): Type | undefined;
   /** templatefile(): only the given variables (and for-directive names) may be referred to. */
   readonly templateVars?: ReadonlySet<string>;
+  /** Sensitivity of the module's variables and locals (issensitive(), explain); without it, unknown. */
+  readonly marks?: MarkSource;
 }
 
 /** Recursion budget for nested evaluation (expressions within locals within locals…). */

@@ -1,0 +1,79 @@
+// A profile or role terraform marks sensitive (a `sensitive = true` variable,
+// sensitive()) is used for the plan as it is, but explain never shows it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { moduleSandbox, runTfw } from './support/harness.ts';
+import { mfaUser } from './support/world.ts';
+
+const ALICE = mfaUser('0015');
+const CONFIG = `[profile source]
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile hidden-switch]
+source_profile = source
+role_arn = arn:aws:iam::222222222222:role/switch
+mfa_serial = ${ALICE.mfaSerial}
+
+[profile plain]
+region = eu-west-1
+`;
+const CREDENTIALS = `[source]
+aws_access_key_id = ${ALICE.accessKeyId}
+aws_secret_access_key = ${ALICE.secretAccessKey}
+`;
+const MAIN = `variable "secret_profile" {
+  type      = string
+  default   = "hidden-switch"
+  sensitive = true
+}
+variable "account" {
+  default   = "444455556666"
+  sensitive = true
+}
+provider "aws" {
+  profile = var.secret_profile
+}
+provider "aws" {
+  alias   = "ops"
+  profile = "plain"
+  assume_role {
+    role_arn = "arn:aws:iam::\${var.account}:role/deploy"
+  }
+}
+provider "aws" {
+  alias   = "open"
+  profile = nonsensitive(var.secret_profile)
+}
+`;
+
+test('explain plans with a sensitive profile and role but prints "(sensitive value)" in their place', async (t) => {
+  const { box, env } = await moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf: MAIN, env: { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' } });
+  const json = await runTfw(['auth', 'explain', '-chdir=module', '--json'], { cwd: box.root, env });
+  assert.equal(json.code, 0, json.stderr);
+  const text = await runTfw(['auth', 'explain', '-chdir=module'], { cwd: box.root, env });
+  assert.equal(text.code, 0, text.stderr);
+  for (const out of [json.stdout, json.stderr, text.stdout, text.stderr]) {
+    assert.doesNotMatch(out, /hidden-switch|444455556666/);
+  }
+  const plan = JSON.parse(json.stdout);
+  const byName = (n: string) => plan.targets.find((x: { name: string }) => x.name === n);
+  // The plan is the one the value makes: the MFA chain through the hidden profile.
+  assert.equal(byName('aws').action, 'mfa');
+  assert.equal(byName('aws').device, ALICE.mfaSerial);
+  assert.equal(byName('aws').profile, '(sensitive value)');
+  assert.deepEqual(byName('aws.ops').assumeRoles, ['(sensitive value)']);
+  // nonsensitive() in the block: terraform shows it, and so does explain — but the same
+  // string is hidden wherever it appears, because another block holds it as a secret.
+  assert.equal(byName('aws.open').profile, '(sensitive value)');
+  assert.match(text.stdout, /\(sensitive value\)/);
+});
+
+test('explain shows a profile that only looks like a sensitive one', async (t) => {
+  const main = MAIN.replace(/provider "aws" \{\n  profile = var.secret_profile\n\}\n/, '');
+  const { box, env } = await moduleSandbox(t, { config: CONFIG, credentials: CREDENTIALS, mainTf: main, env: { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' } });
+  const json = await runTfw(['auth', 'explain', '-chdir=module', '--json'], { cwd: box.root, env });
+  assert.equal(json.code, 0, json.stderr);
+  const plan = JSON.parse(json.stdout);
+  assert.equal(plan.targets.find((x: { name: string }) => x.name === 'aws.open').profile, 'hidden-switch');
+  assert.doesNotMatch(json.stdout, /444455556666/);
+});

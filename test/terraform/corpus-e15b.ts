@@ -1,0 +1,107 @@
+// e15b's part of the differential corpus (issue 15): sensitivity marks
+// (issensitive), yamlencode, yamldecode beyond the hand-written subset.
+// Written from terraform's documentation and checked against terraform 1.11.4.
+import type { CorpusClass } from './differential-corpus.ts';
+
+/** Declarations the corpus below refers to (prepended to the corpus module). */
+export const E15B_TF = `
+variable "sec" {
+  type      = string
+  default   = "p"
+  sensitive = true
+}
+variable "secn" {
+  type      = string
+  default   = null
+  sensitive = true
+}
+variable "secl" {
+  type      = list(string)
+  default   = ["a", "b"]
+  sensitive = true
+}
+variable "secb" {
+  type      = bool
+  default   = true
+  sensitive = true
+}
+variable "notsec" {
+  type      = string
+  default   = "q"
+  sensitive = false
+}
+locals {
+  sec_obj    = { a = var.sec, b = "x" }
+  sec_unwrap = nonsensitive(var.sec)
+  sec_chain  = local.sec_obj.a
+  plain_map  = { a = var.notsec }
+}
+`;
+
+const SENSITIVITY = [
+  // sources: declared sensitive, sensitive(), a local derived from them; none: false
+  'issensitive("x")', 'issensitive(1)', 'issensitive([1])', 'issensitive(null)', 'issensitive(var.s)', 'issensitive(var.notsec)',
+  'issensitive(var.sec)', 'issensitive(var.secn)', 'issensitive(var.secl)', 'issensitive(sensitive(1))', 'issensitive(sensitive(null))',
+  'issensitive(sensitive(var.s))', 'issensitive(local.sec_obj)', 'issensitive(local.sec_obj.a)', 'issensitive(local.sec_obj["b"])',
+  'issensitive(local.sec_unwrap)', 'issensitive(local.sec_chain)', 'issensitive(local.plain_map)', 'issensitive(local.env)',
+  // what drops the mark
+  'issensitive(nonsensitive(var.sec))', 'issensitive(nonsensitive(1))', 'issensitive(issensitive(var.sec))', 'issensitive(can(var.sec))',
+  'issensitive(try(local.sec_unwrap, 1))', 'issensitive(try(var.sec))', 'issensitive([var.sec])', 'issensitive({ a = var.sec })',
+  'issensitive(tolist([var.sec]))', 'issensitive(keys({ a = sensitive(1) }))', 'issensitive(lookup({ a = 1 }, "a", var.sec))',
+  // operators, templates, conditionals, indexing carry it
+  'issensitive(var.sec == "p")', 'issensitive(var.sec != null)', 'issensitive(sensitive(1) + 1)', 'issensitive(-sensitive(1))', 'issensitive(!var.secb)',
+  'issensitive(false && var.secb)', 'issensitive(true || var.secb)', 'issensitive("${var.sec}")', 'issensitive("a-${var.sec}")',
+  'issensitive("%{if var.secb}a%{endif}")', 'issensitive(true ? var.sec : "x")', 'issensitive(false ? var.sec : "x")',
+  'issensitive(true ? "x" : var.sec)', 'issensitive(var.secb ? "a" : "b")', 'issensitive({ (var.sec) = 1 })', 'issensitive(var.secl[0])',
+  'issensitive([sensitive(1)][0])', 'issensitive({ a = var.sec }.a)', 'issensitive({ a = var.sec }["a"])', 'issensitive({ a = var.sec, b = 1 }.b)',
+  'issensitive([for x in var.secl : x])', 'issensitive(var.secl[*])', 'issensitive(var.secl[0] == "a")', 'issensitive(var.secl == ["a", "b"])',
+  // functions
+  'issensitive(upper(var.sec))', 'issensitive(lower(var.sec))', 'issensitive(format("%s", var.sec))', 'issensitive(join(",", var.secl))',
+  'issensitive(join(",", [var.sec]))', 'issensitive(replace(var.sec, "p", "q"))', 'issensitive(substr(var.sec, 0, 1))', 'issensitive(trimspace(var.sec))',
+  'issensitive(tonumber(sensitive("1")))', 'issensitive(tostring(var.secb))', 'issensitive(base64encode(var.sec))', 'issensitive(sha256(var.sec))',
+  'issensitive(split(",", var.sec))', 'issensitive(lookup({ a = 1 }, var.sec, 2))', 'issensitive(lookup(sensitive({ a = 1 }), "a"))',
+  'issensitive(element(var.secl, 0))', 'issensitive(length(var.secl))', 'issensitive(length(sensitive([])))', 'issensitive(concat(var.secl))',
+  'issensitive(contains(var.secl, "a"))', 'issensitive(contains(["a"], var.sec))', 'issensitive(jsonencode(var.sec))', 'issensitive(jsonencode([sensitive(1)]))',
+  'issensitive(coalesce(var.secn, "a"))', 'issensitive(coalesce("a", var.sec))', 'issensitive(keys(sensitive({ a = 1 })))', 'issensitive(merge({ a = 1 }, sensitive({})))',
+  'issensitive(toset(var.secl))', 'issensitive(max(sensitive(1), 2))', 'issensitive(abs(sensitive(-1)))', 'issensitive(regex("p", var.sec))',
+  // errors stay errors
+  'issensitive(sensitive(tonumber("x")))', 'issensitive(var.sec + 1)', 'issensitive()', 'issensitive(1, 2)',
+  // values through sensitive()/nonsensitive() (the harness unwraps the top-level mark)
+  'sensitive("x")', 'nonsensitive(var.sec)', 'nonsensitive(sensitive(1)) + 1', 'var.sec', 'upper(var.sec)', 'var.secl[1]',
+];
+
+
+const LONG = 'the quick brown fox jumps over the lazy dog and keeps on running across the wide green fields of home';
+const YAMLENCODE = [
+  // scalars at the root (a plain one ends the stream with "...")
+  'yamlencode(1)', 'yamlencode(-1.5)', 'yamlencode(true)', 'yamlencode(null)', 'yamlencode("a")', 'yamlencode("")', 'yamlencode(0.1 + 0.2)',
+  'yamlencode(12345678901234567890)', 'yamlencode(1e21)', 'yamlencode(-0)', 'yamlencode(1/3)', 'yamlencode(tonumber("1e-7"))',
+  // strings that would resolve as other types are quoted anyway
+  'yamlencode(["true", "1", "null", "yes", "~", "0x1F", "1e3", "-", "- a", "a: b", "#c", "a #c", "@x", "`x", "%x", "!x", "&x", "*x", "|", ">", "?", ":"])',
+  'yamlencode(["it\'s", "say \\"hi\\"", "back\\\\slash", "tab\\there", "cr\\rhere", "nul\\u0000", "bell\\u0007", "esc\\u001b", "del\\u007f", "c1\\u0080", "nel\\u0085", "nbsp\\u00a0", "ls\\u2028", "ps\\u2029"])',
+  'yamlencode(["é", "日本", "🙂", "a🙂b", "\\ufeffbom", "x\\ufeff", "\\ufffd", "\\ufffe", "\\ue000", "\\ud7ff"])',
+  // multi-line strings: literal style, its hints, and when it falls back to double quotes
+  'yamlencode("a\\nb")', 'yamlencode("a\\nb\\n")', 'yamlencode("a\\nb\\n\\n")', 'yamlencode("\\n")', 'yamlencode("\\n\\n")', 'yamlencode(" a\\nb")',
+  'yamlencode("\\na")', 'yamlencode("a \\nb")', 'yamlencode("a\\n b")', 'yamlencode("a\\nb ")', 'yamlencode("a\\tb\\nc")', 'yamlencode("a\\r\\nb")',
+  'yamlencode({ k = "line1\\nline2\\n" })', 'yamlencode({ k = ["x\\ny"] })', 'yamlencode([["x\\ny"]])', 'yamlencode({ a = { b = "x\\n\\ny\\n" } })',
+  'yamlencode("a\\n\\n\\nb")', 'yamlencode({ "a\\nb" = 1 })', 'yamlencode({ "a\\rb" = 1 })', 'yamlencode({ "a\\u2028b" = [1] })',
+  // long strings fold at column 80 on a single space
+  `yamlencode("${LONG}")`, `yamlencode({ key = "${LONG}" })`, `yamlencode(["${LONG}"])`, `yamlencode({ a = { b = "${LONG}" } })`,
+  `yamlencode("${LONG.replaceAll(' ', '  ')}")`, `yamlencode("${'x'.repeat(100)} ${'y'.repeat(10)}")`, `yamlencode("${'w '.repeat(60)}")`,
+  `yamlencode({ "${'k'.repeat(128)}" = 1 })`, `yamlencode({ "${'k'.repeat(129)}" = 1 })`, `yamlencode({ "${'é'.repeat(65)}" = "v" })`,
+  `yamlencode({ "${LONG}" = "v" })`,
+  // collections: layout, key order, empty ones
+  'yamlencode({ b = 1, a = 2, B = 3, "10" = 4, "9" = 5 })', 'yamlencode([1, "a", true, null])', 'yamlencode([])', 'yamlencode({})',
+  'yamlencode({ a = [], b = {}, c = [[]], d = [{}] })', 'yamlencode([[1, 2], [3]])', 'yamlencode([{ a = 1, b = 2 }, { c = [1] }])',
+  'yamlencode({ a = [1, 2], b = { c = [{ d = 1 }] } })', 'yamlencode({ a = null })', 'yamlencode(tolist([]))', 'yamlencode(tomap({}))',
+  'yamlencode(toset(["b", "a", "b"]))', 'yamlencode(toset([3, 1, 2]))', 'yamlencode(tomap({ a = 1, b = "x" }))', 'yamlencode([[[1]]])',
+  'yamlencode({ "" = 1 })', 'yamlencode({ " " = 1 })', 'yamlencode({ "a b" = "c d" })', 'yamlencode({ "é" = 1, "z" = 2, "Z" = 3 })',
+  'yamlencode(var.o)', 'yamlencode(var.lo)', 'yamlencode(var.mo)', 'yamlencode(var.ss)', 'yamlencode(var.t)', 'yamlencode(var.nul)',
+  'yamlencode(yamldecode("a: 1\\nb: [x, y]\\n"))', 'yamldecode(yamlencode({ a = "x\\ny", b = [1, "2"] }))',
+  'yamlencode()', 'yamlencode(1, 2)', 'yamlencode(tonumber("inf"))',
+];
+
+export const E15B_CLASSES: CorpusClass[] = [
+  { cls: 'yamlencode', exprs: YAMLENCODE },
+  { cls: 'sensitivity marks (issensitive)', exprs: SENSITIVITY },
+];
