@@ -54,10 +54,49 @@ export const E15A_CLASSES: CorpusClass[] = [
       'path.cwd', 'abspath("x")', 'abspath("a/../b")', 'abspath(".")', 'abspath("")', 'abspath("../x")', 'abspath("~/x")', 'abspath("./e15a//sub/")',
     ],
   },
+  {
+    cls: 'templatestring',
+    exprs: [
+      'templatestring(local.e15a_tpl, { name = "x" })', 'templatestring(local.e15a_tpl, {})', 'templatestring(local.e15a_tpl, { name = "x", extra = 1 })',
+      'templatestring(local.e15a_tpl_for, { xs = [1, 2] })', 'templatestring(local.e15a_tpls.a, { v = 1 })', 'templatestring(local.e15a_tpls["a"], { v = 1 })',
+      'templatestring(local.e15a_tpls[var.s == "dev" ? "a" : "b"], { v = 2 })', 'templatestring(local.e15a_num, {})', 'templatestring(local.e15a_list_tpl[0], { v = true })',
+      'templatestring(local.e15a_single, { v = 5 })', 'templatestring(local.e15a_single, { v = [1] })', 'templatestring(local.e15a_single, { v = null })',
+      'templatestring(local.e15a_bad_tpl, {})', 'templatestring(local.e15a_file_tpl, {})', 'templatestring(local.e15a_rec_tpl, { t = "x" })', 'templatestring(local.e15a_tf_tpl, {})',
+      'templatestring(local.e15a_null_tpl, {})', 'templatestring(local.e15a_fn_tpl, { name = "ab", xs = [1, 2, 3] })', 'templatestring("Hello ${local.e15a_num}", {})',
+      'templatestring("lit", {})', 'templatestring(upper(local.e15a_tpl), {})', 'templatestring((local.e15a_tpl), { name = "x" })', 'templatestring(local.e15a_tpl, ["x"])',
+      'templatestring(local.e15a_tpl, { "bad key" = 1, name = "x" })', 'templatestring(local.e15a_tpl, null)', 'templatestring(local.e15a_tpl)',
+      'try(templatestring(local.e15a_tpl, {}), "d")', 'templatestring(var.s, {})', 'templatestring(local.e15a_list_tpl[*], {})',
+      'templatestring(local.e15a_tpl, { name = sensitive("x") })', 'templatestring(local.e15a_tpl, tomap({ name = "x" }))', 'templatefile("tsref.tftpl", { t = "x" })',
+      'templatestring(local.e15a_strip, { c = true })', 'templatestring(local.e15a_strip, { c = false })', 'templatestring(local.e15a_tpl, { name = 1.50 })',
+      'templatestring(local.nope, {})', 'templatestring(local.e15a_tpls.zz, {})', 'can(templatestring(local.e15a_tpl, {}))', 'templatestring(local.e15a_single, { v = { a = 1 } })',
+      '[for t in [local.e15a_tpl] : templatestring(t, { name = "f" })]',
+    ],
+  },
 ];
+
+/** Locals of e15a's cases (a file of its own beside main.tf). */
+const E15A_TF = `
+locals {
+  e15a_tpl      = "Hello, $\${name}!"
+  e15a_tpl_for  = "%%{ for x in xs }[$\${x}]%%{ endfor }"
+  e15a_tpls     = { a = "A$\${v}", b = "B" }
+  e15a_num      = 5
+  e15a_list_tpl = ["$\${v}", "x"]
+  e15a_bad_tpl  = "$\${"
+  e15a_file_tpl = "$\${file(\\"data.txt\\")}"
+  e15a_rec_tpl  = "$\${templatestring(t, {})}"
+  e15a_tf_tpl   = "$\${templatefile(\\"tpl.tftpl\\", { name = \\"x\\" })}"
+  e15a_single   = "$\${v}"
+  e15a_null_tpl = null
+  e15a_fn_tpl   = "$\${upper(name)}-$\${length(xs)}"
+  e15a_strip    = "a %%{~ if c ~} b %%{~ endif ~} c"
+}
+`;
 
 /** Files of e15a's cases, written into each differential setup's module directory. */
 export async function writeE15aFiles(dir: string): Promise<void> {
+  await writeFile(join(dir, 'e15a.tf'), E15A_TF);
+  await writeFile(join(dir, 'tsref.tftpl'), '${templatestring(t, {})}');
   const t = join(dir, 'e15a');
   await mkdir(join(t, 'sub/deep'), { recursive: true });
   await mkdir(join(t, 'dir.tf'));

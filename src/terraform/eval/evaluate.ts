@@ -5,6 +5,7 @@ import type { Expr, TemplatePart } from '../hcl/ast.ts';
 import { callFunction, goClean } from './functions.ts';
 import { MarkAnalysis } from './marks.ts';
 import { FILE_FUNCTIONS, callFileFunction } from './filefns.ts';
+import { templatestring } from './templatestring.ts';
 import { add, cmp, mod, mul, neg, numEqual, parseNumber, quo, sub } from './numbers.ts';
 import { kindOf, primitiveToString, shape, tag, type Type } from './types.ts';
 import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
@@ -309,6 +310,7 @@ class Evaluator {
     }
     if (this.scope.noCalls) throw new EvalError(`function calls are not allowed in ${this.scope.noCalls}`, true);
     if (e.name === 'issensitive') return this.issensitive(e);
+    if (e.name === 'templatestring') return this.sized(templatestring(e, this.scope, (x) => this.eval(x), (x, s) => new Evaluator(s).eval(x)));
     const args = e.args.map((a) => this.eval(a));
     if (e.expandLast) {
       const last = args.pop()!;

@@ -103,14 +103,25 @@ export function callFileFunction(name: string, args: Value[], scope: Scope, rend
 const IDENT = /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u;
 
 function templatefile(p: string, text: string, varsVal: Value, scope: Scope, render: (expr: Expr, scope: Scope) => Value): Value {
-  if (!isObject(varsVal)) throw new EvalError('templatefile(): invalid vars value: must be a map');
+  return renderTemplate('templatefile', p, text, varsVal, scope, render, true);
+}
+
+/**
+ * terraform's makeRenderTemplateFunc: `text` parsed as a template and
+ * rendered with only the given variables (a map or object whose keys are
+ * identifiers, holding every name the template refers to), and the whole
+ * function library but templatefile and templatestring (and, without
+ * `allowFiles`, the file functions: unknown here, an error in terraform).
+ */
+export function renderTemplate(fn: string, label: string, text: string, varsVal: Value, scope: Scope, render: (expr: Expr, scope: Scope) => Value, allowFiles: boolean): Value {
+  if (!isObject(varsVal)) throw new EvalError(`${fn}(): invalid vars value: must be a map`);
   const vars = varsVal as ObjectValue;
-  for (const k of Object.keys(vars)) if (!IDENT.test(k)) throw new EvalError(`templatefile(): invalid template variable name ${JSON.stringify(k)}`);
-  const parsed = parseTemplate(text, p, 1);
-  if (!parsed.ok) throw new EvalError(`templatefile(): ${p}:${parsed.error.line}: ${parsed.error.message}`);
+  for (const k of Object.keys(vars)) if (!IDENT.test(k)) throw new EvalError(`${fn}(): invalid template variable name ${JSON.stringify(k)}`);
+  const parsed = parseTemplate(text, label, 1);
+  if (!parsed.ok) throw new EvalError(`${fn}(): ${label}:${parsed.error.line}: ${parsed.error.message}`);
   const names = new Set(Object.keys(vars));
   for (const root of freeNames(parsed.value)) {
-    if (!names.has(root)) throw new EvalError(`templatefile(): vars map does not contain key "${root}"`);
+    if (!names.has(root)) throw new EvalError(`${fn}(): vars map does not contain key "${root}"`);
   }
   const tscope: Scope = {
     variable: (n) => { throw new EvalError(`var.${n} cannot be used in a template`, true); },
@@ -119,7 +130,7 @@ function templatefile(p: string, text: string, varsVal: Value, scope: Scope, ren
     path: scope.path,
     guard: scope.guard,
     iterators: new Map(Object.keys(vars).map((k) => [k, vars[k]!])),
-    ...(scope.files ? { files: scope.files } : {}),
+    ...(scope.files && allowFiles ? { files: scope.files } : {}),
     templateVars: names,
   };
   return render(parsed.value, tscope);
