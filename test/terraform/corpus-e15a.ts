@@ -72,6 +72,20 @@ export const E15A_CLASSES: CorpusClass[] = [
       '[for t in [local.e15a_tpl] : templatestring(t, { name = "f" })]',
     ],
   },
+  {
+    cls: 'unification of nested collections',
+    exprs: [
+      'tolist([[1], ["a"]])', 'tolist([[1], ["a", 2]])', 'tolist([[1], [true]])', 'tolist([{ a = 1 }, { a = "x" }])', 'tolist([{ a = 1 }, { b = "x" }])',
+      'tolist([{ a = 1 }, { b = true }])', 'tolist([{ a = [1] }, { a = ["x", "y"] }])', 'tolist([[1, "a"], ["x", 2]])', 'tolist([[], [1]])', 'toset([[1], ["a"]])',
+      'tomap({ a = [1], b = ["x"] })', 'tolist([tolist([1]), ["a"]])', 'tolist([tomap({ a = 1 }), { b = "x" }])', 'tolist([tolist([1]), toset(["a"])])', 'tolist([[1], "a"])',
+      'tolist([{ a = 1 }, [1]])', 'distinct([[1], ["1"]])', 'coalesce([1], ["a"])', '[for x in tolist([[1], ["a"]]) : x]', 'tolist([{ a = 1, b = [1] }, { a = "x", b = [] }])',
+      'tolist([[1], [null]])', 'tolist([{ a = 1 }, { a = 2, b = 3 }])', 'tolist([[1, 2], ["a"]])', 'tolist([[[1]], [["a"]]])', 'tomap({ a = { x = 1 }, b = { y = true } })',
+      'tolist([{ a = 1 }, tomap({ a = "x" })])', 'tolist([[true], ["a"]])', 'tolist([[1.50], ["a"]])', 'tomap({ a = { x = 1 }, b = { x = "y" } })',
+      'toset([{ a = 1 }, { a = "1" }])', 'tolist([{}, { a = 1 }])', 'tolist([[], []])', 'tolist([{ a = [] }, { a = [] }])', 'tolist([[{ a = 1 }], [{ a = "b" }]])',
+      'length(tolist([[1], ["a", "b"]])[1])', 'tolist([[1], ["a"]]) == [["1"], ["a"]]', 'tolist([tolist([1]), tolist(["a"])])', 'tolist([tomap({ a = 1 }), tomap({ b = true })])',
+      'tolist([toset([1]), toset(["a"])])', 'tolist([{ a = [1] }, { a = tolist(["x"]) }])', 'merge({ a = [1] }, { b = ["x"] })', 'concat([[1]], [["a"]])',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */
