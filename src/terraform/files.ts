@@ -2,7 +2,7 @@
 // listing a directory, reading a text file defensively (no FIFOs, no huge or
 // binary files) and resolving a real path, with failures returned as typed
 // values (problems.ts), never as message text.
-import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { FileFailure } from '../model.ts';
 
@@ -127,6 +127,60 @@ export function fileKind(path: string): { ok: true } | { ok: false; failure: Fil
   try {
     const st = statSync(path);
     return st.isFile() ? { ok: true } : { ok: false, failure: notAFile(st) };
+  } catch (e) {
+    return { ok: false, failure: failureOf(e) };
+  }
+}
+
+/**
+ * Go's os.Getwd() in a process whose "." is `dir` and whose environment has
+ * PWD = `pwd`: PWD when it is absolute and names the same file as "." (same
+ * device and inode), else the kernel's getcwd (the real path). `dir` is
+ * resolved by the kernel (realpath.native, stat), as os.Chdir resolves it:
+ * `link/..` is the link target's parent, not the lexical one. undefined:
+ * a failed call (terraform would fail too).
+ */
+export function goGetwd(dir: string, pwd: string | undefined): string | undefined {
+  try {
+    const dot = statSync(dir, { bigint: true });
+    if (pwd !== undefined && pwd.startsWith('/')) {
+      try {
+        const d = statSync(pwd, { bigint: true });
+        if (d.dev === dot.dev && d.ino === dot.ino) return pwd;
+      } catch {
+        // PWD names nothing: getcwd below
+      }
+    }
+    return realpathSync.native(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** 'error': Stat failed (a dangling link, a loop): terraform's fileset fails on such a match. */
+export type GlobKind = 'directory' | 'file' | 'other' | 'error';
+
+/** What doublestar's Glob sees of a path: Lstat (undefined when it fails), and for a symlink Stat of its target. */
+export function globStat(path: string): { symlink: boolean; kind: GlobKind } | undefined {
+  let st: Stats;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  const kindOf = (s: Stats): GlobKind => (s.isDirectory() ? 'directory' : s.isFile() ? 'file' : 'other');
+  if (!st.isSymbolicLink()) return { symlink: false, kind: kindOf(st) };
+  try {
+    return { symlink: true, kind: kindOf(statSync(path)) };
+  } catch {
+    return { symlink: true, kind: 'error' };
+  }
+}
+
+/** A directory's entry names as bytes (a name need not be UTF-8), unsorted. */
+export function listDirectoryBytes(dir: string): { ok: true; names: Buffer[] } | { ok: false; failure: FileFailure } {
+  try {
+    return { ok: true, names: readdirSync(dir, { encoding: 'buffer' }) };
   } catch (e) {
     return { ok: false, failure: failureOf(e) };
   }

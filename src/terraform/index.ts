@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { AuthTarget, ModuleAuth, ReadModuleOptions, ReadProblem } from '../model.ts';
 import { backendTarget } from './backend.ts';
 import type { ModuleConfig } from './config.ts';
-import { displayPath } from './files.ts';
+import { displayPath, goGetwd } from './files.ts';
 import { gatherModule, type Gathered, type GatheredModule } from './gather.ts';
 import { problem } from './problems.ts';
 import { providerTargets, type ProviderScope } from './providers.ts';
@@ -55,7 +55,10 @@ interface ReadContext {
 
 /** The file functions' window on the file system: relative paths against terraform's working directory, `~` from the run's HOME. */
 export function fileAccessFor(g: Gathered): FileAccess {
-  return nodeFileAccess(g.rootDir, g.opts.env.HOME ?? g.opts.env.USERPROFILE);
+  // terraform's os.Getwd() before and after its -chdir (os.Chdir leaves PWD as it was)
+  const pwd = g.opts.env.PWD;
+  const wd = { start: goGetwd(g.opts.cwd, pwd), now: goGetwd(g.rootDir, pwd) };
+  return nodeFileAccess(g.rootDir, g.opts.env.HOME ?? g.opts.env.USERPROFILE, wd);
 }
 
 function contextFor(g: Gathered, files: FileAccess | undefined): ReadContext {

@@ -9,6 +9,8 @@
 // (an undeclared variable, a wrong argument count…) fails the whole batch,
 // which is then split in halves until the failing expression stands alone.
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { rootEvaluator } from '../../src/terraform/index.ts';
 import { formatNumber, isObject, Unknown, type Value } from '../../src/terraform/eval/value.ts';
 import { BigNum, isNum } from '../../src/terraform/eval/numbers.ts';
@@ -19,6 +21,8 @@ export interface Setup {
   env: Record<string, string>;
   /** Command-line arguments as terraform takes them: `-var=a=b`, `-var-file=x`. */
   args: string[];
+  /** terraform's `-chdir` (before the subcommand); tfw reads the module there, as after a -chdir. */
+  chdir?: string;
 }
 
 /** What terraform made of one expression. */
@@ -67,7 +71,7 @@ export async function terraformValues(terraform: string, setup: Setup, exprs: st
     if (idx.length === 0) return;
     const input = `{ ${idx.map((i) => wrap(exprs[i]!, i)).join(", ")} }\n`;
     runs.count++;
-    const r = await run(terraform, ['console', '-no-color', ...setup.args], { cwd: setup.dir, env: setup.env, input });
+    const r = await run(terraform, [...(setup.chdir !== undefined ? [`-chdir=${setup.chdir}`] : []), 'console', '-no-color', ...setup.args], { cwd: setup.dir, env: setup.env, input });
     const lines = new Map<number, string>();
     for (const line of r.stdout.split('\n')) {
       const m = /^\s*"e(\d+)" = (.*)$/.exec(line);
@@ -216,7 +220,9 @@ export function compare(setup: Setup, exprs: string[], tf: TfResult[]): CaseResu
     if (!m) throw new Error(`unsupported argument ${a}`);
     return { kind: m[1] as 'var' | 'var-file', value: m[2]! };
   });
-  const ev = rootEvaluator({ dir: setup.dir, cwd: setup.dir, env: setup.env, vars });
+  // cwd as tfw's process.cwd() gives it: the real path (getcwd), whatever name the test used
+  const cwd = realpathSync(setup.dir);
+  const ev = rootEvaluator({ dir: setup.chdir !== undefined ? resolve(cwd, setup.chdir) : cwd, cwd, env: setup.env, vars });
   return exprs.map((expr, i): CaseResult => {
     const t = tf[i]!;
     const mine = toJson(ev.evaluate(expr));

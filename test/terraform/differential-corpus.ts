@@ -1,3 +1,4 @@
+import { E15A_CLASSES } from './corpus-e15a.ts'; // e15a's cases (IPv6 CIDR, fileset, abspath, templatestring, unification)
 // The differential corpus: tfw's own expressions, written from terraform's
 // documentation (language/expressions, language/values/variables,
 // language/functions) and its documented behaviour. Each class is a list of
@@ -133,6 +134,7 @@ export interface CorpusClass {
 
 /** Expressions independent of the inputs: evaluated once. */
 export const FIXED_CLASSES: CorpusClass[] = [
+  ...E15A_CLASSES,
   {
     cls: 'conditionals and unification',
     exprs: [

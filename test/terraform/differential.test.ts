@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { which } from '../support/harness.ts';
 import { compare, runs, summarize, terraformValues, type CaseResult, type Setup } from '../support/differential.ts';
 import { FIXED_CLASSES, MAIN_TF, VARIABLE_EXPRS } from './differential-corpus.ts';
+import { writeE15aFiles } from './corpus-e15a.ts';
 
 const terraform = which('terraform');
 if (!terraform) console.log('# skipping the differential tests against terraform console: terraform is not on PATH');
@@ -79,6 +80,7 @@ async function makeSetup(root: string, home: string, spec: SetupSpec): Promise<S
   await writeFile(join(dir, 'bom.txt'), '\ufeffbom\r\n');
   await writeFile(join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
   for (const [name, text] of Object.entries(spec.files ?? {})) await writeFile(join(dir, name), text);
+  await writeE15aFiles(dir);
   return { name: spec.name, dir, env: baseEnv(home, spec.env), args: spec.args ?? [] };
 }
 

@@ -2,9 +2,10 @@
 // needs them; anything that depends on resources, data sources or other
 // modules' outputs becomes an Unknown with a reason, never an exception.
 import type { Expr, TemplatePart } from '../hcl/ast.ts';
-import { callFunction } from './functions.ts';
+import { callFunction, goClean } from './functions.ts';
 import { MarkAnalysis } from './marks.ts';
 import { FILE_FUNCTIONS, callFileFunction } from './filefns.ts';
+import { templatestring } from './templatestring.ts';
 import { add, cmp, mod, mul, neg, numEqual, parseNumber, quo, sub } from './numbers.ts';
 import { kindOf, primitiveToString, shape, tag, type Type } from './types.ts';
 import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
@@ -143,7 +144,12 @@ class Evaluator {
         if (e.name === 'workspace') return this.scope.workspace;
         return new Unknown(`terraform.${e.name} is not known to tfw`);
       case 'path':
-        if (e.name === 'module' || e.name === 'root' || e.name === 'cwd') return this.scope.path[e.name];
+        // path.cwd is terraform's os.Getwd() before its -chdir (filepath.Abs, so cleaned), as the reader worked it out
+        if (e.name === 'cwd') {
+          const wd = this.scope.files?.wd?.start;
+          return wd === undefined ? new Unknown('path.cwd: terraform\'s working directory is not known here') : goClean(wd);
+        }
+        if (e.name === 'module' || e.name === 'root') return this.scope.path[e.name];
         throw new EvalError(`unknown attribute path.${e.name}`);
       case 'each':
         if (!this.scope.each) throw new EvalError('each.* can only be used with for_each');
@@ -304,6 +310,7 @@ class Evaluator {
     }
     if (this.scope.noCalls) throw new EvalError(`function calls are not allowed in ${this.scope.noCalls}`, true);
     if (e.name === 'issensitive') return this.issensitive(e);
+    if (e.name === 'templatestring') return this.sized(templatestring(e, this.scope, (x) => this.eval(x), (x, s) => new Evaluator(s).eval(x)));
     const args = e.args.map((a) => this.eval(a));
     if (e.expandLast) {
       const last = args.pop()!;

@@ -11,9 +11,10 @@ import type { FileAccess } from './fileaccess.ts';
 import type { Scope } from './scope.ts';
 import { EvalError, Unknown, findUnknown, isObject, toStr, type ObjectValue, type Value } from './value.ts';
 import { goClean } from './functions.ts';
+import { fileset } from './fileset.ts';
 
 export const FILE_FUNCTIONS = new Set([
-  'abspath', 'file', 'fileexists', 'filebase64', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'templatefile',
+  'abspath', 'file', 'fileexists', 'fileset', 'filebase64', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'templatefile',
 ]);
 
 const HASHES: Record<string, [string, 'hex' | 'base64']> = {
@@ -30,7 +31,8 @@ function resolvePath(p: string, files: FileAccess): string | Unknown {
     if (files.home === undefined) return new Unknown('a path under ~ with no HOME known');
     p = goClean(`${files.home}/${p.slice(1)}`);
   }
-  return p.startsWith('/') ? p : goClean(`${files.base}/${p}`);
+  // relative: not cleaned against the base, so `..` after a symlink is resolved by the kernel, as terraform's is
+  return p.startsWith('/') ? p : `${files.base}/${goClean(p)}`;
 }
 
 function readBytes(name: string, p: string, files: FileAccess): Buffer | Unknown {
@@ -61,13 +63,21 @@ export function callFileFunction(name: string, args: Value[], scope: Scope, rend
   if (u) return u;
   const files = scope.files;
   if (!files) return new Unknown(`${name}() reads files, which tfw does not do here`);
-  const want = name === 'templatefile' ? 2 : 1;
+  const want = name === 'templatefile' || name === 'fileset' ? 2 : 1;
   if (args.length !== want) throw new EvalError(`wrong number of arguments to ${name}()`, true);
   if (args[0] === null) throw new EvalError(`argument 1 of ${name}() must not be null`);
   const p = toStr(args[0]!, `${name}() path`);
-  // filepath.Abs: an absolute path cleaned; a relative one joins Go's os.Getwd(), which is $PWD or the real
-  // path depending on symlinks and -chdir: unknown rather than a near value
-  if (name === 'abspath') return p.startsWith('/') ? goClean(p) : new Unknown('abspath() of a relative path depends on how terraform sees its working directory');
+  // filepath.Abs: an absolute path cleaned; a relative one joined to Go's os.Getwd() after -chdir ($PWD when it
+  // names the directory, else the real path), worked out by the reader (fileAccessFor)
+  if (name === 'abspath') {
+    if (p.startsWith('/')) return goClean(p);
+    const wd = files.wd?.now;
+    return wd === undefined ? new Unknown('abspath() of a relative path: terraform\'s working directory is not known') : goClean(`${wd}/${p}`);
+  }
+  if (name === 'fileset') {
+    if (args[1] === null) throw new EvalError('argument 2 of fileset() must not be null');
+    return fileset(p, toStr(args[1]!, 'fileset() pattern'), files);
+  }
   if (name === 'fileexists') {
     const path = resolvePath(p, files);
     if (path instanceof Unknown) return path;
@@ -93,14 +103,25 @@ export function callFileFunction(name: string, args: Value[], scope: Scope, rend
 const IDENT = /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u;
 
 function templatefile(p: string, text: string, varsVal: Value, scope: Scope, render: (expr: Expr, scope: Scope) => Value): Value {
-  if (!isObject(varsVal)) throw new EvalError('templatefile(): invalid vars value: must be a map');
+  return renderTemplate('templatefile', p, text, varsVal, scope, render, true);
+}
+
+/**
+ * terraform's makeRenderTemplateFunc: `text` parsed as a template and
+ * rendered with only the given variables (a map or object whose keys are
+ * identifiers, holding every name the template refers to), and the whole
+ * function library but templatefile and templatestring (and, without
+ * `allowFiles`, the file functions: unknown here, an error in terraform).
+ */
+export function renderTemplate(fn: string, label: string, text: string, varsVal: Value, scope: Scope, render: (expr: Expr, scope: Scope) => Value, allowFiles: boolean): Value {
+  if (!isObject(varsVal)) throw new EvalError(`${fn}(): invalid vars value: must be a map`);
   const vars = varsVal as ObjectValue;
-  for (const k of Object.keys(vars)) if (!IDENT.test(k)) throw new EvalError(`templatefile(): invalid template variable name ${JSON.stringify(k)}`);
-  const parsed = parseTemplate(text, p, 1);
-  if (!parsed.ok) throw new EvalError(`templatefile(): ${p}:${parsed.error.line}: ${parsed.error.message}`);
+  for (const k of Object.keys(vars)) if (!IDENT.test(k)) throw new EvalError(`${fn}(): invalid template variable name ${JSON.stringify(k)}`);
+  const parsed = parseTemplate(text, label, 1);
+  if (!parsed.ok) throw new EvalError(`${fn}(): ${label}:${parsed.error.line}: ${parsed.error.message}`);
   const names = new Set(Object.keys(vars));
   for (const root of freeNames(parsed.value)) {
-    if (!names.has(root)) throw new EvalError(`templatefile(): vars map does not contain key "${root}"`);
+    if (!names.has(root)) throw new EvalError(`${fn}(): vars map does not contain key "${root}"`);
   }
   const tscope: Scope = {
     variable: (n) => { throw new EvalError(`var.${n} cannot be used in a template`, true); },
@@ -109,7 +130,7 @@ function templatefile(p: string, text: string, varsVal: Value, scope: Scope, ren
     path: scope.path,
     guard: scope.guard,
     iterators: new Map(Object.keys(vars).map((k) => [k, vars[k]!])),
-    ...(scope.files ? { files: scope.files } : {}),
+    ...(scope.files && allowFiles ? { files: scope.files } : {}),
     templateVars: names,
   };
   return render(parsed.value, tscope);

@@ -6,6 +6,7 @@ import {
   EvalError, MAX_ITEMS, Unknown, checkItems, checkString, equal, findUnknown, hasKey, isCollection, isObject,
   makeObject, primitiveType, toBool, toNum, toNumber, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
+import { CIDR_FUNCTIONS } from './cidr.ts';
 import { convert, kindOf, primitiveToString, setOf, tag, unifyElements, type Type } from './types.ts';
 import {
   BigNum, abs, add, ceilFloor, cmp, floatVal, fromBigInt, intVal, isInteger, isNum, numEqual, numKey, parseNumber,
@@ -454,27 +455,6 @@ function asSet(items: Value[]): Value {
   return tag(s as Value[], 'set');
 }
 
-/** IPv4 only: a.b.c.d/len, octets without leading zeros (Go's net.ParseCIDR). */
-function parseCidr(s: string, what: string): { ip: number; len: number } {
-  if (s.includes(':')) leave(`${what}: IPv6 prefixes are not evaluated by tfw`);
-  // terraform's ipaddr (Go 1.16's net): octets and prefix length in decimal, leading zeros allowed
-  const m = /^(\d{1,8})\.(\d{1,8})\.(\d{1,8})\.(\d{1,8})\/(\d{1,8})$/.exec(s);
-  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) throw new EvalError(`${what}: invalid CIDR address ${JSON.stringify(s)}`);
-  const ip = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
-  const len = Number(m[5]);
-  const size = 2 ** (32 - len);
-  return { ip: ip - (ip % size), len };
-}
-
-const dotted = (n: number): string => [24, 16, 8, 0].map((sh) => Math.floor(n / 2 ** sh) % 256).join('.');
-
-function cidrSubnet(base: { ip: number; len: number }, newbits: number, netnum: number, what: string): { ip: number; len: number } {
-  const len = base.len + newbits;
-  if (newbits < 0 || len > 32) throw new EvalError(`${what}: ${newbits} extra bits would make a prefix longer than 32`);
-  if (netnum < 0 || netnum >= 2 ** newbits) throw new EvalError(`${what}: network number ${netnum} does not fit in ${newbits} bits`);
-  return { ip: base.ip + netnum * 2 ** (32 - len), len };
-}
-
 const UUID_NS: Record<string, string> = { dns: '6ba7b810-9dad-11d1-80b4-00c04fd430c8', url: '6ba7b811-9dad-11d1-80b4-00c04fd430c8', oid: '6ba7b812-9dad-11d1-80b4-00c04fd430c8', x500: '6ba7b814-9dad-11d1-80b4-00c04fd430c8' };
 
 const MORE: Record<string, Fn> = {
@@ -720,43 +700,7 @@ const MORE: Record<string, Fn> = {
     const r = timecmp(str(a[0], 'timecmp() timestamp'), str(a[1], 'timecmp() timestamp'));
     return r instanceof Unknown ? r : intVal(r);
   },
-  cidrhost: (a) => {
-    arity('cidrhost', a, 2);
-    const p = parseCidr(str(a[0], 'cidrhost() prefix'), 'cidrhost()');
-    const size = 2 ** (32 - p.len);
-    let h = intArg(a[1], 'cidrhost() host number');
-    if (h < 0) h += size;
-    if (h < 0 || h >= size) throw new EvalError(`cidrhost(): host number ${a[1]} does not fit in the prefix`);
-    return dotted(p.ip + h);
-  },
-  cidrnetmask: (a) => {
-    arity('cidrnetmask', a, 1);
-    const p = parseCidr(str(a[0], 'cidrnetmask() prefix'), 'cidrnetmask()');
-    return dotted(2 ** 32 - 2 ** (32 - p.len));
-  },
-  cidrsubnet: (a) => {
-    arity('cidrsubnet', a, 3);
-    const s = cidrSubnet(parseCidr(str(a[0], 'cidrsubnet() prefix'), 'cidrsubnet()'), intArg(a[1], 'cidrsubnet() newbits'), intArg(a[2], 'cidrsubnet() netnum'), 'cidrsubnet()');
-    return `${dotted(s.ip)}/${s.len}`;
-  },
-  cidrsubnets: (a) => {
-    if (a.length < 1) throw new EvalError('cidrsubnets() needs a prefix');
-    const base = parseCidr(str(a[0], 'cidrsubnets() prefix'), 'cidrsubnets()');
-    const end = base.ip + 2 ** (32 - base.len);
-    let next = base.ip;
-    const out: Value[] = [];
-    for (const [i, nb] of a.slice(1).entries()) {
-      const bits = intArg(nb, `cidrsubnets() newbits ${i + 1}`);
-      const len = base.len + bits;
-      if (bits < 1 || len > 32) throw new EvalError(`cidrsubnets(): ${bits} new bits do not fit`);
-      const size = 2 ** (32 - len);
-      const start = Math.ceil(next / size) * size;
-      if (start + size > end) throw new EvalError('cidrsubnets(): not enough room for all the subnets');
-      out.push(`${dotted(start)}/${len}`);
-      next = start + size;
-    }
-    return tag(out, 'list');
-  },
+  ...CIDR_FUNCTIONS,
 };
 for (const [k, f] of Object.entries(MORE)) {
   FUNCTIONS[k] = (a, n) => {

@@ -8,7 +8,8 @@
 // (a function result): whatever depends on its kind is Unknown.
 import type { Expr } from '../hcl/ast.ts';
 import { cmp, formatNumber, isNum, numKey, parseNumber, type Num } from './numbers.ts';
-import { EvalError, Unknown, isCollection, isObject, makeObject, primitiveType, type ObjectValue, type Value } from './value.ts';
+import { unifyCollections } from './unify.ts';
+import { EvalError, Unknown, equal, isCollection, isObject, makeObject, primitiveType, type ObjectValue, type Value } from './value.ts';
 
 export type Kind = 'list' | 'set' | 'map' | 'tuple' | 'object';
 const kinds = new WeakMap<object, Kind>();
@@ -167,7 +168,7 @@ export function unifyElements(items: Value[], what: string): Value[] | Unknown {
   if (present.some((x) => !isCollection(x))) throw new EvalError(`${what}: elements must all be of the same type`);
   const first = shape(present[0]!);
   if (first !== undefined && present.every((x) => shape(x) === first)) return items;
-  return new Unknown(`${what}: terraform unifies elements of different types, tfw does not`);
+  return unifyCollections(items, what); // no nulls here (above)
 }
 
 /** A type signature of a value, or undefined where tfw cannot tell. */
@@ -198,6 +199,8 @@ export function setOf(items: Value[]): Value[] | Unknown {
   if (items.some((x) => x === null)) return new Unknown('a set with a null element');
   const t = new Set(items.map((x) => primitiveType(x) ?? 'object'));
   if (items.length === 0) return [];
+  // one distinct collection needs no order
+  if (t.size === 1 && t.has('object') && items.every((x) => equal(x, items[0]!))) return [items[0]!];
   if (t.size !== 1 || t.has('object')) return new Unknown('terraform orders a set of collections by hash, tfw does not');
   if (t.has('number')) {
     const seen = new Map<string, Num>();

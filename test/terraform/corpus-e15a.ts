@@ -1,0 +1,125 @@
+// e15a's differential cases (issue 15): IPv6 CIDR functions, fileset, abspath
+// and path.cwd, templatestring, nested collection unification, and the other
+// unknowns left in the corpus. Written from terraform's documentation and
+// checked with the real `terraform console` (see differential.test.ts).
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CorpusClass } from './differential-corpus.ts';
+
+export const E15A_CLASSES: CorpusClass[] = [
+  {
+    cls: 'network: IPv6 and edges',
+    exprs: [
+      'cidrhost("fd00:fd12:3456:7890::/56", 34)', 'cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)', 'cidrhost("2001:db8::/32", 1)',
+      'cidrhost("2001:db8::/32", -1)', 'cidrhost("2001:db8::/64", 18446744073709551615)', 'cidrhost("::/0", 9223372036854775807)',
+      'cidrhost("::/0", 9223372036854775808)', 'cidrhost("::/0", 18446744073709551616)', 'cidrhost("::/0", 340282366920938463463374607431768211455)',
+      'cidrhost("::/0", -340282366920938463463374607431768211456)', 'cidrhost("::/0", -340282366920938463463374607431768211457)', 'cidrhost("2001:db8::/126", 4)',
+      'cidrhost("2001:db8::/128", 0)', 'cidrhost("2001:db8::/128", -1)', 'cidrhost("::/0", 281470681743361)', 'cidrhost("::ffff:10.0.0.0/104", 1)',
+      'cidrhost("::ffff:10.0.0.0/120", 3)', 'cidrhost("::ffff:0:0/96", 1)', 'cidrhost("1::/16", 65536)', 'cidrhost("2001:DB8::/32", 10)',
+      'cidrhost("2001:db8:0:0:1:0:0:1/128", 0)', 'cidrhost("2001:0:0:1::1/128", 0)', 'cidrhost("2001:db8::1:0:0:1/128", 0)', 'cidrhost("1:0:0:2:0:0:3:0/128", 0)',
+      'cidrhost("::1/128", 0)', 'cidrhost("1::/128", 0)', 'cidrhost("1:2:3:4:5:6:7:8/128", 0)', 'cidrhost("1:2:3:4:5:6:7::/128", 0)', 'cidrhost("::2:3:4:5:6:7:8/128", 0)',
+      'cidrhost("::1.2.3.4/128", 0)', 'cidrhost("1:2:3:4:5:6:1.2.3.4/128", 0)', 'cidrhost("1:2:3:4:5:6:7:1.2.3.4/128", 0)', 'cidrhost(":::/64", 0)', 'cidrhost("1:::2/64", 0)',
+      'cidrhost("1::2::3/64", 0)', 'cidrhost("12345::/64", 0)', 'cidrhost("fe80::1%eth0/64", 1)', 'cidrhost("::/129", 0)', 'cidrhost("::/-1", 0)', 'cidrhost("::/08", 0)',
+      'cidrhost("2001:db8::/32", 1.5)', 'cidrhost("2001:db8::/32", "7")', 'cidrhost("10.0.0.0/8", "7")', 'cidrhost("10.0.0.0/8", 16777216)', 'cidrhost("10.0.0.0/8", -16777216)',
+      'cidrhost("10.0.0.0/8", 18446744073709551616)', 'cidrhost("0.0.0.0/0", 4294967295)', 'cidrhost("10.0.0.0/8", 9223372036854775808)',
+      'cidrnetmask("2001:db8::/32")', 'cidrnetmask("::ffff:10.0.0.0/104")', 'cidrnetmask("::ffff:0:0/96")', 'cidrnetmask("10.0.0.0/08")',
+      'cidrsubnet("2001:db8::/32", 16, 65535)', 'cidrsubnet("2001:db8::/32", 16, 65536)', 'cidrsubnet("2001:db8::/32", 32, 1)', 'cidrsubnet("2001:db8::/32", 64, 5)',
+      'cidrsubnet("::/0", 64, 18446744073709551615)', 'cidrsubnet("::/0", 96, 18446744073709551615)', 'cidrsubnet("::/0", 96, 18446744073709551616)', 'cidrsubnet("2001:db8::/32", 97, 0)',
+      'cidrsubnet("2001:db8::/120", 8, 255)', 'cidrsubnet("2001:db8::/120", 9, 0)', 'cidrsubnet("::ffff:10.0.0.0/104", 8, 3)', 'cidrsubnet("::ffff:0:0/96", 0, 0)',
+      'cidrsubnet("::/0", 80, 281470681743360)', 'cidrsubnet("10.0.0.0/8", -1, 0)', 'cidrsubnet("10.0.0.0/8", 8, -1)', 'cidrsubnet("2001:db8::/32", 8, 1.5)',
+      'cidrsubnets("2001:db8::/32", 16, 16, 32, 8)', 'cidrsubnets("fd00::/56", 8, 8, 8)', 'cidrsubnets("2001:db8::/120", 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4)',
+      'cidrsubnets("2001:db8::/120", 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4)', 'cidrsubnets("2001:db8::/32", 33)', 'cidrsubnets("2001:db8::/120", 9)',
+      'cidrsubnets("::/0", 1, 1)', 'cidrsubnets("::/0", 1, 1, 1)', 'cidrsubnets("ffff::/16", 8, 8)', 'cidrsubnets("::ffff:10.0.0.0/104", 8)', 'cidrsubnets("2001:db8::/32")',
+      'cidrsubnets("2001:db8::/32", 4, 2, 8)', 'cidrsubnets("10.0.0.0/8", 4, 2, 8)', 'cidrsubnets("255.255.255.0/24", 1, 1)', 'cidrsubnets("0.0.0.0/0", 1, 1, 1)',
+      'cidrsubnets("10.0.0.0/8", "4")', 'cidrsubnets("10.0.0.0/8", 1.5)', 'cidrsubnets("::/96", 16, 16)',
+      'cidrsubnet("10.0.0.0/8", -9, 0)', 'cidrsubnet("11.0.0.0/8", -1, 0)', 'cidrsubnet("10.0.0.0/8", -9, 1)', 'cidrsubnet("10.0.0.0/8", 8, -256)',
+      'cidrsubnet("10.0.0.0/8", 8, 18446744073709551617)', 'cidrhost("10.0.0.0/8", 18446744073709551617)', 'cidrhost("::/64", -1)', 'cidrsubnet("10.0.0.0/8", 70, 1)',
+      'cidrsubnet("2001:db8::/32", 70, -5)', 'cidrsubnet("2001:db8::/32", -33, 0)', 'cidrhost("::ffff:10.0.0.0/104", 16777216)', 'cidrsubnets("0.0.0.0/0", 32)',
+    ],
+  },
+  {
+    cls: 'fileset (doublestar v1.1.5), abspath, path.cwd',
+    exprs: [
+      'fileset(".", "*.tf")', 'fileset("e15a", "*")', 'fileset("e15a", "**")', 'fileset("e15a", "**/*.tf")', 'fileset("e15a", "*/*.txt")', 'fileset("e15a", "**/*.txt")',
+      'fileset("e15a", "?.txt")', 'fileset("e15a", "[ab].*")', 'fileset("e15a", "[^a]*")', 'fileset("e15a", "[a-c]*")', 'fileset("e15a", "{a,b}.*")', 'fileset("e15a", "*a.tf")',
+      'fileset("e15a", "x\\\\[1].txt")', 'fileset("e15a", "x[1].txt")', 'fileset("e15a", "[")', 'fileset("e15a", "[]")', 'fileset("e15a", "{a")', 'fileset("e15a", "\\\\")',
+      'fileset("e15a", "sub")', 'fileset("e15a", "sub/c.txt")', 'fileset("e15a/sub", "../*.txt")', 'fileset("e15a", "link-dir/*")', 'fileset("e15a", "link-*")',
+      'fileset("e15a", "dangling")', 'fileset("e15a", "dangl*")', 'fileset("e15a", "**/dangl*")', 'fileset("e15a", "**/*")', 'fileset("e15a/", "./sub/../*.tf")',
+      'fileset("${path.module}/e15a", "*.txt")', 'fileset(abspath("e15a"), "*.txt")', 'fileset("/nonexistent-e15a", "*")', 'fileset("e15a", "")', 'fileset("", "e15a/*.txt")',
+      'fileset("e15a", "*.TXT")', 'fileset("e15a", "**/")', 'fileset("e15a", "/*")', 'fileset("nope", "*")', 'fileset("e15a", "a.txt/*")', 'fileset("e15a", "*/")',
+      'fileset(null, "*")', 'fileset("e15a", null)', 'fileset("e15a")', 'fileset("e15a", "{a,b}{.txt,.tf}")', 'fileset("e15a", "{a\\\\,b,c}*")', 'fileset("e15a", "*{a}*")',
+      'fileset("e15a", "caf*")', 'fileset("e15a", "*xa.tf")', 'fileset("e15a", "**/**/*.tf")', 'fileset("e15a", "sub/**")', 'fileset("e15a", "**/deep/*")',
+      'fileset("e15a", "*,*")', 'fileset("e15a", "back*")', 'fileset(".", "e15a/**/d.tf")', 'length(fileset("e15a-loop", "**"))', 'fileset("e15a-loop", "loop/loop/*")',
+      'fileset("e15a", "[a-]*")', 'fileset("e15a", "[-a]*")', 'fileset("e15a", "[z-a]*")', 'fileset("e15a", "[\u00e9]*")', 'fileset("e15a", "?xa.tf")', 'fileset("e15a", "??xa.tf")',
+      'path.cwd', 'abspath("x")', 'abspath("a/../b")', 'abspath(".")', 'abspath("")', 'abspath("../x")', 'abspath("~/x")', 'abspath("./e15a//sub/")',
+    ],
+  },
+  {
+    cls: 'templatestring',
+    exprs: [
+      'templatestring(local.e15a_tpl, { name = "x" })', 'templatestring(local.e15a_tpl, {})', 'templatestring(local.e15a_tpl, { name = "x", extra = 1 })',
+      'templatestring(local.e15a_tpl_for, { xs = [1, 2] })', 'templatestring(local.e15a_tpls.a, { v = 1 })', 'templatestring(local.e15a_tpls["a"], { v = 1 })',
+      'templatestring(local.e15a_tpls[var.s == "dev" ? "a" : "b"], { v = 2 })', 'templatestring(local.e15a_num, {})', 'templatestring(local.e15a_list_tpl[0], { v = true })',
+      'templatestring(local.e15a_single, { v = 5 })', 'templatestring(local.e15a_single, { v = [1] })', 'templatestring(local.e15a_single, { v = null })',
+      'templatestring(local.e15a_bad_tpl, {})', 'templatestring(local.e15a_file_tpl, {})', 'templatestring(local.e15a_rec_tpl, { t = "x" })', 'templatestring(local.e15a_tf_tpl, {})',
+      'templatestring(local.e15a_null_tpl, {})', 'templatestring(local.e15a_fn_tpl, { name = "ab", xs = [1, 2, 3] })', 'templatestring("Hello ${local.e15a_num}", {})',
+      'templatestring("lit", {})', 'templatestring(upper(local.e15a_tpl), {})', 'templatestring((local.e15a_tpl), { name = "x" })', 'templatestring(local.e15a_tpl, ["x"])',
+      'templatestring(local.e15a_tpl, { "bad key" = 1, name = "x" })', 'templatestring(local.e15a_tpl, null)', 'templatestring(local.e15a_tpl)',
+      'try(templatestring(local.e15a_tpl, {}), "d")', 'templatestring(var.s, {})', 'templatestring(local.e15a_list_tpl[*], {})',
+      'templatestring(local.e15a_tpl, { name = sensitive("x") })', 'templatestring(local.e15a_tpl, tomap({ name = "x" }))', 'templatefile("tsref.tftpl", { t = "x" })',
+      'templatestring(local.e15a_strip, { c = true })', 'templatestring(local.e15a_strip, { c = false })', 'templatestring(local.e15a_tpl, { name = 1.50 })',
+      'templatestring(local.nope, {})', 'templatestring(local.e15a_tpls.zz, {})', 'can(templatestring(local.e15a_tpl, {}))', 'templatestring(local.e15a_single, { v = { a = 1 } })',
+      '[for t in [local.e15a_tpl] : templatestring(t, { name = "f" })]',
+    ],
+  },
+  {
+    cls: 'unification of nested collections',
+    exprs: [
+      'tolist([[1], ["a"]])', 'tolist([[1], ["a", 2]])', 'tolist([[1], [true]])', 'tolist([{ a = 1 }, { a = "x" }])', 'tolist([{ a = 1 }, { b = "x" }])',
+      'tolist([{ a = 1 }, { b = true }])', 'tolist([{ a = [1] }, { a = ["x", "y"] }])', 'tolist([[1, "a"], ["x", 2]])', 'tolist([[], [1]])', 'toset([[1], ["a"]])',
+      'tomap({ a = [1], b = ["x"] })', 'tolist([tolist([1]), ["a"]])', 'tolist([tomap({ a = 1 }), { b = "x" }])', 'tolist([tolist([1]), toset(["a"])])', 'tolist([[1], "a"])',
+      'tolist([{ a = 1 }, [1]])', 'distinct([[1], ["1"]])', 'coalesce([1], ["a"])', '[for x in tolist([[1], ["a"]]) : x]', 'tolist([{ a = 1, b = [1] }, { a = "x", b = [] }])',
+      'tolist([[1], [null]])', 'tolist([{ a = 1 }, { a = 2, b = 3 }])', 'tolist([[1, 2], ["a"]])', 'tolist([[[1]], [["a"]]])', 'tomap({ a = { x = 1 }, b = { y = true } })',
+      'tolist([{ a = 1 }, tomap({ a = "x" })])', 'tolist([[true], ["a"]])', 'tolist([[1.50], ["a"]])', 'tomap({ a = { x = 1 }, b = { x = "y" } })',
+      'toset([{ a = 1 }, { a = "1" }])', 'tolist([{}, { a = 1 }])', 'tolist([[], []])', 'tolist([{ a = [] }, { a = [] }])', 'tolist([[{ a = 1 }], [{ a = "b" }]])',
+      'length(tolist([[1], ["a", "b"]])[1])', 'tolist([[1], ["a"]]) == [["1"], ["a"]]', 'tolist([tolist([1]), tolist(["a"])])', 'tolist([tomap({ a = 1 }), tomap({ b = true })])',
+      'tolist([toset([1]), toset(["a"])])', 'tolist([{ a = [1] }, { a = tolist(["x"]) }])', 'merge({ a = [1] }, { b = ["x"] })', 'concat([[1]], [["a"]])',
+    ],
+  },
+];
+
+/** Locals of e15a's cases (a file of its own beside main.tf). */
+const E15A_TF = `
+locals {
+  e15a_tpl      = "Hello, $\${name}!"
+  e15a_tpl_for  = "%%{ for x in xs }[$\${x}]%%{ endfor }"
+  e15a_tpls     = { a = "A$\${v}", b = "B" }
+  e15a_num      = 5
+  e15a_list_tpl = ["$\${v}", "x"]
+  e15a_bad_tpl  = "$\${"
+  e15a_file_tpl = "$\${file(\\"data.txt\\")}"
+  e15a_rec_tpl  = "$\${templatestring(t, {})}"
+  e15a_tf_tpl   = "$\${templatefile(\\"tpl.tftpl\\", { name = \\"x\\" })}"
+  e15a_single   = "$\${v}"
+  e15a_null_tpl = null
+  e15a_fn_tpl   = "$\${upper(name)}-$\${length(xs)}"
+  e15a_strip    = "a %%{~ if c ~} b %%{~ endif ~} c"
+}
+`;
+
+/** Files of e15a's cases, written into each differential setup's module directory. */
+export async function writeE15aFiles(dir: string): Promise<void> {
+  await writeFile(join(dir, 'e15a.tf'), E15A_TF);
+  await writeFile(join(dir, 'tsref.tftpl'), '${templatestring(t, {})}');
+  const t = join(dir, 'e15a');
+  await mkdir(join(t, 'sub/deep'), { recursive: true });
+  await mkdir(join(t, 'dir.tf'));
+  await mkdir(join(dir, 'e15a-loop'));
+  const files = ['a.txt', 'b.tf', '.hidden', 'sub/c.txt', 'sub/deep/d.tf', 'sub/deep/e.TXT', 'sub/.x.tf', 'x[1].txt', '{a}.txt', 'a,b.txt',
+    'cafe\u0301.txt', '\u00e9xa.tf', 'za.tf', '\u00e9\u00e9a.tf', 'back\\slash.txt', 'e15a-loop/f.txt'];
+  for (const f of files) await writeFile(f.startsWith('e15a-loop/') ? join(dir, f) : join(t, f), f);
+  await symlink('a.txt', join(t, 'link-file.txt'));
+  await symlink('sub', join(t, 'link-dir'));
+  await symlink('nowhere', join(t, 'dangling'));
+  await symlink('.', join(dir, 'e15a-loop', 'loop'));
+}
