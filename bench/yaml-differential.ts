@@ -34,6 +34,8 @@ const flow: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) => ({
     scalar,
     fc.array(tie('f'), { maxLength: 3 }).chain((xs) => fc.constantFrom(`[${xs.join(', ')}]`, `[${xs.join(',')}]`, `[ ${xs.join(' ,\n  ')} ]`)),
     fc.array(fc.tuple(key, tie('f')), { maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
+    fc.tuple(key, tie('f'), fc.constantFrom(': ', ':', ' : ')).map(([k, v, sep]) => `[${k}${sep}${v}]`),
+    fc.constantFrom('[a:]', '[a:, b]', '{a:}', '[arn:aws:iam::1:role/a, b]', '{u: http://h:80/p}', '[a ?b]', '[-1, - 2]', '[::v]', '{q: :v}', '{"q":v}'),
   ),
 })).f;
 

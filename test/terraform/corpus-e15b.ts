@@ -139,7 +139,10 @@ const YAMLDECODE = [
   // errors and the unusual
   yd('a: b: c'), yd('a:\n- b\n  - c'), yd('a: [1'), yd('a: "x'), yd('- a\nb: 1'), yd('a: @x'), yd('a: `x'), yd('a: \tb'), yd('a: b\r\nc: d\r\n'),
   yd('a: "\\u0085"'), yd('\ufeffa: 1'), yd('a: .inf'), yd('a: -.Inf'), yd('a: .nan'), yd(`${'k'.repeat(1100)}: v`), yd('a: 1\n  # indented comment\nb: 2'),
-  yd('list:\n  - name: a\n    tags: [x, y]\n  - name: b\n    tags: []\n'), yd('accounts:\n  dev: &dev {id: "111111111111", role: admin}\n  stage: *dev\n'),
+  yd('list:\n  - name: a\n    tags: [x, y]\n  - name: b\n    tags: []\n'),
+  yd('roles: [arn:aws:iam::111111111111:role/a, arn:aws:iam::222222222222:role/b]'), yd('{url: http://h/p, b: x:y}'), yd('[a:, b]'), yd('{a:}'), yd('[a:b]'),
+  yd('[a: 1, b: 2]'), yd('[a: 1, b]'), yd('[? a : 1]'), yd('[: 1]'), yd('["a": 1]'), yd('[a: [1, 2]]'), yd('{a: [b:]}'), yd('[a ?b]'),
+  yd('.inf: 1\n-.Inf: 2'), yd('a: |-\n  -.inf'), yd('a: [.inf]'), yd('\ufeff- a'), yd('[::v]'), yd('{q: :v}'), yd('a: ::v'), yd('- |+\n'), yd('accounts:\n  dev: &dev {id: "111111111111", role: admin}\n  stage: *dev\n'),
 ];
 
 export const E15B_CLASSES: CorpusClass[] = [

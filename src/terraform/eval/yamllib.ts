@@ -74,7 +74,7 @@ function resolveScalar(tagName: string, src: string, style: Style): Value | type
   if (hint !== '' && t !== STR && t !== BINARY) {
     if (style === 'QUOTE_SINGLE' || style === 'QUOTE_DOUBLE') return src;
     const item = MAP_VALUES.get(src);
-    if (item) return item.v === 'inf' ? beyond('an infinity') : item.v;
+    if (item) return item.v === 'inf' ? parseNumberText(src.startsWith('-') ? '-Inf' : '+Inf')! : item.v;
     if (t === '' && (src === '.nan' || src === '.NaN' || src === '.NAN')) fail('floating point NaN is not supported');
     if (hint === '.') {
       const n = parseNumberText(src);
@@ -125,9 +125,12 @@ function resolveScalar(tagName: string, src: string, style: Style): Value | type
 }
 
 function number(n: ReturnType<typeof parseNumberText> & {}): Value {
-  if (n instanceof BigNum && n.inf) beyond('an infinity');
-  return n;
+  return n; // an infinity is unknown as a value (Decoder.node), a string as a key or block scalar
 }
+
+const isInf = (v: unknown): v is BigNum => v instanceof BigNum && v.inf;
+/** convert.Convert(number, cty.String): big.Float's Text('f', -1). */
+const numberText = (v: BigNum | number): string => (isInf(v) ? (v.neg ? '-Inf' : '+Inf') : formatNumber(v));
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const leap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -167,7 +170,7 @@ function timestamp(s: string): string | undefined {
 function asString(v: Value): Value {
   if (v === null || typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (isNum(v)) return formatNumber(v);
+  if (isNum(v)) return numberText(v);
   return beyond('a block scalar of another type');
 }
 
@@ -178,7 +181,7 @@ function screen(text: string): void {
     if (c === 0x09) beyond('a tab');
     if (c === 0x0d) beyond('a carriage return');
     if (c === 0x85 || c === 0x2028 || c === 0x2029) beyond('a NEL, LS or PS (line breaks in YAML 1.1)');
-    if (c === 0xfeff) beyond('a byte order mark');
+    if (c === 0xfeff) beyond('a byte order mark after the start');
     if (!(c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000)) beyond('a control character');
   }
   if (/^%/m.test(text)) beyond('a directive');
@@ -236,6 +239,7 @@ class Decoder {
     if (Y.isScalar(n)) {
       return this.anchored(n.anchor, () => {
         const v = this.scalar(n, flow);
+        if (isInf(v)) beyond('an infinity');
         return v === MERGE ? '<<' : v;
       });
     }
@@ -244,8 +248,12 @@ class Decoder {
       return this.anchored(n.anchor, () => {
         const out: Value[] = [];
         for (const item of n.items) {
-          if (Y.isMap(item) && n.flow && this.text[item.range?.[0] ?? -1] !== '{') beyond('a single pair in a flow sequence');
           if (Y.isPair(item)) beyond('a single pair in a flow sequence');
+          // `[a: 1]`: a one-pair mapping, in libyaml too; only with a one-line plain or quoted key
+          if (Y.isMap(item) && n.flow && this.text[item.range?.[0] ?? -1] !== '{') {
+            const key = item.items[0]?.key;
+            if (item.items.length !== 1 || !Y.isScalar(key) || !key.range || this.text.slice(key.range[0], key.range[1]).includes('\n')) beyond('a single pair in a flow sequence');
+          }
           out.push(this.node(item, flow || !!n.flow));
         }
         return tag(out, 'tuple');
@@ -283,7 +291,7 @@ class Decoder {
       if (key === null) return fail('mapping key cannot be null');
       if (typeof key === 'string') name = key;
       else if (typeof key === 'boolean') name = key ? 'true' : 'false';
-      else if (isNum(key)) name = formatNumber(key);
+      else if (isNum(key)) name = numberText(key);
       else return fail('only strings are allowed as mapping keys');
       out[name] = this.node(p.value, flow);
     }
@@ -306,7 +314,13 @@ class Decoder {
     if (style === 'QUOTE_SINGLE' && !/^'(?:[^']|'')*'$/.test(raw)) beyond('a single-quoted scalar the library reads loosely');
     // libyaml indents a block scalar's content by at least one space, also at the root
     if ((style === 'BLOCK_LITERAL' || style === 'BLOCK_FOLDED') && /\n[^ \n]/.test(raw)) beyond('a block scalar with unindented content');
-    if (flow && style === 'PLAIN' && /[:?#]/.test(src)) beyond('a plain scalar in a flow collection holding ":", "?" or "#"');
+    if (flow && style === 'PLAIN') {
+      // libyaml ends a plain scalar in a flow collection at "?", and reads ":" before a flow indicator as part of it
+      if (src.includes('?')) beyond('a plain scalar in a flow collection holding "?"');
+      if (src.startsWith(':')) beyond('a plain scalar in a flow collection starting with ":"');
+      const end = n.range ? n.range[1] : -1;
+      if (end >= 0 && this.text[end] === ':' && !/^[ \n]?$/.test(this.text[end + 1] ?? '')) beyond('a plain scalar in a flow collection followed by ":"');
+    }
     const t = n.tag ?? '';
     if (t !== '' && !t.startsWith(TAG)) beyond('a tag libyaml may read differently');
     const v = resolveScalar(t, src as string, style);
@@ -319,6 +333,8 @@ class Decoder {
 /** yamldecode with the `yaml` package; an EvalError where terraform fails, Unknown where tfw is unsure. */
 export function yamldecodeWithLibrary(text: string): Value {
   try {
+    // libyaml skips a byte order mark at the start of the stream
+    if (text.startsWith('\ufeff')) text = text.slice(1);
     screen(text);
     const Y = load();
     const docs = Y.parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, merge: false, strict: true, prettyErrors: false });
