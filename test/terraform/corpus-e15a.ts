@@ -86,6 +86,14 @@ export const E15A_CLASSES: CorpusClass[] = [
       'tolist([toset([1]), toset(["a"])])', 'tolist([{ a = [1] }, { a = tolist(["x"]) }])', 'merge({ a = [1] }, { b = ["x"] })', 'concat([[1]], [["a"]])',
     ],
   },
+  {
+    cls: 'typed nulls of locals',
+    exprs: [
+      'tostring(local.nothing)', 'tonumber(local.nothing)', 'tolist(local.nothing)', 'tostring(local.e15a_null_num)', 'tolist(local.e15a_null_str)',
+      'tostring(local.e15a_null_chn)', 'tomap(local.e15a_null_obj)', 'tonumber(local.e15a_null_str)', 'tobool(local.e15a_null_obj)', 'tostring(local.e15a_null_lit)',
+      'tolist(local.e15a_null_num)', 'toset(local.e15a_null_lit)', 'tostring(local.e15a_null_obj)', 'tobool(local.e15a_null_str)',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */
@@ -104,6 +112,11 @@ locals {
   e15a_null_tpl = null
   e15a_fn_tpl   = "$\${upper(name)}-$\${length(xs)}"
   e15a_strip    = "a %%{~ if c ~} b %%{~ endif ~} c"
+  e15a_null_str = var.nul
+  e15a_null_num = var.nnum
+  e15a_null_obj = var.nobj
+  e15a_null_chn = local.e15a_null_str
+  e15a_null_lit = (null)
 }
 `;
 
