@@ -110,6 +110,17 @@ export const E15A_CLASSES: CorpusClass[] = [
       'timecmp("2017-11-22T1:00:00Z", "2017-11-22T00:30:00Z")', 'timecmp("2017-11-22T00:00:00+24:00", "2017-11-21T00:00:01Z")', 'timecmp("2017-11-22T00:00:00,4Z", "2017-11-22T00:00:00.5Z")',
     ],
   },
+  {
+    cls: 'sets of collections (cty\'s set hash order)',
+    exprs: [
+      'toset([["b"], ["a"]])', 'toset([{ a = 2 }, { a = 10 }])', 'toset([[3, 1], [2]])', 'toset([{ a = "x" }, { a = "X" }])', 'toset([tomap({ b = 1, a = 2 }), tomap({ a = 1 })])',
+      'toset([[true], [false]])', 'toset([[1.5], [1.25]])', 'toset([[12345678901], [12345678902]])', 'toset([[0.0001], [0.00001]])', 'toset([["\u00e9"], ["e"]])',
+      'toset([["a\\"b"], ["a b"]])', 'toset([["\\n"], ["a"]])', 'toset([toset(["b"]), toset(["a"])])', '[for x in toset([[2], [1]]) : x[0]]',
+      'tolist(toset([{ a = 1, b = [2] }, { a = 1, b = [1] }]))', 'toset([[-1], [1]])', 'toset([[10], [9]])', 'toset([[1], [1], [0]])', 'toset([[1e30], [2]])',
+      'toset([{ b = "x", a = "y" }, { b = "a", a = "z" }])', 'toset([["\\t"], ["\\u0001"], [" "]])', 'toset([[null], [1]])', 'toset([[], [1]])', 'toset([[], []])',
+      'toset([[1.0], [1]])', 'toset([[0.1], [0.10000000001]])', 'toset([{ a = [] }, { a = [1] }])', 'length(toset([[1], [1.0], [1.00]]))', 'toset([["~"], ["?"]])',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */
