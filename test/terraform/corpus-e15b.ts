@@ -101,7 +101,49 @@ const YAMLENCODE = [
   'yamlencode()', 'yamlencode(1, 2)', 'yamlencode(tonumber("inf"))',
 ];
 
+/** yamldecode(<<EOT … EOT) of each document, as HCL heredocs keep YAML readable. */
+const yd = (doc: string): string => `yamldecode(${JSON.stringify(doc)})`;
+const YAMLDECODE = [
+  // flow collections
+  yd('[a, b, 1, true, ~, "x"]'), yd('{a: 1, b: [x, y], c: {d: e}}'), yd('a: [1, 2]\nb: {c: d}'), yd('[]'), yd('{}'), yd('[[], {}]'),
+  yd('regions: [us-east-1, eu-west-1]\n'), yd('a: [ "q,1", \'s]\' ]'), yd('[a, b, ]'), yd('{a: 1, }'), yd('[a\n, b]'), yd('{a: [1,\n  2]}'),
+  yd('[a?b]'), yd('[a:]'), yd('{a:1}'), yd('[a: 1]'), yd('[{a: 1}]'), yd('{a, b: 2}'), yd('[http://x.y/z]'), yd('[a #c\n]'), yd('[a, [b, [c]]]'),
+  // block scalars, chomping, indentation indicators, folding
+  yd('a: |\n  line1\n  line2\n'), yd('a: |-\n  line1\n  line2\n'), yd('a: |+\n  line1\n\n\n'), yd('a: >\n  folded\n  text\n\n  para\n'),
+  yd('a: >-\n  x\n    more\n  y\n'), yd('a: |2\n    indented\n  x\n'), yd('a: |\n\n  after blank\n'), yd('a: |\nb: 1'), yd('- |\n  in seq\n- >\n  f\n'),
+  yd('a: |-\n  1.50\nb: |\n  true\nc: |-\n  null\nd: >-\n  2024-01-02\ne: |\n'), yd('a: |-\n  0x1F\nb: |-\n  ~\nc: |-\n  yes'), yd('|\n  root\n'), yd('>\n a\n b\n'),
+  yd('a: |-\n  <<\n'), yd('a: |-\n  .nan'), yd('a: |-\n  .inf'),
+  // multi-line plain and quoted scalars
+  yd('a: plain\n  multi\n  line\nb: 1'), yd('a: plain\n\n  para'), yd('a: "dq\n  folded"'), yd('a: "dq \\\n  joined"'), yd("a: 'sq\n\n  x'"),
+  yd('- multi\n  line item\n- y'), yd('key: value with: colon'), yd('a: "\\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\e\\a\\v\\0"'), yd('a: "\\/"'), yd('a: "\\\'"'),
+  yd("a: 'it''s'"), yd('a: "x # not a comment"'), yd('a: x#y'), yd('a: "\\ud800"'),
+  // anchors, aliases, merge keys
+  yd('a: &x 1\nb: *x'), yd('base: &b\n  role: admin\n  mfa: true\nprod:\n  <<: *b\n  account: 1\n'), yd('a: &x [1, 2]\nb: *x\nc: *x'),
+  yd('x: &x {a: 1, b: 2}\ny:\n  <<: *x\n  b: 3'), yd('x: &x {a: 1}\ny:\n  b: 3\n  <<: *x'), yd('x: &x {b: 1}\ny:\n  b: 3\n  <<: *x'),
+  yd('a: *nope'), yd('a: &x [*x]'), yd('a: &x 1\na2: &x 2\nb: *x'), yd('"<<": {a: 1}\nb: 2'), yd('<<: [1]'), yd('<<: 1'), yd('a: <<'), yd('<<: null'),
+  yd('x: &x [{a: 1}]\ny:\n  <<: *x'), yd('a: &a.b 1'), yd('a: &x\nb: *x'), yd('&x a: 1\nb: *x'), yd('- &a x\n- *a\n- &b [*a]\n- *b'),
+  // tags
+  yd('a: !!str 1'), yd('a: !!int "1"'), yd('a: !!int 1_000'), yd('a: !!bool 1'), yd('a: !!int true'), yd('a: !!float 1'), yd('a: !!null x'),
+  yd('a: !!int abc'), yd('a: !!binary aGk='), yd('a: !!binary "not base64!"'), yd('a: !!timestamp 2024-01-02'), yd('a: !!timestamp x'), yd('a: !foo x'),
+  yd('a: !!map {b: 1}'), yd('a: !!seq [1]'), yd('a: !!map [1]'), yd('a: !!str [1]'), yd('a: !<tag:yaml.org,2002:str> 1'), yd('a: ! x'), yd('!!str 1: a'),
+  yd('a: !!float .5'), yd('a: !!int 0x1F'), yd('a: !!int 0b101'), yd('a: !!bool yes'),
+  // timestamps
+  yd('a: 2024-01-02'), yd('a: 2024-1-2'), yd('a: 2024-1-2 3:4:5.5'), yd('a: 2024-01-02T10:00:00+05:30'), yd('a: 2024-01-02T10:00:00Z'),
+  yd('a: 2024-01-02t10:00:00.123456789Z'), yd('a: 2024-01-02 10:00:00,5'), yd('a: 2024-02-30'), yd('a: 2024-02-29'), yd('a: 2023-02-29'),
+  yd('a: 2024-01-02T10:00:00'), yd('a: 2024-01-02T24:00:00Z'), yd('a: 2024-01-02T10:00:00-00:00'), yd('a: 2024-13-01'), yd('a: "2024-01-02"'),
+  yd('2024-01-02: x'), yd('a: 2024-01-02_backup'), yd('a: 1234-5678'), yd('a: 2024-01'),
+  // documents
+  yd(''), yd('# only a comment'), yd('---'), yd('...'), yd('a: 1\n---\nb: 2'), yd('a: 1\n...\n'), yd('--- a'), yd('---\n- 1\n...'), yd('%YAML 1.1\n---\na: 1'),
+  // keys
+  yd('? a\n: 1'), yd('? [a]\n: 1'), yd('[a]: 1'), yd(': 1'), yd('~: 1'), yd('1.50: a\n0x10: b\nyes: c'), yd('a: 1\nA: 2\n"a": 3'),
+  // errors and the unusual
+  yd('a: b: c'), yd('a:\n- b\n  - c'), yd('a: [1'), yd('a: "x'), yd('- a\nb: 1'), yd('a: @x'), yd('a: `x'), yd('a: \tb'), yd('a: b\r\nc: d\r\n'),
+  yd('a: "\\u0085"'), yd('\ufeffa: 1'), yd('a: .inf'), yd('a: -.Inf'), yd('a: .nan'), yd(`${'k'.repeat(1100)}: v`), yd('a: 1\n  # indented comment\nb: 2'),
+  yd('list:\n  - name: a\n    tags: [x, y]\n  - name: b\n    tags: []\n'), yd('accounts:\n  dev: &dev {id: "111111111111", role: admin}\n  stage: *dev\n'),
+];
+
 export const E15B_CLASSES: CorpusClass[] = [
+  { cls: 'yamldecode beyond the hand-written subset', exprs: YAMLDECODE },
   { cls: 'yamlencode', exprs: YAMLENCODE },
   { cls: 'sensitivity marks (issensitive)', exprs: SENSITIVITY },
 ];

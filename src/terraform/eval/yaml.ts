@@ -7,6 +7,7 @@
 // not follow the YAML parser into its corners.
 import { formatNumber, fromBigInt, isNum, parseNumberText, type Num } from './numbers.ts';
 import { tag } from './types.ts';
+import { yamldecodeWithLibrary } from './yamllib.ts';
 import { MAX_ITEMS, Unknown, makeObject, type ObjectValue, type Value } from './value.ts';
 
 class Beyond extends Error {}
@@ -57,7 +58,8 @@ function scalar(t: string, asKey: boolean): { value: Value; rest: string } {
       if (ch === '"') { i++; break; }
       if (ch === '\\') {
         const e = t[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0' };
+        // libyaml has no "\/" (YAML 1.2 added it): terraform errs on it
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', '0': '\0' };
         if (e !== undefined && simple[e] !== undefined) { out += simple[e]; i += 2; continue; }
         beyond('a double-quoted escape tfw does not read');
       }
@@ -192,6 +194,8 @@ class Parser {
       let rest = k.rest;
       if (!rest.startsWith(':')) beyond('a key without ":"');
       rest = rest.slice(1);
+      // libyaml: a simple key ends within 1024 characters of its start
+      if (l.text.indexOf(':') > 1000 || (typeof k.value === 'string' && k.value.length > 1000)) beyond('a key near libyaml\'s 1024-character limit');
       const key = resolveKey(k.value, quotedKey);
       this.i++;
       let value: Value;
@@ -215,6 +219,7 @@ class Parser {
 
 /** A mapping key as go-cty-yaml keeps it: resolved, then converted to a string (null and merge keys are not keys). */
 function resolveKey(v: Value, quoted: boolean): string {
+  if (v === '<<') beyond('a merge key'); // quoted too: go-cty-yaml merges on the text alone
   if (quoted) return v as string;
   const r = resolvePlain(v as string);
   if (r === null) beyond('a null key');
@@ -244,7 +249,8 @@ export function yamldecode(text: string): Value {
     if (text.startsWith('\ufeff')) beyond('a byte order mark');
     return nfc(new Parser(lines).document());
   } catch (e) {
-    if (e instanceof Beyond) return new Unknown(`yamldecode(): ${e.message}, beyond the YAML tfw reads`);
+    // beyond the hand-written subset: the YAML library, loaded now (yamllib.ts)
+    if (e instanceof Beyond) return yamldecodeWithLibrary(text);
     throw e;
   }
 }
