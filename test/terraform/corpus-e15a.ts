@@ -86,6 +86,41 @@ export const E15A_CLASSES: CorpusClass[] = [
       'tolist([toset([1]), toset(["a"])])', 'tolist([{ a = [1] }, { a = tolist(["x"]) }])', 'merge({ a = [1] }, { b = ["x"] })', 'concat([[1]], [["a"]])',
     ],
   },
+  {
+    cls: 'typed nulls of locals',
+    exprs: [
+      'tostring(local.nothing)', 'tonumber(local.nothing)', 'tolist(local.nothing)', 'tostring(local.e15a_null_num)', 'tolist(local.e15a_null_str)',
+      'tostring(local.e15a_null_chn)', 'tomap(local.e15a_null_obj)', 'tonumber(local.e15a_null_str)', 'tobool(local.e15a_null_obj)', 'tostring(local.e15a_null_lit)',
+      'tolist(local.e15a_null_num)', 'toset(local.e15a_null_lit)', 'tostring(local.e15a_null_obj)', 'tobool(local.e15a_null_str)',
+    ],
+  },
+  {
+    cls: 'timecmp: Go\'s lenient time.Parse',
+    exprs: [
+      'timecmp("2017-11-22T0:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T9:30:00Z", "2017-11-22T09:30:00Z")', 'timecmp("2017-11-22T00:00:00,5Z", "2017-11-22T00:00:00.5Z")',
+      'timecmp("2017-11-22T00:00:00+24:00", "2017-11-21T00:00:00Z")', 'timecmp("2017-11-22T00:00:00-00:60", "2017-11-22T01:00:00Z")', 'timecmp("2017-11-22T00:00:00+25:00", "2017-11-22T00:00:00Z")',
+      'timecmp("2017-11-22T00:00:00+00:61", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22t00:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:00z", "2017-11-22T00:00:00Z")',
+      'timecmp("2017-1-22T00:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-2T00:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:0:00Z", "2017-11-22T00:00:00Z")',
+      'timecmp("2017-11-22T24:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-02-29T0:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2016-02-29T1:00:00Z", "2016-02-29T01:00:00Z")',
+      'timecmp("2017-11-22T00:00:00.1234567891Z", "2017-11-22T00:00:00.123456789Z")', 'timecmp("2017-11-22T00:00:00,Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:00.Z", "2017-11-22T00:00:00Z")',
+      'timecmp("2017-11-22T00:00:00Z ", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:00+0100", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:60Z", "2017-11-22T00:00:00Z")',
+      'timecmp("2017-11-22T5:00:00-05:00", "2017-11-22T10:00:00Z")', 'timecmp("+017-11-22T00:00:00Z", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:00+1:00", "2017-11-22T00:00:00Z")',
+      'timecmp("2017-11-22T00:00:00+01:0a", "2017-11-22T00:00:00Z")', 'timecmp("2017-11-22T00:00:00*01:00", "2017-11-22T00:00:00Z")', 'timecmp("0000-01-01T0:00:00Z", "0000-01-01T00:00:00Z")',
+      'try(timecmp("x", "2017-11-22T00:00:00Z"), "bad")', 'timecmp("2017-11-22T00:00:00.5+01:00", "2017-11-21T23:00:00,5Z")', 'timecmp("2017-11-22T00:00:00-24:60", "2017-11-23T01:00:00Z")',
+      'timecmp("2017-11-22T1:00:00Z", "2017-11-22T00:30:00Z")', 'timecmp("2017-11-22T00:00:00+24:00", "2017-11-21T00:00:01Z")', 'timecmp("2017-11-22T00:00:00,4Z", "2017-11-22T00:00:00.5Z")',
+    ],
+  },
+  {
+    cls: 'sets of collections (cty\'s set hash order)',
+    exprs: [
+      'toset([["b"], ["a"]])', 'toset([{ a = 2 }, { a = 10 }])', 'toset([[3, 1], [2]])', 'toset([{ a = "x" }, { a = "X" }])', 'toset([tomap({ b = 1, a = 2 }), tomap({ a = 1 })])',
+      'toset([[true], [false]])', 'toset([[1.5], [1.25]])', 'toset([[12345678901], [12345678902]])', 'toset([[0.0001], [0.00001]])', 'toset([["\u00e9"], ["e"]])',
+      'toset([["a\\"b"], ["a b"]])', 'toset([["\\n"], ["a"]])', 'toset([toset(["b"]), toset(["a"])])', '[for x in toset([[2], [1]]) : x[0]]',
+      'tolist(toset([{ a = 1, b = [2] }, { a = 1, b = [1] }]))', 'toset([[-1], [1]])', 'toset([[10], [9]])', 'toset([[1], [1], [0]])', 'toset([[1e30], [2]])',
+      'toset([{ b = "x", a = "y" }, { b = "a", a = "z" }])', 'toset([["\\t"], ["\\u0001"], [" "]])', 'toset([[null], [1]])', 'toset([[], [1]])', 'toset([[], []])',
+      'toset([[1.0], [1]])', 'toset([[0.1], [0.10000000001]])', 'toset([{ a = [] }, { a = [1] }])', 'length(toset([[1], [1.0], [1.00]]))', 'toset([["~"], ["?"]])',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */
@@ -104,6 +139,11 @@ locals {
   e15a_null_tpl = null
   e15a_fn_tpl   = "$\${upper(name)}-$\${length(xs)}"
   e15a_strip    = "a %%{~ if c ~} b %%{~ endif ~} c"
+  e15a_null_str = var.nul
+  e15a_null_num = var.nnum
+  e15a_null_obj = var.nobj
+  e15a_null_chn = local.e15a_null_str
+  e15a_null_lit = (null)
 }
 `;
 

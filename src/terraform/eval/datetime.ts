@@ -264,11 +264,82 @@ export function timeadd(timestamp: string, duration: string): string | Unknown {
   return `${String(f.y).padStart(4, '0')}-${two(f.m)}-${two(f.d)}T${two(f.h)}:${two(f.min)}:${two(f.s)}${zone(r, 'Z07:00')}`;
 }
 
-/** terraform's timecmp; its lenient time.Parse accepts more than the strict form: those are unknown. */
+/**
+ * Go's general time.Parse with the RFC 3339 layout ("2006-01-02T15:04:05Z07:00"),
+ * which terraform's timecmp falls back on where the strict form fails: a
+ * one-digit hour, a comma before the fraction, a zone offset up to +24:60.
+ * undefined where Go fails too.
+ */
+function parseLenient(s: string): Stamp | undefined {
+  let v = s;
+  const digit = (i: number): boolean => i < v.length && v[i]! >= '0' && v[i]! <= '9';
+  const lit = (c: string): boolean => {
+    if (v[0] !== c) return false;
+    v = v.slice(1);
+    return true;
+  };
+  // getnum(value, fixed)
+  const num = (fixed: boolean): number | undefined => {
+    if (!digit(0)) return undefined;
+    if (!digit(1)) {
+      if (fixed) return undefined;
+      const n = Number(v[0]);
+      v = v.slice(1);
+      return n;
+    }
+    const n = Number(v.slice(0, 2));
+    v = v.slice(2);
+    return n;
+  };
+  if (v.length < 4 || !digit(0) || !/^[0-9]{4}$/.test(v.slice(0, 4))) return undefined;
+  const year = Number(v.slice(0, 4));
+  v = v.slice(4);
+  if (!lit('-')) return undefined;
+  const month = num(true);
+  if (month === undefined || month < 1 || month > 12 || !lit('-')) return undefined;
+  const day = num(true);
+  if (day === undefined || !lit('T')) return undefined;
+  const hour = num(false);
+  if (hour === undefined || hour >= 24 || !lit(':')) return undefined;
+  const min = num(true);
+  if (min === undefined || min >= 60 || !lit(':')) return undefined;
+  const sec = num(true);
+  if (sec === undefined || sec >= 60) return undefined;
+  let nsec = 0;
+  if (v.length >= 2 && (v[0] === '.' || v[0] === ',') && digit(1)) {
+    let n = 2;
+    while (digit(n)) n++;
+    const frac = v.slice(1, Math.min(n, 10));
+    nsec = Number(frac.padEnd(9, '0'));
+    v = v.slice(n);
+  }
+  let offset = 0;
+  let utc = true;
+  if (v[0] === 'Z') v = v.slice(1);
+  else {
+    if (v.length < 6 || v[3] !== ':') return undefined;
+    const sign = v[0];
+    const hh = v.slice(1, 3);
+    const mm = v.slice(4, 6);
+    v = v.slice(6);
+    if (!/^[0-9]{2}$/.test(hh) || !/^[0-9]{2}$/.test(mm)) return undefined;
+    if (Number(hh) > 24 || Number(mm) > 60) return undefined;
+    if (sign !== '+' && sign !== '-') return undefined;
+    offset = (Number(hh) * 60 + Number(mm)) * 60 * (sign === '-' ? -1 : 1);
+    utc = false;
+  }
+  if (v.length > 0) return undefined;
+  if (day < 1 || day > daysIn(month, year)) return undefined;
+  const local = daysFromCivil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
+  return { epoch: local - offset, nsec, offset, utc };
+}
+
+/** terraform's timecmp: time.Parse(time.RFC3339, …), strict first, then Go's general parser. */
 export function timecmp(a: string, b: string): number | Unknown {
-  const x = parseStrict(a);
-  const y = parseStrict(b);
-  if (!x || !y) return new Unknown('timecmp() of a timestamp not in strict RFC 3339 form (terraform\'s time.Parse may accept it)');
+  const x = parseStrict(a) ?? parseLenient(a);
+  const y = parseStrict(b) ?? parseLenient(b);
+  if (!x) throw new EvalError(`timecmp(): not a valid RFC3339 timestamp: ${JSON.stringify(a)}`);
+  if (!y) throw new EvalError(`timecmp(): not a valid RFC3339 timestamp: ${JSON.stringify(b)}`);
   const dx = BigInt(x.epoch) * 1000000000n + BigInt(x.nsec);
   const dy = BigInt(y.epoch) * 1000000000n + BigInt(y.nsec);
   return dx === dy ? 0 : dx < dy ? -1 : 1;

@@ -334,10 +334,15 @@ class Evaluator {
   }
 
   /** The type of a null an expression gave, where tfw knows it: a literal null has none (any), a variable's is declared. */
-  private nullType(x: Expr): Type | undefined {
+  private nullType(x: Expr, depth = 0): Type | undefined {
     if (isLiteralNull(x)) return { t: 'any' };
-    if (x.kind === 'paren') return this.nullType(x.expr);
+    if (x.kind === 'paren') return this.nullType(x.expr, depth);
     if (x.kind === 'getattr' && x.object.kind === 'scope' && x.object.name === 'var' && !this.isIterationVar('var')) return this.scope.variableType?.(x.name);
+    // a local's null has the type of its expression's null (same module: its var and local refer alike)
+    if (x.kind === 'getattr' && x.object.kind === 'scope' && x.object.name === 'local' && !this.isIterationVar('local') && depth < 64) {
+      const le = this.scope.marks?.local(x.name);
+      return le ? this.nullType(le, depth + 1) : undefined;
+    }
     return undefined;
   }
 

@@ -8,7 +8,7 @@
 // (a function result): whatever depends on its kind is Unknown.
 import type { Expr } from '../hcl/ast.ts';
 import { cmp, formatNumber, isNum, numKey, parseNumber, type Num } from './numbers.ts';
-import { unifyCollections } from './unify.ts';
+import { collectionSet, unifyCollections } from './unify.ts';
 import { EvalError, Unknown, equal, isCollection, isObject, makeObject, primitiveType, type ObjectValue, type Value } from './value.ts';
 
 export type Kind = 'list' | 'set' | 'map' | 'tuple' | 'object';
@@ -201,7 +201,8 @@ export function setOf(items: Value[]): Value[] | Unknown {
   if (items.length === 0) return [];
   // one distinct collection needs no order
   if (t.size === 1 && t.has('object') && items.every((x) => equal(x, items[0]!))) return [items[0]!];
-  if (t.size !== 1 || t.has('object')) return new Unknown('terraform orders a set of collections by hash, tfw does not');
+  if (t.size === 1 && t.has('object')) return collectionSet(items);
+  if (t.size !== 1) return new Unknown('a set of elements of different types');
   if (t.has('number')) {
     const seen = new Map<string, Num>();
     for (const x of items as Num[]) if (!seen.has(numKey(x))) seen.set(numKey(x), x);

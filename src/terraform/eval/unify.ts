@@ -8,9 +8,11 @@
 // tell (a null, an empty list or map of unknown element type, an untyped
 // collection), a dynamic type left by an empty set of types, and the mixed
 // kinds cty decides by its preference order (a list with a set, a string with
-// a list…) are unknown.
+// a list…) are unknown. And the order of a set of collections: cty sorts them
+// by their set hash text.
+import { isNum, text, toBig } from './numbers.ts';
 import { convert, kindOf, type Type } from './types.ts';
-import { EvalError, Unknown, isObject, primitiveType, type Value } from './value.ts';
+import { EvalError, Unknown, equal, isObject, primitiveType, type Value } from './value.ts';
 
 /** A value's cty type, or undefined where tfw cannot tell it. */
 export function typeOfValue(v: Value): Type | undefined {
@@ -178,4 +180,93 @@ export function unifyCollections(items: Value[], what: string): Value[] | Unknow
     out.push(c);
   }
   return out;
+}
+
+/**
+ * cty's makeSetHashBytes: the text a set of collections is ordered by (its
+ * setRules.Less compares these bytes): numbers as big.Float.String() (%g, 10
+ * digits), strings as Go's %q, T/F, `~` for null, maps `{k:v;}` by key,
+ * lists and sets `[v;]`, objects `<v;>` by attribute name, tuples `<v;>`.
+ * undefined where tfw cannot write it as Go does (a string outside printable
+ * ASCII, whose %q depends on Go's unicode.IsPrint; an untyped collection).
+ */
+export function setHashText(v: Value): string | undefined {
+  if (v === null) return '~';
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  if (typeof v === 'string') return goQuoteAscii(v);
+  if (isNum(v)) return text(toBig(v), 'g', 10);
+  if (v instanceof Unknown) return undefined;
+  const k = kindOf(v);
+  const parts = (xs: Value[]): string | undefined => {
+    let out = '';
+    for (const x of xs) {
+      const h = setHashText(x);
+      if (h === undefined) return undefined;
+      out += `${h};`;
+    }
+    return out;
+  };
+  if (Array.isArray(v)) {
+    if (k === 'list' || k === 'set') {
+      const p = parts(v);
+      return p === undefined ? undefined : `[${p}]`;
+    }
+    if (k === 'tuple') {
+      const p = parts(v);
+      return p === undefined ? undefined : `<${p}>`;
+    }
+    return undefined;
+  }
+  if (!isObject(v)) return undefined;
+  const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  if (k === 'object') {
+    const p = parts(keys.map((x) => v[x]!));
+    return p === undefined ? undefined : `<${p}>`;
+  }
+  if (k === 'map') {
+    let out = '{';
+    for (const key of keys) {
+      const kh = goQuoteAscii(key);
+      const vh = setHashText(v[key]!);
+      if (kh === undefined || vh === undefined) return undefined;
+      out += `${kh}:${vh};`;
+    }
+    return `${out}}`;
+  }
+  return undefined;
+}
+
+const ESC: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v', 0x22: '\\"', 0x5c: '\\\\' };
+
+/** Go's strconv.Quote of an ASCII string; undefined for anything beyond ASCII. */
+function goQuoteAscii(s: string): string | undefined {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return undefined;
+    const e = ESC[c];
+    if (e) out += e;
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += s[i];
+  }
+  return `${out}"`;
+}
+
+/** The elements of a set of collections (all of one type), deduplicated and in cty's order. */
+export function collectionSet(items: Value[]): Value[] | Unknown {
+  const first = typeOfValue(items[0]!);
+  if (!first) return new Unknown('a set of collections whose type tfw cannot tell');
+  for (const x of items.slice(1)) {
+    const t = typeOfValue(x);
+    if (!t || !typeEquals(t, first)) return new Unknown('a set of collections of different types');
+  }
+  const byHash = new Map<string, Value>();
+  for (const x of items) {
+    const h = setHashText(x);
+    if (h === undefined) return new Unknown('a set of collections holding text tfw cannot order as terraform (beyond ASCII)');
+    const seen = byHash.get(h);
+    if (seen === undefined) byHash.set(h, x);
+    else if (!equal(seen, x)) return new Unknown('a set of collections whose order terraform decides by hash');
+  }
+  return [...byHash.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((h) => byHash.get(h)!);
 }
