@@ -121,6 +121,13 @@ export const E15A_CLASSES: CorpusClass[] = [
       'toset([[1.0], [1]])', 'toset([[0.1], [0.10000000001]])', 'toset([{ a = [] }, { a = [1] }])', 'length(toset([[1], [1.0], [1.00]]))', 'toset([["~"], ["?"]])',
     ],
   },
+  {
+    cls: 'pathexpand (go-homedir)',
+    exprs: [
+      'pathexpand("~/x")', 'pathexpand("~")', 'pathexpand("~/")', 'pathexpand("~//a/../b")', 'pathexpand("~x")', 'pathexpand("a/~")', 'pathexpand("")',
+      'pathexpand("~\\\\x")', 'pathexpand("./a//b")', 'pathexpand(null)', 'pathexpand("~/.aws/config") == "${pathexpand("~")}/.aws/config"',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */

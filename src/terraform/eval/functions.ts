@@ -286,11 +286,6 @@ const FUNCTIONS: Record<string, Fn> = {
   // Terraform's chomp drops every trailing \n, \r\n and \r.
   chomp: (a) => { arity('chomp', a, 1); return trimEnd(str(a[0], 'chomp() argument'), '\r\n'); },
   // `~` alone or `~/…` needs the HOME of the run; anything else is unchanged (Go's homedir.Expand).
-  pathexpand: (a) => {
-    arity('pathexpand', a, 1);
-    const p = str(a[0], 'pathexpand() argument');
-    return p.startsWith('~') ? new Unknown('pathexpand() of a path starting with ~ depends on HOME') : p;
-  },
   basename: (a) => { arity('basename', a, 1); return goBase(str(a[0], 'basename() argument')); },
   dirname: (a) => { arity('dirname', a, 1); return goDir(str(a[0], 'dirname() argument')); },
   flatten: (a) => {
