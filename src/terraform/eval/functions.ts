@@ -98,9 +98,9 @@ const FUNCTIONS: Record<string, Fn> = {
     arity('signum', a, 1);
     const n = num(a[0], 'signum() argument');
     // gocty's conversion to a Go int: whole numbers in int64 only.
-    if (!isInteger(n)) return new Unknown('signum() of a fraction (terraform refuses it)');
+    if (!isInteger(n)) throw new EvalError('signum(): value must be a whole number, between -9223372036854775808 and 9223372036854775807');
     const i = toBigInt(n);
-    if (i >= 1n << 63n || i < -(1n << 63n)) return new Unknown('signum() beyond int64 (terraform refuses it)');
+    if (i >= 1n << 63n || i < -(1n << 63n)) throw new EvalError('signum(): value must be a whole number, between -9223372036854775808 and 9223372036854775807');
     return intVal(i > 0n ? 1 : i < 0n ? -1 : 0);
   },
   // The first argument that no other is strictly below (above): its own value, precision and all.
