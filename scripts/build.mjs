@@ -6,9 +6,9 @@
 //    what it reaches: the reader, the plan, the cache, the run, `tfw auth`) in
 //    one file, which dist/lazy/lazy.js (what cli.js requires for ./lazy.ts)
 //    runs through node:vm with a V8 code cache (src/codecache.ts);
-//  - dist/lazy/vendor/*.cjs: the AWS SDK clients and execa, each one file,
-//    required only on the paths that use them (a cache miss, `mfa_process`,
-//    `tfw auth … --find-device`).
+//  - dist/lazy/vendor/*.cjs: the AWS SDK clients, execa and yargs, each one
+//    file, required only on the paths that use them (a cache miss,
+//    `mfa_process`, `tfw auth …`): a warm run reads none of them.
 // One file for all of tfw's own code past cli.js: a module in two bundles is
 // two modules (its classes, its state), and a warm run loads one file.
 import { createHash } from 'node:crypto';
@@ -40,11 +40,13 @@ const lazyEntry = {
 };
 
 // What the lazy bundle imports dynamically from packages: one CommonJS file each, beside it.
-const VENDOR = { '@aws-sdk/client-sts': 'client-sts', '@aws-sdk/client-iam': 'client-iam', execa: 'execa' };
+// yargs (with cliui, string-width, emoji-regex…: a third of the bundle) serves `tfw auth` only: every
+// credentialed run would read it (~10 µs per KB here) for nothing.
+const VENDOR = { '@aws-sdk/client-sts': 'client-sts', '@aws-sdk/client-iam': 'client-iam', execa: 'execa', yargs: 'yargs' };
 const vendor = {
   name: 'vendor',
   setup(b) {
-    b.onResolve({ filter: /^(@aws-sdk\/client-sts|@aws-sdk\/client-iam|execa)$/ }, (a) => ({ path: `./vendor/${VENDOR[a.path]}.cjs`, external: true }));
+    b.onResolve({ filter: /^(@aws-sdk\/client-sts|@aws-sdk\/client-iam|execa|yargs)$/ }, (a) => ({ path: `./vendor/${VENDOR[a.path]}.cjs`, external: true }));
   },
 };
 
@@ -76,11 +78,20 @@ const lazy = await build({
   define: { 'import.meta.url': '__tfwImportMetaUrl' },
 });
 
+const { yargs: _, ...packages } = VENDOR;
 const vendors = await build({
   ...common,
-  entryPoints: Object.fromEntries(Object.entries(VENDOR).map(([pkg, name]) => [name, pkg])),
+  entryPoints: Object.fromEntries(Object.entries(packages).map(([pkg, name]) => [name, pkg])),
   outdir: 'dist/lazy/vendor',
   outExtension: { '.js': '.cjs' },
+});
+// yargs is an ES module whose default export is the function: the file's module.exports is that function,
+// as `import yargs from 'yargs'` in the lazy bundle (Node's interop) expects. It finds its locales from import.meta.url.
+const yargsVendor = await build({
+  ...common,
+  ...metaUrl,
+  stdin: { contents: "module.exports = require('yargs').default;\n", resolveDir: '.', sourcefile: 'vendor-yargs.cjs', loader: 'js' },
+  outfile: 'dist/lazy/vendor/yargs.cjs',
 });
 
 // What cli.js requires for ./lazy.ts: the names src/lazy.ts exports, from the bundle loaded with its code cache.
@@ -99,5 +110,5 @@ const shim = await build({
 });
 
 // Which sources went into which file: tests use it to prove what a path loads.
-const outputs = Object.assign({}, ...[cli, lazy, vendors, shim].map((r) => r.metafile.outputs));
+const outputs = Object.assign({}, ...[cli, lazy, vendors, yargsVendor, shim].map((r) => r.metafile.outputs));
 writeFileSync('dist/meta.json', JSON.stringify({ outputs }));

@@ -5,6 +5,7 @@
 // pass-through path (argv, terraform lookup, spawn) and reaches everything
 // else through one dynamic import of ./lazy.ts, a separate bundle.
 import { realpathSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeArgs, hasEnvironmentArgs } from './argv.ts';
@@ -67,7 +68,8 @@ export function realDeps(env: NodeJS.ProcessEnv = process.env, context: RunConte
     log: createLogger({ env, write: writeErr, redact: context.secrets.redact }),
     now: () => new Date(),
     // The prompt needs a terminal on stdin; its module (and `prompts`) loads on first use.
-    ask: process.stdin.isTTY ? async (message, validate) => (await lazy()).askOnTerminal(message, validate) : undefined,
+    // isatty(0), not process.stdin.isTTY: building the stdin stream costs a few ms, and only a prompt reads it.
+    ask: isatty(0) ? async (message, validate) => (await lazy()).askOnTerminal(message, validate) : undefined,
     runProcess: async (command) => (await lazy()).runMfaProcess(command),
     sts: () => (stsApi ??= lazy().then((m) => m.createStsApi(env))),
     spawn: runChild,

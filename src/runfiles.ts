@@ -1,7 +1,7 @@
 // The per-run AWS config/credentials pair: a private directory that lives as
 // long as the run, and the child environment that points at it.
-import { lstatSync, statSync } from 'node:fs';
-import { chmod, lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, lstatSync, mkdtempSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { TfwError } from './errors.ts';
@@ -20,6 +20,11 @@ export interface RunFiles {
 }
 
 const PREFIX = 'tfw-run-';
+const OWNER = 'owner';
+const CONFIG = 'config';
+const CREDENTIALS = 'credentials';
+/** What a run directory holds: all of it tfw's. */
+const RUN_FILE_NAMES = [CONFIG, CREDENTIALS, OWNER] as const;
 /** `tfw-run-<pid>-s<start time>-XXXXXX`, or `tfw-run-<pid>-XXXXXX` where the start time is unknown. */
 const NAME = /^tfw-run-(\d+)-(?:s(\d+)-)?/;
 
@@ -101,15 +106,16 @@ export function chooseRunFilesBase(env: Env, warn: (message: string) => void, ui
 export async function writeRunFiles(base: string, files: Pick<GeneratedFiles, 'config' | 'credentials'>, runDirs: RunDirTracker, pid = process.pid): Promise<RunFiles> {
   const start = processStartTime(pid);
   // mkdtemp creates it 0700.
-  const dir = await mkdtemp(join(base, `${PREFIX}${pid}-${start !== undefined ? `s${start}-` : ''}`));
+  // Synchronous: a few small files, written faster than a thread-pool round trip each.
+  const dir = mkdtempSync(join(base, `${PREFIX}${pid}-${start !== undefined ? `s${start}-` : ''}`));
   runDirs.add(dir);
-  const runFiles: RunFiles = { dir, configFile: join(dir, 'config'), credentialsFile: join(dir, 'credentials') };
+  const runFiles: RunFiles = { dir, configFile: join(dir, CONFIG), credentialsFile: join(dir, CREDENTIALS) };
   try {
-    await chmod(dir, 0o700);
+    chmodSync(dir, 0o700);
     // Who made it (pid, start time, boot, PID namespace): the sweep removes it only once that run is provably over.
-    await writeFile(join(dir, OWNER), `${JSON.stringify(selfIdentity(pid))}\n`, { mode: 0o600, flag: 'wx' });
-    await writeFile(runFiles.configFile, files.config, { mode: 0o600, flag: 'wx' });
-    await writeFile(runFiles.credentialsFile, files.credentials, { mode: 0o600, flag: 'wx' });
+    writeFileSync(join(dir, OWNER), `${JSON.stringify(selfIdentity(pid))}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(runFiles.configFile, files.config, { mode: 0o600, flag: 'wx' });
+    writeFileSync(runFiles.credentialsFile, files.credentials, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     await removeRunFiles(runFiles, runDirs);
     throw error;
@@ -134,12 +140,29 @@ export function runFilesCannotBeWritten(base: string, error: NodeJS.ErrnoExcepti
   return new TfwError(`cannot write the per-run files under ${base}: ${why} (${error.code}); free some space or point TMPDIR at another directory`);
 }
 
+/**
+ * Removes the run directory: the files tfw wrote by name, then the directory
+ * (synchronous calls on known names: no recursive walk, no thread-pool round
+ * trip, after terraform every millisecond is the user's). Anything else in it
+ * (nothing of terraform's, but someone may have put it there) falls to the
+ * recursive remove.
+ */
 export async function removeRunFiles(runFiles: Pick<RunFiles, 'dir'>, runDirs: RunDirTracker): Promise<void> {
-  await rm(runFiles.dir, { recursive: true, force: true });
+  for (const name of RUN_FILE_NAMES) {
+    try {
+      unlinkSync(join(runFiles.dir, name));
+    } catch {
+      // not written (a failed write), or already gone
+    }
+  }
+  try {
+    rmdirSync(runFiles.dir);
+  } catch {
+    rmSync(runFiles.dir, { recursive: true, force: true });
+  }
   runDirs.delete(runFiles.dir);
 }
 
-const OWNER = 'owner';
 /** A dir without an owner file (an older tfw, or one being created) is judged by name only once it is this old. */
 const UNOWNED_GRACE_MS = 10 * 60_000;
 

@@ -331,7 +331,7 @@ export class SignalRelay {
     if (this.witness?.working) return this.witness.got(signal, since);
     // No witness (it could not start, or was killed): a Ctrl-C at a terminal is the likely sender of
     // SIGINT; anything else is more likely meant for tfw alone.
-    return signal === 'SIGINT' && (this.options.isTerminal ?? (() => process.stdin.isTTY === true))();
+    return signal === 'SIGINT' && (this.options.isTerminal ?? (() => isatty(0)))();
   }
 
   private relay(signal: StopSignal): void {

@@ -145,3 +145,10 @@ test('a warm credentialed run loads tfw\'s own code only: not the AWS SDK, the I
   const ours = loaded.filter((p) => p.startsWith(ROOT) && !p.includes('/test/support/')).map((p) => p.slice(ROOT.length + 1)).sort();
   assert.deepEqual(ours, ['bin/tfw.js', 'dist/cli.js', 'dist/lazy/lazy.js'], 'dist/lazy/lazy.cjs is read by src/codecache.ts, not loaded as a module; no vendor file, no node_modules');
 });
+
+test('the bundle every credentialed run reads holds no command-line parser: yargs and its helpers are a vendor file of `tfw auth`', async () => {
+  const meta = JSON.parse(await readFile(join(ROOT, 'dist/meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  const packages = (out: string): string[] => Object.keys(meta.outputs[out]!.inputs).filter((i) => i.startsWith('node_modules/'));
+  assert.deepEqual(packages('dist/lazy/lazy.cjs').filter((i) => /node_modules\/(yargs|yargs-parser|cliui|string-width|emoji-regex|y18n)\//.test(i)), []);
+  assert.ok(packages('dist/lazy/vendor/yargs.cjs').some((i) => i.startsWith('node_modules/yargs/')));
+});

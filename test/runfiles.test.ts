@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, chown, mkdtemp, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -69,6 +69,17 @@ test('per-run dir and files are created with their modes (0700, 0600 exclusive),
       ['writeFile', rf.credentialsFile, 0o600, 'wx'],
     ],
   );
+});
+
+test('removing the run files takes the whole directory, also with a file tfw did not write in it or one of its own already gone', async (t) => {
+  const base = await tempBase(t);
+  for (const extra of ['stray', undefined]) {
+    const rf = await writeRunFiles(base, { config: '[default]\n', credentials: '[default]\n' }, new RunDirs());
+    if (extra) writeFileSync(join(rf.dir, extra), 'x');
+    else rmSync(rf.credentialsFile);
+    await removeRunFiles(rf, new RunDirs());
+    assert.equal(existsSync(rf.dir), false, `with ${extra ?? 'credentials gone'}`);
+  }
 });
 
 test('run files go under XDG_RUNTIME_DIR when set, else the temp dir', () => {

@@ -58,7 +58,9 @@ export function fileAccessFor(g: Gathered): FileAccess {
   // terraform's os.Getwd() before and after its -chdir (os.Chdir leaves PWD as it was)
   const pwd = g.opts.env.PWD;
   const wd = { start: goGetwd(g.opts.cwd, pwd), now: goGetwd(g.rootDir, pwd) };
-  return nodeFileAccess(g.rootDir, g.opts.env.HOME ?? g.opts.env.USERPROFILE, wd);
+  // go-homedir on Unix: HOME when set and not empty (else getent, which tfw does not ask)
+  const home = g.opts.env.HOME ? g.opts.env.HOME : undefined;
+  return nodeFileAccess(g.rootDir, home, wd);
 }
 
 function contextFor(g: Gathered, files: FileAccess | undefined): ReadContext {

@@ -1,5 +1,5 @@
 // Records the calls that create files and directories (writeFile, mkdir,
-// mkdtemp of node:fs/promises) made by the code under test, with the modes
+// mkdtemp of node:fs/promises, and their *Sync forms in node:fs) made by the code under test, with the modes
 // they asked for: "created with mode X" is a property of the creating call,
 // which a final stat cannot show (a file created 0644, then chmod-ed, ends
 // 0600 too). Restored after the test.
@@ -13,6 +13,7 @@ export interface Creation {
 }
 
 type Fsp = typeof import('node:fs/promises');
+type Fs = typeof import('node:fs');
 
 export function recordCreations(t: { after(fn: () => void): void }): Creation[] {
   const fsp = createRequire(import.meta.url)('node:fs/promises') as Fsp;
@@ -35,9 +36,27 @@ export function recordCreations(t: { after(fn: () => void): void }): Creation[] 
     creations.push({ call: 'mkdtemp', path: String(path), mode: 0o700 });
     return path;
   }) as Fsp['mkdtemp'];
+  const fs = createRequire(import.meta.url)('node:fs') as Fs;
+  const originalSync = { writeFileSync: fs.writeFileSync, mkdirSync: fs.mkdirSync, mkdtempSync: fs.mkdtempSync };
+  fs.writeFileSync = ((path: Parameters<Fs['writeFileSync']>[0], data: Parameters<Fs['writeFileSync']>[1], options?: Parameters<Fs['writeFileSync']>[2]) => {
+    const { mode, flag } = opts(options);
+    creations.push({ call: 'writeFile', path: String(path), ...(mode !== undefined ? { mode } : {}), ...(flag !== undefined ? { flag } : {}) });
+    return originalSync.writeFileSync(path, data, options);
+  }) as Fs['writeFileSync'];
+  fs.mkdirSync = ((path: Parameters<Fs['mkdirSync']>[0], options?: Parameters<Fs['mkdirSync']>[1]) => {
+    const { mode } = opts(options);
+    creations.push({ call: 'mkdir', path: String(path), ...(mode !== undefined ? { mode } : {}) });
+    return originalSync.mkdirSync(path, options);
+  }) as Fs['mkdirSync'];
+  fs.mkdtempSync = ((prefix: string, options?: Parameters<Fs['mkdtempSync']>[1]) => {
+    const path = originalSync.mkdtempSync(prefix, options);
+    creations.push({ call: 'mkdtemp', path: String(path), mode: 0o700 });
+    return path;
+  }) as Fs['mkdtempSync'];
   syncBuiltinESMExports();
   t.after(() => {
     Object.assign(fsp, original);
+    Object.assign(fs, originalSync);
     syncBuiltinESMExports();
   });
   return creations;

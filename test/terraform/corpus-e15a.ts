@@ -121,6 +121,22 @@ export const E15A_CLASSES: CorpusClass[] = [
       'toset([[1.0], [1]])', 'toset([[0.1], [0.10000000001]])', 'toset([{ a = [] }, { a = [1] }])', 'length(toset([[1], [1.0], [1.00]]))', 'toset([["~"], ["?"]])',
     ],
   },
+  {
+    cls: 'pathexpand (go-homedir)',
+    exprs: [
+      'pathexpand("~/x")', 'pathexpand("~")', 'pathexpand("~/")', 'pathexpand("~//a/../b")', 'pathexpand("~x")', 'pathexpand("a/~")', 'pathexpand("")',
+      'pathexpand("~\\\\x")', 'pathexpand("./a//b")', 'pathexpand(null)', 'pathexpand("~/.aws/config") == "${pathexpand("~")}/.aws/config"',
+    ],
+  },
+  {
+    cls: 'whole-number arguments: list indexes, signum',
+    exprs: [
+      'try(["a", "b"][-70.594], "fallback")', '["a", "b"][1.5]', '["a", "b"][-1]', '["a", "b"]["1"]', '["a", "b"]["1.0"]', '["a", "b"][1.0]', 'try(["a", "b"][0.5], "f")',
+      'tolist(["a", "b"])[1e0]', '["a"][1e30]', '["a"][true]', '["a"][null]', 'try(signum(705 / 7), "fallback")', 'signum(1.5)', 'signum(-2)', 'signum(0)',
+      'signum(9223372036854775807)', 'signum(9223372036854775808)', 'signum(-9223372036854775808)', 'signum(1e400)', 'can(signum(0.1 + 0.2))', 'signum(6 / 3)',
+      '["a", "b"][2]', '["a", "b"][1e-400]', '["a", "b"][0.1 + 0.9]', '["a", "b"][length([1]) / 3 * 3]',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */

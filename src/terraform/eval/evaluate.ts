@@ -6,12 +6,12 @@ import { callFunction, goClean } from './functions.ts';
 import { MarkAnalysis } from './marks.ts';
 import { FILE_FUNCTIONS, callFileFunction } from './filefns.ts';
 import { templatestring } from './templatestring.ts';
-import { add, cmp, mod, mul, neg, numEqual, parseNumber, quo, sub } from './numbers.ts';
+import { add, cmp, formatNumber, isInteger, mod, mul, neg, numEqual, parseNumber, quo, sub, toBigInt } from './numbers.ts';
 import { kindOf, primitiveToString, shape, tag, type Type } from './types.ts';
 import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
 import {
   EvalError, Unknown, checkItems, checkString, equal, hasKey, isCollection, isObject, isUnknown, makeObject,
-  primitiveType, toBool, toNum, toNumber, toStr, typeName, type ObjectValue, type Value,
+  primitiveType, toBool, toNumber, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
 
 /**
@@ -513,9 +513,11 @@ function index(obj: Value, key: Value): Value {
   if (obj === null) throw new EvalError('cannot index a null value');
   if (kindOf(obj) === 'set') throw new EvalError('elements of a set cannot be accessed by index');
   if (Array.isArray(obj)) {
-    const n = toNum(key, 'list index');
-    if (!Number.isInteger(n) || n < 0 || n >= obj.length) throw new EvalError(`list index ${n} out of range`);
-    return obj[n]!;
+    // cty's HasIndex: a whole number in range, anything else "does not identify an element" (an ordinary error)
+    const n = toNumber(key, 'list index');
+    const i = isInteger(n) ? toBigInt(n) : -1n;
+    if (i < 0n || i >= BigInt(obj.length)) throw new EvalError(`list index ${formatNumber(n)} out of range`);
+    return obj[Number(i)]!;
   }
   if (isObject(obj)) {
     const k = toStr(key, 'key');

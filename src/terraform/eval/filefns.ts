@@ -14,7 +14,7 @@ import { goClean } from './functions.ts';
 import { fileset } from './fileset.ts';
 
 export const FILE_FUNCTIONS = new Set([
-  'abspath', 'file', 'fileexists', 'fileset', 'filebase64', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'templatefile',
+  'abspath', 'file', 'fileexists', 'fileset', 'pathexpand', 'filebase64', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'templatefile',
 ]);
 
 const HASHES: Record<string, [string, 'hex' | 'base64']> = {
@@ -73,6 +73,13 @@ export function callFileFunction(name: string, args: Value[], scope: Scope, rend
     if (p.startsWith('/')) return goClean(p);
     const wd = files.wd?.now;
     return wd === undefined ? new Unknown('abspath() of a relative path: terraform\'s working directory is not known') : goClean(`${wd}/${p}`);
+  }
+  // homedir.Expand: `~` or `~/…` joined to HOME (cleaned), any other path as it is
+  if (name === 'pathexpand') {
+    if (!p.startsWith('~')) return p;
+    if (p.length > 1 && p[1] !== '/' && p[1] !== '\\') throw new EvalError('pathexpand(): cannot expand user-specific home dir');
+    if (files.home === undefined) return new Unknown('pathexpand() of ~ with no HOME known');
+    return goClean(`${files.home}/${p.slice(1)}`);
   }
   if (name === 'fileset') {
     if (args[1] === null) throw new EvalError('argument 2 of fileset() must not be null');

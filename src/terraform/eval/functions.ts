@@ -98,9 +98,9 @@ const FUNCTIONS: Record<string, Fn> = {
     arity('signum', a, 1);
     const n = num(a[0], 'signum() argument');
     // gocty's conversion to a Go int: whole numbers in int64 only.
-    if (!isInteger(n)) return new Unknown('signum() of a fraction (terraform refuses it)');
+    if (!isInteger(n)) throw new EvalError('signum(): value must be a whole number, between -9223372036854775808 and 9223372036854775807');
     const i = toBigInt(n);
-    if (i >= 1n << 63n || i < -(1n << 63n)) return new Unknown('signum() beyond int64 (terraform refuses it)');
+    if (i >= 1n << 63n || i < -(1n << 63n)) throw new EvalError('signum(): value must be a whole number, between -9223372036854775808 and 9223372036854775807');
     return intVal(i > 0n ? 1 : i < 0n ? -1 : 0);
   },
   // The first argument that no other is strictly below (above): its own value, precision and all.
@@ -286,11 +286,6 @@ const FUNCTIONS: Record<string, Fn> = {
   // Terraform's chomp drops every trailing \n, \r\n and \r.
   chomp: (a) => { arity('chomp', a, 1); return trimEnd(str(a[0], 'chomp() argument'), '\r\n'); },
   // `~` alone or `~/…` needs the HOME of the run; anything else is unchanged (Go's homedir.Expand).
-  pathexpand: (a) => {
-    arity('pathexpand', a, 1);
-    const p = str(a[0], 'pathexpand() argument');
-    return p.startsWith('~') ? new Unknown('pathexpand() of a path starting with ~ depends on HOME') : p;
-  },
   basename: (a) => { arity('basename', a, 1); return goBase(str(a[0], 'basename() argument')); },
   dirname: (a) => { arity('dirname', a, 1); return goDir(str(a[0], 'dirname() argument')); },
   flatten: (a) => {
