@@ -47,6 +47,8 @@ export async function planRun(args: TerraformArgs, deps: Deps): Promise<RunPlan>
     backendConfig: args.backendConfig,
     command: args.command ?? '',
   });
+  // A profile or role terraform marks sensitive is used, never shown: every line tfw prints goes through the run's secrets.
+  for (const t of module.targets) for (const v of t.sensitiveValues ?? []) deps.context.secrets.remember(v);
   for (const problem of module.problems) {
     // What terraform will report itself is its to say (run.ts lets it); what only tfw meets (a file too big for it) is tfw's.
     const line = `could not read ${problem.source.file}:${problem.source.line}: ${problem.message}`;

@@ -52,7 +52,9 @@ test('explain plans with a sensitive profile and role but prints "(sensitive val
   assert.equal(json.code, 0, json.stderr);
   const text = await runTfw(['auth', 'explain', '-chdir=module'], { cwd: box.root, env });
   assert.equal(text.code, 0, text.stderr);
-  for (const out of [json.stdout, json.stderr, text.stdout, text.stderr]) {
+  const doctor = await runTfw(['auth', 'doctor', '-chdir=module'], { cwd: box.root, env });
+  assert.match(doctor.stdout, /aws: profile \(sensitive value\)/);
+  for (const out of [json.stdout, json.stderr, text.stdout, text.stderr, doctor.stdout, doctor.stderr]) {
     assert.doesNotMatch(out, /hidden-switch|444455556666/);
   }
   const plan = JSON.parse(json.stdout);
@@ -76,4 +78,16 @@ test('explain shows a profile that only looks like a sensitive one', async (t) =
   const plan = JSON.parse(json.stdout);
   assert.equal(plan.targets.find((x: { name: string }) => x.name === 'aws.open').profile, 'hidden-switch');
   assert.doesNotMatch(json.stdout, /444455556666/);
+});
+
+test('a run never prints a profile terraform marks sensitive, not even in its errors', async (t) => {
+  const config = `[profile secret-root]\nmfa_serial = ${ALICE.mfaSerial}\n`;
+  const credentials = `[secret-root]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`;
+  const main = `variable "p" {\n  default   = "secret-root"\n  sensitive = true\n}\nprovider "aws" {\n  profile = var.p\n}\n`;
+  // STS is a closed port: getting the session fails, and the error names the device's profile.
+  const { box, env } = await moduleSandbox(t, { config, credentials, mainTf: main, env: { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9', TFW_MFA_CODE: '123456', TFW_NO_CACHE: '1', TFW_DEBUG: '1' } });
+  const r = await runTfw(['-chdir=module', 'plan'], { cwd: box.root, env });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /tfw: /);
+  assert.doesNotMatch(r.stdout + r.stderr, /secret-root/);
 });

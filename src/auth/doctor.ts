@@ -16,7 +16,7 @@ import { planRun, type RunPlan } from '../prepare.ts';
 import { stsEndpoint, stsTimeouts } from '../settings.ts';
 import { resolveTerraform } from '../spawn.ts';
 import { asPlanArgs, planForProfiles, profileList } from './commands.ts';
-import type { Style } from './explain.ts';
+import { hideSensitive, type Style } from './explain.ts';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'info';
 
@@ -142,7 +142,7 @@ async function checkProfiles(options: DoctorOptions, deps: Deps): Promise<{ chec
     }
   }
   if (checks.length === 0) checks.push({ check: 'profile', status: 'info', detail: 'no provider "aws" and no backend "s3" here: terraform runs untouched' });
-  return { checks, plan };
+  return { checks: hideSensitive(checks, plan.module.targets), plan };
 }
 
 /** The STS endpoint an unsigned request can reach: the configured one, else AWS's regional one. */

@@ -67,23 +67,23 @@ export interface ExplainInput {
 }
 
 export function explainJson(input: ExplainInput): ExplainJson {
-  const secret = new Set(input.plan.targets.flatMap((t) => t.target.sensitiveValues ?? []).filter((s) => s !== ''));
-  const json = planJson(input);
-  return secret.size === 0 ? json : hideSensitive(json, secret);
+  return hideSensitive(planJson(input), input.plan.targets.map((t) => t.target));
 }
 
 export const SENSITIVE_TEXT = '(sensitive value)';
 
 /**
- * Every string equal to a value terraform marks sensitive (a profile or role
- * from a `sensitive = true` variable…) becomes "(sensitive value)", as
- * terraform shows it; inside a longer string, where it stands as a word.
+ * Every string in `value` equal to a value terraform marks sensitive (a
+ * profile or role from a `sensitive = true` variable…) becomes "(sensitive
+ * value)", as terraform shows it; inside a longer string, where it stands as a word.
  */
-function hideSensitive(json: ExplainJson, secret: Set<string>): ExplainJson {
+export function hideSensitive<T>(value: T, targets: readonly { sensitiveValues?: string[] }[]): T {
+  const secret = new Set(targets.flatMap((t) => t.sensitiveValues ?? []).filter((s) => s !== ''));
+  if (secret.size === 0) return value;
   const words = [...secret].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const inside = new RegExp(`(?<![\\w-])(?:${words.join('|')})(?![\\w-])`, 'g');
-  return JSON.parse(JSON.stringify(json), (_k, v: unknown) =>
-    typeof v !== 'string' ? v : secret.has(v) ? SENSITIVE_TEXT : v.replace(inside, SENSITIVE_TEXT)) as ExplainJson;
+  return JSON.parse(JSON.stringify(value), (_k, v: unknown) =>
+    typeof v !== 'string' ? v : secret.has(v) ? SENSITIVE_TEXT : v.replace(inside, SENSITIVE_TEXT)) as T;
 }
 
 function planJson({ moduleDir, module, plan, cache, envCode, deviceLookup }: ExplainInput): ExplainJson {
