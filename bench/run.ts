@@ -10,7 +10,7 @@
 // Not a test: nothing here runs in `npm test`, and a missed target does not
 // fail the run (a failing command does).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -163,12 +163,22 @@ async function warmCache(shTerraform: string): Promise<number[]> {
         { name: 'floor', cmd: () => floorCmd(env) },
         { name: 'fake plan', cmd: () => ({ file: FAKE_TERRAFORM, args: ['plan'], cwd: s.dir, env }) },
         { name: 'tfw plan', cmd: () => tfwCmd(['plan'], s.dir, env) },
+        // The yardstick: what any Node wrapper doing tfw's duties (files, witness, spawn, removal) adds, with none of tfw's work.
+        { name: 'least wrapper', cmd: () => ({ file: NODE, args: [join(ROOT, 'bench', 'least-wrapper.cjs'), sessionFile(env), FAKE_TERRAFORM, 'plan'], cwd: s.dir, env }) },
       ],
       { runs: RUNS, warmup: WARMUP },
     );
     if (s.sts.calls.GetSessionToken !== 1) throw new Error(`the warm cache was not used: ${s.sts.calls.GetSessionToken} GetSessionToken`);
     const m = medians(times);
     addedRow(`credentialed, warm cache, ${WARM_ROLES} MFA providers (\`tfw plan\`, fake terraform)${nodeLabel}`, m['tfw plan']!, m['fake plan']!, m.floor!, 1.5, 'fake `terraform plan`');
+    rows.push({
+      path: `the least a Node wrapper with tfw's duties adds: one session file read, the three per-run files, the witness, terraform, removal (bench/least-wrapper.cjs, fake terraform)${nodeLabel}`,
+      measured: `+${ms(m['least wrapper']! - m['fake plan']!)} (${ms(m['least wrapper']!)})`,
+      floor: ms(m.floor!),
+      ratio: ratio((m['least wrapper']! - m['fake plan']!) / m.floor!),
+      target: '— (yardstick)',
+      met: undefined,
+    });
     notes.push(
       `warm cache: ${Object.entries(m).map(([k, v]) => `${k} ${ms(v)} (${spread(times.get(k)!)})`).join('; ')}; ` +
         `STS calls during the timed runs: ${s.sts.calls.GetSessionToken - 1} GetSessionToken, ${s.sts.calls.AssumeRole} AssumeRole`,
@@ -181,6 +191,13 @@ async function warmCache(shTerraform: string): Promise<number[]> {
   } finally {
     await s.cleanup();
   }
+}
+
+/** The warm session's cache file (the yardstick reads it as tfw would); the AWS config when sessions are not in files. */
+function sessionFile(env: Record<string, string>): string {
+  const dir = join(env.XDG_CACHE_HOME!, 'tfw');
+  const name = readdirSync(dir).find((n) => n.startsWith('session-'));
+  return name !== undefined ? join(dir, name) : env.AWS_CONFIG_FILE ?? join(env.HOME!, '.aws', 'config');
 }
 
 // ─── what users would run instead ───────────────────────────────────────────
