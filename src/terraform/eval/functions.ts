@@ -7,6 +7,7 @@ import {
   makeObject, primitiveType, toBool, toNum, toNumber, toStr, typeName, type ObjectValue, type Value,
 } from './value.ts';
 import { CIDR_FUNCTIONS } from './cidr.ts';
+import { typeEquals, typeOfValue, unifyTypes } from './unify.ts';
 import { convert, kindOf, primitiveToString, setOf, tag, unifyElements, type Type } from './types.ts';
 import {
   BigNum, abs, add, ceilFloor, cmp, floatVal, fromBigInt, intVal, isInteger, isNum, numEqual, numKey, parseNumber,
@@ -181,18 +182,19 @@ const FUNCTIONS: Record<string, Fn> = {
     if (isObject(v)) return intVal(Object.keys(v).length);
     throw new EvalError(`length() of a ${typeName(v)}`);
   },
-  keys: (a) => { arity('keys', a, 1); return Object.keys(map(a[0], 'keys() argument')).sort(); },
+  // cty: an object's keys and values are tuples, a map's lists
+  keys: (a) => { arity('keys', a, 1); return mapResult(a[0], Object.keys(map(a[0], 'keys() argument')).sort()); },
   values: (a) => {
     arity('values', a, 1);
     const m = map(a[0], 'values() argument');
-    return Object.keys(m).sort().map((k) => m[k]!);
+    return mapResult(a[0], Object.keys(m).sort().map((k) => m[k]!));
   },
   contains: (a) => { arity('contains', a, 2); return list(a[0], 'contains() list').some((v) => equal(v, a[1]!)); },
   split: (a) => {
     arity('split', a, 2);
     const sep = str(a[0], 'separator');
     const s = str(a[1], 'string');
-    return checkItems(sep === '' ? graphemes(s) : s.split(sep));
+    return tag(checkItems(sep === '' ? graphemes(s) : s.split(sep)), 'list');
   },
   join: (a) => {
     if (a.length < 2) throw new EvalError('join() needs a separator and at least one list');
@@ -200,7 +202,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const items = a.slice(1).flatMap((l, i) => list(l, `join() list ${i + 1}`)).map((v) => str(v, 'join() element'));
     return checkString(items.join(sep));
   },
-  concat: (a) => checkItems(a.flatMap((l, i) => list(l, `concat() argument ${i + 1}`))),
+  concat: (a) => concat(a),
   element: (a) => {
     arity('element', a, 2);
     const l = list(a[0], 'element() list');
@@ -298,7 +300,7 @@ const FUNCTIONS: Record<string, Fn> = {
   distinct: (a) => {
     arity('distinct', a, 1);
     const u = unifyElements(list(a[0], 'distinct() argument'), 'distinct() argument');
-    return u instanceof Unknown ? u : distinct(u);
+    return u instanceof Unknown ? u : tag(distinct(u), 'list');
   },
   // compact() takes a list(string): numbers and bools become strings.
   compact: (a) => {
@@ -317,9 +319,60 @@ const FUNCTIONS: Record<string, Fn> = {
     const ks = list(a[0], 'zipmap() keys');
     const vs = list(a[1], 'zipmap() values');
     if (ks.length !== vs.length) throw new EvalError('zipmap() needs as many keys as values');
-    return makeObject(ks.map((k, i) => [str(k, 'zipmap() key'), vs[i]!]));
+    const out = makeObject(ks.map((k, i) => [str(k, 'zipmap() key'), vs[i]!]));
+    // cty: a tuple of values makes an object, a list a map
+    const kv = kindOf(vs);
+    return kv === 'tuple' ? tag(out, 'object') : kv === 'list' ? tag(out, 'map') : out;
   },
 };
+
+/** keys()/values() of an object are a tuple, of a map a list; of a collection tfw does not type, untyped. */
+function mapResult(of: Value | undefined, items: Value[]): Value {
+  const k = of === undefined ? undefined : kindOf(of);
+  return k === 'object' ? tag(items, 'tuple') : k === 'map' ? tag(items, 'list') : items;
+}
+
+/**
+ * cty's ConcatFunc: lists only → one list of their unified element type (values
+ * converted); otherwise lists and tuples → one tuple of the elements as they
+ * are; anything else (a set, a map) an error.
+ */
+function concat(a: Value[]): Value {
+  if (a.length === 0) throw new EvalError('concat(): at least one argument is required');
+  for (const [i, l] of a.entries()) {
+    if (!Array.isArray(l)) throw new EvalError(`concat() argument ${i + 1} must be a list or a tuple, not ${l === null ? 'null' : typeName(l)}`);
+    const k = kindOf(l);
+    if (k === 'set') throw new EvalError(`concat(): all arguments must be lists or tuples; argument ${i + 1} is a set`);
+  }
+  const ls = a as Value[][];
+  if (ls.some((l) => kindOf(l) === undefined)) {
+    // a list or a tuple, tfw cannot tell: beside a tuple the result is a tuple of the elements as they are; of strings only, the same strings either way
+    if (ls.some((l) => kindOf(l) === 'tuple')) return tag(checkItems(ls.flat()), 'tuple');
+    if (ls.every((l) => l.every((x) => typeof x === 'string'))) return checkItems(ls.flat());
+    return new Unknown('concat() of a list or tuple tfw does not type');
+  }
+  if (ls.every((l) => kindOf(l) === 'list')) {
+    const full = ls.filter((l) => l.length > 0);
+    const types = full.map((l) => typeOfValue(l));
+    if (types.some((t) => t === undefined)) return new Unknown('concat() of lists whose element types tfw cannot tell');
+    if (full.length < ls.length && !types.every((t) => typeEquals(t!, types[0]!))) return new Unknown('concat() of an empty list (of no element type) beside lists of different types');
+    if (types.length === 0) return tag([], 'list');
+    const u = unifyTypes(types as Type[]);
+    if (u === undefined) return new Unknown('concat(): lists whose unification tfw does not follow');
+    if (u !== 'nil') {
+      const out: Value[] = [];
+      for (const [i, l] of full.entries()) {
+        const c = convert(l, u, `concat() argument ${i + 1}`);
+        if (c instanceof Unknown) return c;
+        for (const x of c as Value[]) out.push(x);
+      }
+      return tag(checkItems(out), 'list');
+    }
+  }
+  const out: Value[] = [];
+  for (const l of ls) for (const x of l) out.push(x);
+  return tag(checkItems(out), 'tuple');
+}
 
 /** Go's filepath.Base (Unix). */
 function goBase(p: string): string {
