@@ -200,7 +200,11 @@ const FUNCTIONS: Record<string, Fn> = {
     const items = a.slice(1).flatMap((l, i) => list(l, `join() list ${i + 1}`)).map((v) => str(v, 'join() element'));
     return checkString(items.join(sep));
   },
-  concat: (a) => checkItems(a.flatMap((l, i) => list(l, `concat() argument ${i + 1}`))),
+  concat: (a) => {
+    // cty's concat takes lists and tuples only: a set is an error
+    if (a.some((l) => kindOf(l) === 'set')) throw new EvalError('concat(): all arguments must be lists or tuples, not sets');
+    return checkItems(a.flatMap((l, i) => list(l, `concat() argument ${i + 1}`)));
+  },
   element: (a) => {
     arity('element', a, 2);
     const l = list(a[0], 'element() list');
