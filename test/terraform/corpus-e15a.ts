@@ -137,6 +137,18 @@ export const E15A_CLASSES: CorpusClass[] = [
       '["a", "b"][2]', '["a", "b"][1e-400]', '["a", "b"][0.1 + 0.9]', '["a", "b"][length([1]) / 3 * 3]',
     ],
   },
+  {
+    cls: 'conditionals: cty\'s unification of the two results',
+    exprs: [
+      '(true ? [1] : ["a"]) == ["1"]', '(true ? [1] : ["a"]) == tolist(["1"])', '(true ? [1] : ["a", "b"]) == tolist(["1"])', '(true ? [1] : ["a", "b"]) == ["1"]',
+      'true ? [1] : ["a"]', 'false ? [1] : ["a"]', '(true ? { a = 1 } : { a = "x" }) == { a = "1" }', '(true ? { a = 1 } : { a = "x" }) == tomap({ a = "1" })',
+      '(true ? { a = 1 } : { b = "x" }) == tomap({ a = "1" })', '(true ? { a = 1 } : { b = "x" }) == { a = "1" }', 'true ? [[1]] : [["a"]]', 'true ? [[1]] : [["a", 2]]',
+      '(true ? [[1]] : [["a"]]) == [["1"]]', '(true ? [[1]] : [["a", 2]]) == tolist([tolist(["1"])])', 'true ? [{ a = 1 }] : [{ a = "x" }]', 'true ? { a = [1] } : { a = ["x"] }',
+      'true ? [1, true] : ["a", "b"]', 'true ? [1, true] : ["a"]', '(true ? [] : ["a"]) == []', '(true ? [] : ["a"]) == tolist([])', 'true ? tolist([1]) : ["a"]',
+      'true ? tomap({ a = 1 }) : { b = "x" }', 'true ? [1] : [true]', 'true ? { a = 1 } : { a = true }', 'true ? [{ a = 1 }] : [{ b = 2 }]', '(true ? [{ a = 1 }] : [{ b = 2 }]) == [{ a = 1 }]',
+      'length(true ? [1, 2] : ["a"])', '(true ? [1, 2] : ["a"])[1]', '[for x in (true ? [1] : ["a"]) : x]', '(false ? { a = 1 } : { a = "x" }).a',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */

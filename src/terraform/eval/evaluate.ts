@@ -6,8 +6,9 @@ import { callFunction, goClean } from './functions.ts';
 import { MarkAnalysis } from './marks.ts';
 import { FILE_FUNCTIONS, callFileFunction } from './filefns.ts';
 import { templatestring } from './templatestring.ts';
+import { typeOfValue, unifyTypes } from './unify.ts';
 import { add, cmp, formatNumber, isInteger, mod, mul, neg, numEqual, parseNumber, quo, sub, toBigInt } from './numbers.ts';
-import { kindOf, primitiveToString, shape, tag, type Type } from './types.ts';
+import { convert, kindOf, primitiveToString, shape, tag, type Type } from './types.ts';
 import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, type Scope } from './scope.ts';
 import {
   EvalError, Unknown, checkItems, checkString, equal, hasKey, isCollection, isObject, isUnknown, makeObject,
@@ -461,8 +462,22 @@ function staticType(e: Expr): 'bool' | 'number' | 'string' | 'unknown' | undefin
  */
 function unifyResults(chosen: Value, other: Value): Value {
   const differ = new Unknown('the results of the conditional have types tfw does not unify');
+  // HCL: convert.UnifyUnsafe of the two results' types, the chosen one converted to it
+  const tyc = typeOfValue(chosen);
+  const tyo = typeOfValue(other);
+  if (tyc && tyo) {
+    const u = unifyTypes([tyc, tyo]);
+    if (u === 'nil') throw new EvalError('the true and false results of a conditional must have consistent types');
+    if (u) return convert(chosen, u, 'the result of the conditional');
+  }
   const kc = kindOf(chosen);
   const ko = kindOf(other);
+  // tuples of one length stay tuples, objects with the same attributes objects: tfw cannot type them here
+  if (kc === 'tuple' && ko === 'tuple' && Array.isArray(chosen) && Array.isArray(other) && chosen.length === other.length) return differ;
+  if (kc === 'object' && ko === 'object' && isObject(chosen) && isObject(other)) {
+    const a = Object.keys(chosen).sort().join('\0');
+    if (a === Object.keys(other).sort().join('\0')) return differ;
+  }
   const seq = (k: string | undefined) => k === 'tuple' || k === 'list';
   const rec = (k: string | undefined) => k === 'object' || k === 'map';
   let items: Value[];

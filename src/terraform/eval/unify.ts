@@ -154,6 +154,16 @@ function tuplesToList(types: Type[]): Type | typeof NIL {
   return elem === NIL ? NIL : { t: 'list', elem };
 }
 
+/** convert.unify of some types: the one type, 'nil' where cty has none, undefined where tfw does not follow cty. */
+export function unifyTypes(types: Type[]): Type | 'nil' | undefined {
+  try {
+    return unify(types);
+  } catch (e) {
+    if (e instanceof Unfollowed) return undefined;
+    throw e;
+  }
+}
+
 /**
  * Collections of different types (no nulls among `items`) converted to the
  * type cty unifies them to; an EvalError where cty finds none.
