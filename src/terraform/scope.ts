@@ -77,7 +77,7 @@ export function moduleScope(input: ModuleScopeInput): Scope & { withEach(key: Va
       });
     },
   };
-  const marks = moduleMarks(input);
+  const marks = moduleMarks(input, () => scope);
   const scope: Scope = { ...base, marks };
   return {
     ...base,
@@ -88,7 +88,7 @@ export function moduleScope(input: ModuleScopeInput): Scope & { withEach(key: Va
 }
 
 /** Marks of the module's variables (declared sensitive, or given a marked value by the module call) and its locals. */
-function moduleMarks(input: ModuleScopeInput): MarkSource {
+function moduleMarks(input: ModuleScopeInput, scope: () => Scope): MarkSource {
   const declared = (name: string): Mark => {
     const e = input.variables.get(name)?.body.attributes.find((a) => a.name === 'sensitive')?.expr;
     if (!e) return false;
@@ -111,6 +111,14 @@ function moduleMarks(input: ModuleScopeInput): MarkSource {
       return g ? g.analysis.may(g.expr) : false;
     },
     local: (name) => input.locals.get(name)?.expr,
+    evaluates(e) {
+      try {
+        return !(evaluate(e, scope()) instanceof Unknown);
+      } catch (err) {
+        if (err instanceof EvalError && !err.isStatic) return false;
+        throw err;
+      }
+    },
   };
 }
 

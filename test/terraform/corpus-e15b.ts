@@ -64,6 +64,19 @@ const SENSITIVITY = [
   'issensitive(contains(var.secl, "a"))', 'issensitive(contains(["a"], var.sec))', 'issensitive(jsonencode(var.sec))', 'issensitive(jsonencode([sensitive(1)]))',
   'issensitive(coalesce(var.secn, "a"))', 'issensitive(coalesce("a", var.sec))', 'issensitive(keys(sensitive({ a = 1 })))', 'issensitive(merge({ a = 1 }, sensitive({})))',
   'issensitive(toset(var.secl))', 'issensitive(max(sensitive(1), 2))', 'issensitive(abs(sensitive(-1)))', 'issensitive(regex("p", var.sec))',
+  // marks inside collections: some functions carry them out, others keep them inside
+  'issensitive(length([var.sec]))', 'issensitive(contains([var.sec], "p"))', 'issensitive(yamlencode([var.sec]))', 'issensitive(concat([var.sec]))',
+  'issensitive(flatten([[var.sec]]))', 'issensitive(distinct([var.sec]))', 'issensitive(merge({ a = var.sec }))', 'issensitive(values({ a = var.sec }))',
+  'issensitive(tomap({ a = var.sec }))', 'issensitive(toset([var.sec]))', 'issensitive(lookup({}, "a", var.sec))', 'issensitive(lookup({ a = var.sec }, "a"))',
+  'issensitive(lookup({ a = 1 }, "b", var.sec))', 'issensitive(formatlist("%s", [var.sec]))', 'issensitive(sort([var.sec]))', 'issensitive(reverse([var.sec]))',
+  'issensitive(index([var.sec], "p"))', 'issensitive(coalescelist([var.sec]))', 'issensitive([var.sec] == ["p"])', 'issensitive(length({ a = var.sec }))',
+  'issensitive(keys({ a = var.sec }))', 'issensitive(slice([var.sec], 0, 1))', 'issensitive(compact([var.sec]))', 'issensitive(one([var.sec]))',
+  'issensitive(sum([sensitive(1)]))', 'issensitive(try(var.sec, "x"))', 'issensitive(try(tonumber("x"), var.sec))', 'issensitive(try(tonumber("x"), 1))',
+  'issensitive(join(",", local.sec_obj))', 'issensitive(length(local.sec_obj))', 'issensitive(concat([1], [var.sec]))', 'issensitive(merge({}, { a = var.sec }))',
+  'issensitive(local.sec_obj == {})', 'issensitive(jsonencode(local.sec_obj))',
+  'issensitive("%{if true}a%{else}${var.sec}%{endif}")', 'issensitive("%{for x in [1]}${var.sec}%{endfor}")', 'issensitive("%{for x in []}${var.sec}%{endfor}")',
+  'issensitive("%{for x in var.secl}${x}%{endfor}")', 'issensitive(true ? "x" : "${var.secn}")', 'issensitive(false ? "${var.secn}-" : var.notsec)',
+  'issensitive({ a = var.sec, a = 1 })', 'issensitive(jsonencode({ a = var.sec, a = 1 }))', 'issensitive(concat(toset(["a"])))',
   // errors stay errors
   'issensitive(sensitive(tonumber("x")))', 'issensitive(var.sec + 1)', 'issensitive()', 'issensitive(1, 2)',
   // values through sensitive()/nonsensitive() (the harness unwraps the top-level mark)

@@ -330,7 +330,15 @@ class Evaluator {
     const v = this.eval(e.args[0]!);
     if (isUnknown(v)) return v;
     const iteration = new Set(this.locals.flatMap((f) => [...f.keys()]));
-    const m = new MarkAnalysis(this.scope.marks, iteration).mark(e.args[0]!);
+    const evaluates = (x: Expr): boolean => {
+      try {
+        return !isUnknown(this.eval(x));
+      } catch (err) {
+        if (err instanceof EvalError && !err.isStatic) return false;
+        throw err;
+      }
+    };
+    const m = new MarkAnalysis(this.scope.marks, iteration, undefined, evaluates).mark(e.args[0]!);
     return m ?? new Unknown('issensitive(): whether terraform marks this value sensitive is beyond what tfw models of marks');
   }
 

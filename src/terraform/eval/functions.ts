@@ -202,7 +202,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const items = a.slice(1).flatMap((l, i) => list(l, `join() list ${i + 1}`)).map((v) => str(v, 'join() element'));
     return checkString(items.join(sep));
   },
-  concat: (a) => concat(a),
+  concat: (a) => concat(a), // a set is an error there too
   element: (a) => {
     arity('element', a, 2);
     const l = list(a[0], 'element() list');

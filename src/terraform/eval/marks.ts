@@ -26,6 +26,8 @@ export interface MarkSource {
   variableMay(name: string): boolean;
   /** The expression of `local.NAME` in the same module. */
   local(name: string): Expr | undefined;
+  /** Whether an expression of the module (a local's) evaluates without an error. */
+  evaluates?(e: Expr): boolean;
 }
 
 /**
@@ -41,8 +43,14 @@ const PROPAGATES: Record<string, number[] | 'all'> = {
   yamlencode: 'all', strrev: 'all', length: [0], concat: [0], contains: [0, 1], element: [0], keys: [0],
   values: [0], merge: 'all', flatten: [0], toset: [0], tolist: [0], tomap: [0], distinct: [0], reverse: [0],
   slice: [0], coalesce: 'all', coalescelist: [0], compact: [0], setunion: [0], zipmap: [0], index: [0],
-  lookup: [0, 1],
+  sort: [0], one: [0], sum: [0],
 };
+
+/** Functions whose result is marked when a mark sits anywhere inside an argument (`join(",", [var.secret])`). */
+const DEEP = new Set(['contains', 'yamlencode', 'jsonencode', 'join', 'distinct', 'toset', 'formatlist', 'sort', 'index', 'coalescelist', 'compact', 'one', 'sum']);
+
+/** Functions whose result carries only their arguments' own marks, those inside staying inside (`tolist([var.secret])`). */
+const SHALLOW = new Set(['length', 'concat', 'flatten', 'merge', 'values', 'tomap', 'tolist', 'reverse', 'slice', 'keys']);
 
 /** Calls whose result never carries the mark of their argument. */
 const DROPS = new Set(['nonsensitive', 'issensitive', 'can']);
@@ -52,11 +60,13 @@ export class MarkAnalysis {
     private readonly src: MarkSource | undefined,
     private readonly iterationVars: ReadonlySet<string> = new Set(),
     private readonly shared = { visiting: new Set<string>(), mayMemo: new Map<string, boolean>() },
+    /** Whether an expression evaluates without an error, in the caller's scope (to know which argument of try() is the result). */
+    private readonly evaluates?: (e: Expr) => boolean,
   ) {}
 
   /** The analysis of a local's own expression (no iteration variables there). */
   private forLocal(): MarkAnalysis {
-    return new MarkAnalysis(this.src, new Set(), this.shared);
+    return new MarkAnalysis(this.src, new Set(), this.shared, this.src?.evaluates?.bind(this.src));
   }
 
   /** Whether the whole value of `e` is marked (see the file comment). */
@@ -72,10 +82,31 @@ export class MarkAnalysis {
         return this.element(e.object, { kind: 'literal', value: e.name, line: e.line });
       }
       case 'index': return this.element(e.object, e.key);
-      case 'template': return this.any(templateExprs(e.parts));
+      case 'template': return this.templateMark(e.parts);
       case 'unary': return this.mark(e.operand);
-      case 'binary': return this.any([e.left, e.right]);
-      case 'conditional': return this.any([e.condition, e.then, e.else]);
+      case 'binary': {
+        if (this.has(e.left) || this.has(e.right)) return true;
+        const m = this.any([e.left, e.right]);
+        // == and != look inside collections: a mark there marks the result
+        if (m === false && (e.op === '==' || e.op === '!=') && (this.may(e.left) || this.may(e.right))) return undefined;
+        return m;
+      }
+      case 'conditional': {
+        const c = this.mark(e.condition);
+        if (c === true) return true;
+        let result: Mark = c;
+        for (const branch of [e.then, e.else]) {
+          const m = this.mark(branch);
+          if (m === false) continue;
+          // both results are evaluated, but one that fails gives no mark (the other is the result)
+          const evaluated = this.evaluates?.(branch);
+          if (evaluated === false) continue;
+          if (evaluated === undefined) return undefined;
+          if (m === true) return true;
+          result = undefined;
+        }
+        return result;
+      }
       case 'tuple': return false;
       case 'object': return this.any(e.items.map((i) => i.key));
       case 'for': return this.mark(e.collection) === true ? true : undefined;
@@ -83,11 +114,22 @@ export class MarkAnalysis {
       case 'call': {
         if (e.name === 'sensitive') return true;
         if (DROPS.has(e.name)) return false;
-        if (e.name === 'try') return e.args.length === 1 ? this.mark(e.args[0]!) : undefined;
+        if (e.name === 'try') {
+          // the first argument that evaluates is the result: known when they all agree
+          const marks = e.args.map((a) => this.mark(a));
+          if (marks.every((m) => m === marks[0])) return marks[0];
+          if (!this.evaluates) return undefined;
+          const first = e.args.findIndex((a) => this.evaluates!(a));
+          return first < 0 ? undefined : marks[first];
+        }
+        if (e.name === 'lookup' && !e.expandLast) return this.lookup(e.args);
         const positions = PROPAGATES[e.name];
         if (!positions || e.expandLast) return undefined;
         const args = positions === 'all' ? e.args : positions.map((i) => e.args[i]).filter((x): x is Expr => x !== undefined);
-        return args.some((a) => this.mark(a) === true) ? true : undefined;
+        if (args.some((a) => this.mark(a) === true)) return true;
+        if (DEEP.has(e.name) && args.some((a) => this.has(a))) return true;
+        if (SHALLOW.has(e.name) && e.args.every((a) => this.mark(a) === false)) return false;
+        return undefined;
       }
     }
   }
@@ -115,6 +157,68 @@ export class MarkAnalysis {
       case 'for': return [e.collection, e.keyExpr, e.valueExpr, e.condition].some((x) => x !== undefined && this.may(x));
       case 'call': return e.name === 'sensitive' || e.args.some((x) => this.may(x));
     }
+  }
+
+  /** A template: its interpolations' marks; directives' only where tfw is sure which parts were evaluated. */
+  private templateMark(parts: TemplatePart[]): Mark {
+    let result: Mark = false;
+    for (const p of parts) {
+      let m: Mark;
+      if (p.kind === 'text') continue;
+      if (p.kind === 'interp') m = this.mark(p.expr);
+      else if (p.kind === 'if') {
+        // both results count (as in a conditional), but one may have failed
+        const c = this.mark(p.condition);
+        if (c === true) return true;
+        m = c === false && this.templateMark(p.then) === false && this.templateMark(p.else) === false ? false : undefined;
+      } else {
+        // the body counts only when the collection is not empty
+        const c = this.mark(p.collection);
+        if (c === true) return true;
+        // (and its variables hold the collection's elements, with whatever marks they carry)
+        m = c === false && !this.may(p.collection) && !templateExprs(p.body).some((x) => this.may(x)) ? false : undefined;
+      }
+      if (m === true) return true;
+      if (m === undefined) result = undefined;
+    }
+    return result;
+  }
+
+  /** Whether a mark certainly sits somewhere in the value of `e` (on it or inside it); false: not known to. */
+  has(e: Expr, depth = 0): boolean {
+    if (depth > 50) return false;
+    if (this.mark(e) === true) return true;
+    switch (e.kind) {
+      case 'paren': return this.has(e.expr, depth + 1);
+      case 'tuple': return e.items.some((x) => this.has(x, depth + 1));
+      case 'object': {
+        // a later item with the same key replaces an earlier one; a computed key may replace any
+        const last = new Map<string, Expr>();
+        for (const i of e.items) if (i.key.kind === 'literal') last.set(String(i.key.value), i.value);
+        const computed = e.items.some((i) => i.key.kind !== 'literal');
+        return !computed && [...last.values()].some((v) => this.has(v, depth + 1));
+      }
+      case 'getattr': {
+        const ref = this.reference(e);
+        if (ref?.kind !== 'local') return false;
+        const x = this.src?.local(ref.name);
+        return x !== undefined && this.forLocal().has(x, depth + 1);
+      }
+      default: return false;
+    }
+  }
+
+  /** lookup(map, key, default): the element's own mark, or the default's when the key is absent. */
+  private lookup(args: Expr[]): Mark {
+    const [m, k, d] = args;
+    if (!m || !k) return undefined;
+    if (this.mark(m) === true || this.mark(k) === true) return true;
+    const lit = this.literalOf(m);
+    if (lit?.kind !== 'object' || k.kind !== 'literal' || k.value === null || lit.items.some((i) => i.key.kind !== 'literal')) return undefined;
+    const found = lit.items.filter((i) => i.key.kind === 'literal' && String(i.key.value) === String(k.value));
+    if (found.length > 1) return undefined;
+    if (found.length === 1) return this.mark(found[0]!.value);
+    return d ? this.mark(d) : undefined;
   }
 
   /** `var.X` / `local.X` (not an iteration variable named var or local). */
