@@ -241,6 +241,17 @@ export const E15A_CLASSES: CorpusClass[] = [
       'zipmap(["a"], [1]) == { a = 1 }', 'distinct(["a", "a"]) == tolist(["a"])', 'split(",", "a") == tolist(["a"])', 'keys({}) == []', 'values(tomap({})) == tolist([])',
     ],
   },
+  {
+    cls: 'collection arguments of the wrong kind',
+    exprs: [
+      'coalescelist(toset(["a"]), ["b"])', 'coalescelist({ a = 1 }, ["b"])', 'coalescelist(null, ["b"])', 'coalescelist([], toset(["b"]))', 'coalescelist([], [])', 'coalescelist([1], ["a"])',
+      'element(toset(["a"]), 0)', 'flatten(toset(["a"]))', 'flatten([toset(["a"]), ["b"]])', 'join(",", toset(["b", "a"]))', 'contains(toset(["a"]), "a")', 'length(toset(["a", "a"]))',
+      'lookup(["a"], "0", "d")', 'keys(["a"])', 'values(["a"])', 'reverse(toset(["b", "a"]))', 'sort(toset(["b", "a"]))', 'distinct(toset(["a"]))', 'chunklist(toset(["a"]), 1)',
+      'compact(toset(["a", ""]))', 'one(toset(["a"]))', 'one(["a"])', 'one([])', 'one(["a", "b"])', 'one(null)', 'sum(toset([1, 2]))', 'alltrue(toset([true]))', 'anytrue(toset([false]))',
+      'max(toset([1, 2])...)', 'formatlist("%s", toset(["a"]))', 'index(toset(["a"]), "a")', 'setproduct(toset(["a"]), ["b"])', 'transpose({ a = toset(["x"]) })', 'zipmap(toset(["a"]), ["x"])',
+      'zipmap(["a"], toset(["x"]))', 'matchkeys(toset(["a"]), ["x"], ["x"])', 'tolist(toset(["b", "a"]))[0]', 'concat(tolist(["a"]), null)', 'join(",", null)', 'length(null)',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */

@@ -206,6 +206,7 @@ const FUNCTIONS: Record<string, Fn> = {
   element: (a) => {
     arity('element', a, 2);
     const l = list(a[0], 'element() list');
+    if (kindOf(l) === 'set') throw new EvalError('element(): cannot read elements from a set');
     if (l.length === 0) throw new EvalError('element() of an empty list');
     const i = toNum(a[1]!, 'element() index');
     if (!Number.isInteger(i) || i < 0) throw new EvalError('element() index must be a non-negative integer');
@@ -243,6 +244,11 @@ const FUNCTIONS: Record<string, Fn> = {
     throw new EvalError('no non-null, non-empty argument to coalesce()');
   },
   coalescelist: (a) => {
+    // cty: every argument a list or a tuple (not a set, a map or a null), checked before any is chosen
+    if (a.length === 0) throw new EvalError('coalescelist(): at least one argument is required');
+    for (const [i, v] of a.entries()) {
+      if (!Array.isArray(v) || kindOf(v) === 'set') throw new EvalError(`coalescelist() argument ${i + 1}: coalescelist arguments must be lists or tuples`);
+    }
     for (const v of a) if (Array.isArray(v) && v.length > 0) return v;
     throw new EvalError('no non-empty list argument to coalescelist()');
   },
@@ -318,6 +324,7 @@ const FUNCTIONS: Record<string, Fn> = {
     arity('zipmap', a, 2);
     const ks = list(a[0], 'zipmap() keys');
     const vs = list(a[1], 'zipmap() values');
+    if (kindOf(vs) === 'set') throw new EvalError('zipmap(): values argument must be a list or tuple');
     if (ks.length !== vs.length) throw new EvalError('zipmap() needs as many keys as values');
     const out = makeObject(ks.map((k, i) => [str(k, 'zipmap() key'), vs[i]!]));
     // cty: a tuple of values makes an object, a list a map
