@@ -252,6 +252,19 @@ export const E15A_CLASSES: CorpusClass[] = [
       'zipmap(["a"], toset(["x"]))', 'matchkeys(toset(["a"]), ["x"], ["x"])', 'tolist(toset(["b", "a"]))[0]', 'concat(tolist(["a"]), null)', 'join(",", null)', 'length(null)',
     ],
   },
+  {
+    cls: 'argument conversions',
+    exprs: [
+      'lookup(tomap({ a = "x" }), "b", 1)', 'lookup({ a = "x" }, "b", 1)', 'lookup(tomap({ a = 1 }), "b", "x")', 'lookup(tomap({ a = 1 }), "b", true)', 'lookup({ a = 1 }, "a", "x")',
+      'lookup(tomap({ a = "x" }), "a", null)', 'lookup(tomap({ a = 1 }), "a", "x")', 'lookup(tomap({ a = 1 }), "a", 2)', 'lookup(tomap({}), "a", 2)', 'lookup(merge({ a = "x" }), "b", "y")',
+      'lookup(merge({ a = "x" }), "a", 1)', 'lookup({ a = 1 }, "b", "x")', 'lookup({ a = 1 }, "b")', 'lookup(tomap({ a = 1 }), "b")', 'lookup(tomap({ a = "x" }), "b", null)', 'lookup(tomap({ a = ["x"] }), "b", [])', 'lookup(tomap({ a = ["x"] }), "b", [1])',
+      'contains([1], "1")', 'contains(tolist([1]), "1")', 'contains(["1"], 1)', 'contains(tolist(["1"]), 1)', 'contains([1, "a"], 1)', 'contains(toset([1]), "1")', 'contains(["a"], null)',
+      'index([1], "1")', 'index(tolist([1]), "1")', 'index(tolist(["1"]), 1)', 'join(",", [1, true])', 'sum(["1", 2])', 'sum(tolist(["1", 2]))', 'max("1", 2)', 'upper(1)', 'lower(true)',
+      'format("%d", "1")', 'format("%s", 1.50)', 'split(",", 1)', 'replace(1, "1", "2")', 'abs("-1")', 'range("3")', 'element(["a"], "0")', 'substr(123, 0, 1)', 'length(123)',
+      'length("abc")', 'length({ a = 1 })', 'compact([1, ""])', 'coalesce(1, "a")', 'coalesce("", 1)', 'coalesce(null, 1)', 'coalesce([], [1])', 'coalesce(tolist([]), ["a"])',
+      'tomap({ a = 1, b = [1] })', 'tolist([1, [1]])', 'tolist(["a", { b = 1 }])', 'tomap({ a = { b = 1 }, c = { b = "x" } })', 'toset([1, "1"])', 'toset(["a", true, 1])',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */

@@ -216,6 +216,19 @@ const FUNCTIONS: Record<string, Fn> = {
     arity('lookup', a, 2, 3);
     const m = map(a[0], 'lookup() map');
     const k = str(a[1], 'lookup() key');
+    const kind = kindOf(m);
+    // cty: of a map, the default is converted to the element type (an error where it cannot be, found or not)
+    if (a.length === 3 && kind !== 'object') {
+      const t = kind === 'map' ? typeOfValue(m) : undefined;
+      if (t && t.t === 'map') {
+        const d = convert(a[2]!, t.elem, 'lookup() default');
+        return hasKey(m, k) ? m[k]! : d;
+      }
+      // an untyped collection or an empty map: only a null default, or a string among strings, is the same either way
+      const vals = Object.values(m);
+      const harmless = a[2] === null || (typeof a[2] === 'string' && vals.length > 0 && vals.every((x) => typeof x === 'string'));
+      if (!harmless) return new Unknown('lookup() with a default, in a map whose element type tfw cannot tell');
+    }
     if (hasKey(m, k)) return m[k]!;
     if (a.length === 3) return a[2]!;
     throw new EvalError(`lookup() found no key "${k}" and has no default`);
