@@ -265,6 +265,17 @@ export const E15A_CLASSES: CorpusClass[] = [
       'tomap({ a = 1, b = [1] })', 'tolist([1, [1]])', 'tolist(["a", { b = 1 }])', 'tomap({ a = { b = 1 }, c = { b = "x" } })', 'toset([1, "1"])', 'toset(["a", true, 1])',
     ],
   },
+  {
+    cls: 'operators, splats and for over typed collections',
+    exprs: [
+      'toset(["a"])[*]', 'toset([{ a = 1 }])[*].a', 'toset([{ a = 2 }, { a = 10 }])[*].a', '[for x in toset([{ a = 2 }, { a = 10 }]) : x.a]', 'null[*]', 'tolist(null)[*]',
+      '"${[1]}"', '1 == "1"', '"a" < "b"', '!null', '-"1"', 'true && "true"', 'tolist([1]) == [1]', 'tomap({}) == {}', 'toset([]) == toset([])', 'tolist([]) == tolist([])',
+      '[for i, x in toset(["b", "a"]) : i]', '{ for x in ["a", "a"] : x => x }', '{ for x in ["a", "a"] : x => x... }', '[for x in { b = 1, a = 2 } : x]', '{ for k, v in tomap({ b = 1, a = "x" }) : v => k }',
+      '[for x in [[2], ["a"]] : x]', 'tolist([for x in [1, "a"] : x])', '[for x in tolist([1, 2]) : x if x > 1]', '{ for k, v in { a = 1, b = "x" } : k => v }.b', '[for x in ["a"] : x][0]',
+      '[[1], ["a"]][*][0]', 'var.nl[*]', 'var.nany[*]', 'var.nul[*]', 'var.nobj[*]', 'local.nothing[*]', 'local.e15a_null_str[*]', 'try(tolist(null)[*], "f")', '(null)[*]', 'tostring(null)[*]', 'tomap(null)[*]', 'toset(null)[*]',
+      'tostring(tolist(null))', 'tolist(tostring(null))', 'tonumber(tostring(null))', 'tomap(tolist(null))', 'tolist(toset(null))', 'length([for x in toset([[1], [1.0]]) : x])', 'toset([{ a = "é" }, { a = "e" }])[*].a', 'flatten([for x in toset([[2], [1]]) : x])',
+    ],
+  },
 ];
 
 /** Locals of e15a's cases (a file of its own beside main.tf). */

@@ -227,7 +227,13 @@ class Evaluator {
   private splat(objectExpr: Expr, each: Expr): Value {
     const obj = this.eval(objectExpr);
     if (isUnknown(obj)) return obj;
-    if (obj === null) return tag([], 'tuple');
+    if (obj === null) {
+      // HCL: a null of a sequence type is an error, any other null an empty tuple
+      const t = this.nullType(objectExpr);
+      if (t === undefined) return new Unknown('a splat of a null whose type tfw does not know (a list\'s null is an error, another an empty tuple)');
+      if (t.t === 'list' || t.t === 'set' || t.t === 'tuple') throw new EvalError('splat expressions cannot be applied to null sequences');
+      return tag([], 'tuple');
+    }
     const items = Array.isArray(obj) ? obj : [obj];
     const kind = Array.isArray(obj) ? kindOf(obj) : 'tuple';
     const out = items.map((item) => {
@@ -347,6 +353,11 @@ class Evaluator {
     if (isLiteralNull(x)) return { t: 'any' };
     if (x.kind === 'paren') return this.nullType(x.expr, depth);
     if (x.kind === 'getattr' && x.object.kind === 'scope' && x.object.name === 'var' && !this.isIterationVar('var')) return this.scope.variableType?.(x.name);
+    // a conversion function's null has its target type (tolist(null) is a list(any)'s null)
+    if (x.kind === 'call' && !x.expandLast && x.args.length === 1) {
+      const to: Record<string, Type> = { tostring: { t: 'string' }, tonumber: { t: 'number' }, tobool: { t: 'bool' }, tolist: { t: 'list', elem: { t: 'any' } }, toset: { t: 'set', elem: { t: 'any' } }, tomap: { t: 'map', elem: { t: 'any' } } };
+      if (Object.prototype.hasOwnProperty.call(to, x.name)) return to[x.name];
+    }
     // a local's null has the type of its expression's null (same module: its var and local refer alike)
     if (x.kind === 'getattr' && x.object.kind === 'scope' && x.object.name === 'local' && !this.isIterationVar('local') && depth < 64) {
       const le = this.scope.marks?.local(x.name);
