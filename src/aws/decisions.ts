@@ -35,7 +35,13 @@ export type UnmanagedCause =
   | { cause: 'own-files-with-exported-keys' }
   | { cause: 'own-files-need-mfa'; serials: string[]; root: string }
   | { cause: 'own-files-no-mfa'; inner: NoneCause }
-  | { cause: 'own-files-broken'; broken: BrokenChain };
+  | { cause: 'own-files-broken'; broken: BrokenChain }
+  /** Own shared_credentials_files, and the block's profile is the long-term one: its keys there win over a session. */
+  | { cause: 'own-credentials-root'; root: string }
+  /** Own shared_credentials_files that hold a profile the per-run config must decide. */
+  | { cause: 'own-credentials-shadow'; profile: string }
+  /** Own shared_credentials_files that give the chain's long-term profile other keys than the AWS files tfw reads. */
+  | { cause: 'own-credentials-other-keys'; root: string };
 
 export type Decision =
   | { action: 'mfa'; root: string; serial: string; found: SerialSource }
@@ -156,6 +162,12 @@ function describeUnmanaged(d: Decided, cause: UnmanagedCause): string {
       return `${OWN}: left to terraform; ${describeNone(d, cause.inner)}`;
     case 'own-files-broken':
       return `${OWN}: ${describeBroken(cause.broken)}`;
+    case 'own-credentials-root':
+      return `its own shared_credentials_files hold the keys of "${cause.root}", which terraform takes over any session: name a role profile behind it, or drop shared_credentials_files`;
+    case 'own-credentials-shadow':
+      return `its own shared_credentials_files hold a profile "${cause.profile}", which would mix into the per-run config's: tfw cannot hand it the MFA session`;
+    case 'own-credentials-other-keys':
+      return `its own shared_credentials_files give "${cause.root}" other keys than the AWS files tfw reads: tfw cannot hand it the MFA session`;
     default:
       return unhandled(cause);
   }

@@ -28,6 +28,7 @@
 import { ConfigError } from '../errors.ts';
 import { chainRoot, resolveChain, type ResolvedHop } from './chains.ts';
 import { hasOwnSharedFiles, profileNames, profileSection } from './files.ts';
+import { sessionProfileFor } from './plan.ts';
 import type { AuthPlan, AwsFiles, GeneratedFiles, ProfileSection, SessionCredentials } from './types.ts';
 
 const KEY_FIELDS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
@@ -101,7 +102,8 @@ export function selectProfiles(plan: AuthPlan, files: AwsFiles): { profiles: str
   /** Static roots whose keys (or session) the run uses. */
   const keyRoots = new Set<string>(plan.devices.map((d) => d.rootProfile));
   for (const tp of plan.targets) {
-    if (tp.action === 'unmanaged' || hasOwnSharedFiles(tp.target)) continue;
+    // A block with its own files is in only when served (own credentials files: its profiles come from the per-run config).
+    if (tp.action === 'unmanaged' || (hasOwnSharedFiles(tp.target) && tp.action !== 'mfa')) continue;
     for (const hop of tp.chain) if (exists(hop.profile)) used.add(hop.profile);
     const root = tp.chain[tp.chain.length - 1];
     if (root?.kind === 'static') keyRoots.add(root.profile);
@@ -132,6 +134,10 @@ export function generateFiles(
     sessionOf.set(device.rootProfile, session);
   }
   const { profiles } = selectProfiles(plan, files);
+  // Roots whose session a block with its own credentials files needs: it reads the per-run config only, so the
+  // session is also there, under a profile of its own that those files do not have (plan.ts: planOwnCredentials),
+  // and the roles sourced from the root take it from there.
+  const inConfig = new Set(plan.targets.filter((tp) => tp.action === 'mfa' && hasOwnSharedFiles(tp.target)).map((tp) => chainRoot(tp.chain).profile));
 
   const served = (name: string): boolean => {
     if (sessionOf.has(name)) return true;
@@ -160,6 +166,9 @@ export function generateFiles(
       section.aws_session_token = session.sessionToken;
     }
     if (served(name)) for (const k of MFA_FIELDS) delete section[k];
+    if (section.source_profile !== undefined && section.source_profile !== name && inConfig.has(section.source_profile) && sessionOf.has(section.source_profile)) {
+      section.source_profile = sessionProfileFor(section.source_profile);
+    }
     if (section.sso_session) ssoSessions.add(section.sso_session);
     if (section.services) services.add(section.services);
 
@@ -169,6 +178,13 @@ export function generateFiles(
       config.push(sectionText(name === 'default' ? 'default' : `profile ${name}`, `profile ${name}`, settings));
     }
     if (keys.length > 0) credentials.push(sectionText(name, name, keys));
+  }
+  for (const root of inConfig) {
+    const session = sessionOf.get(root);
+    if (!session) continue;
+    const name = sessionProfileFor(root);
+    checkName(name, 'profile');
+    config.push(sectionText(`profile ${name}`, `profile ${name}`, [['aws_access_key_id', session.accessKeyId], ['aws_secret_access_key', session.secretAccessKey], ['aws_session_token', session.sessionToken]]));
   }
   for (const name of ssoSessions) {
     if (!Object.hasOwn(files.ssoSessions, name)) continue;

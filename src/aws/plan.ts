@@ -5,13 +5,14 @@
 // are loaded first (files.ts: loadFilesForTargets), planned after. Plans tfw
 // cannot carry out (a loop, two devices, no long-term root) are values too;
 // the words for all of it are the presenter's (decisions.ts).
+import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../errors.ts';
 import type { AuthTarget } from '../model.ts';
 import { chainRoot, chainSerials, walkChain } from './chains.ts';
 import { hasOwnSharedFiles, profileSection, type Env } from './files.ts';
 import { ENVIRONMENT_PROFILE, environmentKeys, profileFromEnv, serialFromEnv } from './environment.ts';
 import { mfaRootOf, type Hop, type KeySource } from './kinds/index.ts';
-import { describeDecision, describeImpossible, type Decision, type Impossible, type NoneCause } from './decisions.ts';
+import { describeDecision, describeImpossible, type Decision, type Impossible, type NoneCause, type UnmanagedCause } from './decisions.ts';
 import type { AuthPlan, AwsFiles, MfaDevice, TargetPlan } from './types.ts';
 
 export { describeNoRoot } from './decisions.ts';
@@ -83,7 +84,41 @@ function planEnvironmentKeys(files: AwsFiles, env: Env): Planned | undefined {
   return { ok: true, profile: ENVIRONMENT_KEYS, chain: [], decision: { action: 'none', cause: { cause: 'exported-long-term' } } };
 }
 
-function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: string | undefined): Planned {
+/** The profile under which the per-run config holds a root's MFA session for blocks with their own credentials files. */
+export const sessionProfileFor = (root: string): string => `tfw-session-${root}`;
+
+/**
+ * A target with its own shared_credentials_files but no shared_config_files:
+ * terraform reads those credentials files instead of the per-run ones, but
+ * still the per-run config (AWS_CONFIG_FILE). It is served when its chain,
+ * planned as terraform would plan it without those files, needs a session
+ * and the user's credentials files cannot get in the way: the block's
+ * profile is a role (the long-term profile's keys would win over a session
+ * under its name), no role on the chain is in those files (their settings
+ * would join the per-run ones), the root has the same keys there as in the
+ * files tfw read (the same identity, the same device), and the session's own
+ * profile in the per-run config (sessionProfileFor) is in none of them.
+ * Otherwise it is what it was: its own files, unmanaged, saying why.
+ */
+function planOwnCredentials(t: AuthTarget, own: AwsFiles, defaults: AwsFiles, env: Env, defaultRoot: string | undefined): Planned {
+  const asIfPlain: AuthTarget = { ...t };
+  delete asIfPlain.sharedCredentialsFiles;
+  const plain = planTarget(asIfPlain, defaults, defaults, env, defaultRoot);
+  const profile = t.profile ?? profileFromEnv(env);
+  if (!plain.ok || plain.decision.action !== 'mfa') return planOwnFiles(t, profile, own);
+  const { chain, decision } = plain;
+  const unmanaged = (cause: UnmanagedCause): Planned => ({ ok: true, profile: plain.profile, chain, decision: { action: 'unmanaged', cause, serial: decision.serial } });
+  const root = chainRoot(chain);
+  if (chain.length < 2) return unmanaged({ cause: 'own-credentials-root', root: root.profile });
+  const shadowing = chain.slice(0, -1).find((h) => Object.hasOwn(own.credentials, h.profile));
+  if (shadowing) return unmanaged({ cause: 'own-credentials-shadow', profile: shadowing.profile });
+  if (!isDeepStrictEqual(profileSection(own, root.profile), profileSection(defaults, root.profile))) return unmanaged({ cause: 'own-credentials-other-keys', root: root.profile });
+  const session = sessionProfileFor(root.profile);
+  if (profileSection(own, session) !== undefined || profileSection(defaults, session) !== undefined) return unmanaged({ cause: 'own-credentials-shadow', profile: session });
+  return plain;
+}
+
+function planTarget(t: AuthTarget, files: AwsFiles, defaults: AwsFiles, env: Env, defaultRoot: string | undefined): Planned {
   const rootOf = (hop: Hop) => mfaRootOf(hop, { section: profileSection(files, hop.profile), env });
   if (t.profile === undefined && !t.staticCredentials && !t.webIdentity) {
     const fromEnvironment = planEnvironmentKeys(files, env);
@@ -97,6 +132,7 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: strin
   if (t.webIdentity) return decided([], { action: 'unmanaged', cause: { cause: 'web-identity-block' } });
   if (hasOwnSharedFiles(t)) {
     if (converted) return decided([], { action: 'unmanaged', cause: { cause: 'own-files-with-exported-keys' } });
+    if (!t.sharedConfigFiles?.length) return planOwnCredentials(t, files, defaults, env, defaultRoot);
     return planOwnFiles(t, profile, files);
   }
 
@@ -128,9 +164,13 @@ function planTarget(t: AuthTarget, files: AwsFiles, env: Env, defaultRoot: strin
  * AWS_PROFILE / default. TFW_MFA_SERIAL is that identity's device: another
  * IAM user's keys have a device of their own (mfa_serial on their profile).
  */
+/** The files terraform reads for a block that names no files of its own. */
+function defaultFiles(filesFor: (t: AuthTarget) => AwsFiles): AwsFiles {
+  return filesFor({ kind: 'provider', name: '', source: { file: '', line: 0 }, assumeRoles: [], staticCredentials: false, webIdentity: false, unknowns: [] });
+}
+
 function defaultIdentityRoot(filesFor: (t: AuthTarget) => AwsFiles, env: Env): string | undefined {
-  const probe: AuthTarget = { kind: 'provider', name: '', source: { file: '', line: 0 }, assumeRoles: [], staticCredentials: false, webIdentity: false, unknowns: [] };
-  const files = filesFor(probe);
+  const files = defaultFiles(filesFor);
   const keys = environmentKeys(env);
   if (keys.kind === 'long-term') return files.credentials[ENVIRONMENT_PROFILE] ? ENVIRONMENT_PROFILE : undefined;
   if (keys.kind === 'session') return undefined;
@@ -154,10 +194,11 @@ export interface Decisions {
 export function decideAuth(targets: AuthTarget[], filesFor: (t: AuthTarget) => AwsFiles, env: Env): Decisions {
   const keys = environmentKeys(env).kind;
   const defaultRoot = defaultIdentityRoot(filesFor, env);
+  const defaults = defaultFiles(filesFor);
   const impossible: Impossible[] = [];
   const planned: Array<{ target: AuthTarget; p: Extract<Planned, { ok: true }> }> = [];
   for (const target of targets) {
-    const p = planTarget(target, filesFor(target), env, defaultRoot);
+    const p = planTarget(target, filesFor(target), defaults, env, defaultRoot);
     if (p.ok) planned.push({ target, p });
     else impossible.push(p.impossible);
   }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideAuth } from '../../src/aws/plan.ts';
 import { describeImpossible } from '../../src/aws/decisions.ts';
+import { generateFiles } from '../../src/aws/materialize.ts';
 import type { AuthTarget } from '../../src/model.ts';
 import type { AwsFiles } from '../../src/aws/types.ts';
 
@@ -96,4 +97,32 @@ test('plans tfw cannot carry out are values, in target order; the presenter says
     `aws.sso (main.tf:1): profile "sso-mfa" needs MFA (${ALICE}) but its chain sso-mfa → sso ends in profile "sso", which uses AWS SSO (IAM Identity Center); tfw needs long-term keys there to call sts:GetSessionToken`,
     `profile "source" is used with two MFA devices (${ALICE} by aws.ok; ${BACKUP} by aws.other); tfw can hold one session per profile: use one mfa_serial`,
   ]);
+});
+
+test('a block with its own shared_credentials_files only: served on a role profile, unmanaged where those files would get in the way, saying why', () => {
+  const own = (credentials: AwsFiles['credentials']): AwsFiles => ({ ...F, credentialsPaths: ['/own/credentials'], credentials });
+  const decide = (over: Partial<AuthTarget>, ownCredentials: AwsFiles['credentials']) =>
+    decideAuth([target('aws.own', { sharedCredentialsFiles: ['/own/credentials'], ...over }), target('aws.plain', { profile: 'role' })], (t) => (t.sharedCredentialsFiles ? own(ownCredentials) : F), {}).plan;
+  const served = decide({ profile: 'role' }, { source: KEYS });
+  assert.deepEqual(served.targets[0]!.decision, { action: 'mfa', root: 'source', serial: ALICE, found: { from: 'chain', on: ['role'] } });
+  assert.deepEqual(served.devices.map((d) => d.targets), [['aws.own', 'aws.plain']], 'one device, one code for both');
+  const causes = (p: ReturnType<typeof decide>) => [p.targets[0]!.decision, p.targets[0]!.reason];
+  const [root, rootWhy] = causes(decide({ profile: 'vault' }, { vault: { ...KEYS, aws_access_key_id: 'AKIAEXAMPLE000000003' } }));
+  assert.deepEqual(root, { action: 'unmanaged', cause: { cause: 'own-credentials-root', root: 'vault' }, serial: ALICE });
+  assert.match(rootWhy as string, /hold the keys of "vault"/);
+  assert.deepEqual(causes(decide({ profile: 'role' }, { source: KEYS, role: { region: 'us-east-1' } }))[0], { action: 'unmanaged', cause: { cause: 'own-credentials-shadow', profile: 'role' }, serial: ALICE });
+  assert.deepEqual(causes(decide({ profile: 'role' }, { source: { ...KEYS, aws_access_key_id: 'AKIAEXAMPLE000000009' } }))[0], { action: 'unmanaged', cause: { cause: 'own-credentials-other-keys', root: 'source' }, serial: ALICE });
+  assert.deepEqual(causes(decide({ profile: 'role' }, { source: KEYS, 'tfw-session-source': KEYS }))[0], { action: 'unmanaged', cause: { cause: 'own-credentials-shadow', profile: 'tfw-session-source' }, serial: ALICE });
+  // Own config files too: the per-run config cannot reach it either (unchanged).
+  assert.equal(decide({ profile: 'role', sharedConfigFiles: ['/own/config'] }, { source: KEYS }).targets[0]!.decision.action, 'unmanaged');
+});
+
+test('the per-run files of a served block with its own credentials files: the session in the config under its own profile, the role sourced from it', () => {
+  const own: AwsFiles = { ...F, credentialsPaths: ['/own/credentials'], credentials: { source: KEYS } };
+  const { plan } = decideAuth([target('aws.own', { profile: 'role', sharedCredentialsFiles: ['/own/credentials'] })], (t) => (t.sharedCredentialsFiles ? own : F), {});
+  const session = { accessKeyId: 'ASIASESSION000000001', secretAccessKey: 'session-secret', sessionToken: 'session-token', expiration: new Date(Date.now() + 3600_000) };
+  const out = generateFiles(plan, F, new Map([[plan.devices[0]!.id, session]]));
+  assert.match(out.config, /\[profile role\]\nsource_profile = tfw-session-source\nrole_arn = arn:aws:iam::2:role\/r\n\n/, 'no mfa_serial left on the served role');
+  assert.match(out.config, /\[profile tfw-session-source\]\naws_access_key_id = ASIASESSION000000001\naws_secret_access_key = session-secret\naws_session_token = session-token\n/);
+  assert.doesNotMatch(out.config + out.credentials, new RegExp(`= ${KEYS.aws_secret_access_key}\n`), 'the long-term secret is not copied');
 });

@@ -146,7 +146,10 @@ export function runTfw(args: string[], options: SpawnOptions & { input?: string;
 /** JSON lines the fake terraform recorded. */
 export async function readRecord(file: string): Promise<Array<Record<string, any>>> {
   if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const text = await readFile(file, 'utf8');
+  // Tests poll while the fake terraform appends: a line without its newline is still being written (a read can end
+  // mid-line, seen at 4096 bytes under load). Only complete lines count.
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
 /** Lists every file under dir (for "no credential left on disk"). */
