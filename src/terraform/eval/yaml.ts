@@ -3,12 +3,12 @@
 // (YAML 1.1 booleans such as `yes` and `on`, `~` and the empty value as null,
 // decimal, 0x and 0o numbers, everything else a string). Anything beyond
 // that subset (anchors, tags, flow collections, block scalars, multi-line
-// scalars, timestamps, merge keys, several documents…) is unknown: tfw does
-// not follow the YAML parser into its corners.
+// scalars, timestamps, merge keys, several documents…) goes to yamllib.ts:
+// the yaml package, loaded only then, with go-cty-yaml's rules on its tree.
 import { formatNumber, fromBigInt, isNum, parseNumberText, type Num } from './numbers.ts';
 import { tag } from './types.ts';
-import { yamldecodeWithLibrary } from './yamllib.ts';
-import { MAX_ITEMS, Unknown, makeObject, type ObjectValue, type Value } from './value.ts';
+import { yamldecodeWithLibrary, nfc } from './yamllib.ts';
+import { MAX_ITEMS, makeObject, type ObjectValue, type Value } from './value.ts';
 
 class Beyond extends Error {}
 const beyond = (why: string): never => { throw new Beyond(why); };
@@ -253,15 +253,4 @@ export function yamldecode(text: string): Value {
     if (e instanceof Beyond) return yamldecodeWithLibrary(text);
     throw e;
   }
-}
-
-/** cty keeps every string (and attribute name) in Unicode normal form C. */
-function nfc(v: Value): Value {
-  if (typeof v === 'string') return v.normalize('NFC');
-  if (Array.isArray(v)) return tag(v.map(nfc), 'tuple');
-  if (v !== null && typeof v === 'object' && !(v instanceof Unknown) && !isNum(v)) {
-    const o = v as ObjectValue;
-    return tag(makeObject(Object.keys(o).map((k) => [k.normalize('NFC'), nfc(o[k]!)])), 'object');
-  }
-  return v;
 }

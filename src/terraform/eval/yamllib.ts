@@ -358,7 +358,7 @@ export function yamldecodeWithLibrary(text: string): Value {
 }
 
 /** cty keeps every string (and attribute name) in Unicode normal form C. */
-function nfc(v: Value): Value {
+export function nfc(v: Value): Value {
   if (typeof v === 'string') return v.normalize('NFC');
   if (Array.isArray(v)) return tag(v.map(nfc), 'tuple');
   if (v !== null && typeof v === 'object' && !(v instanceof Unknown) && !isNum(v)) {
