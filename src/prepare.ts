@@ -4,6 +4,7 @@
 // imported statically: one chunk to load, not a waterfall of small ones. What
 // only a cache miss needs (the AWS SDK, prompts, the lock) stays lazy inside
 // the stages.
+import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError, isTfwError } from './errors.ts';
 import type { TerraformArgs } from './argv.ts';
@@ -31,9 +32,22 @@ export interface RunPlan {
   plan: AuthPlan;
 }
 
+/**
+ * The directory terraform works in after -chdir. Its -chdir is os.Chdir: the
+ * kernel resolves a `..` after a symlink physically (the parent of the link's
+ * target), where path.resolve drops `link/..` lexically. When the two name
+ * different directories, the kernel's is terraform's.
+ */
 export function moduleDirFor(args: Pick<TerraformArgs, 'chdir'>, cwd: string): string {
   if (args.chdir === undefined) return cwd;
-  return isAbsolute(args.chdir) ? args.chdir : resolve(cwd, args.chdir);
+  const lexical = isAbsolute(args.chdir) ? args.chdir : resolve(cwd, args.chdir);
+  if (!args.chdir.split('/').includes('..')) return lexical;
+  try {
+    const physical = realpathSync.native(isAbsolute(args.chdir) ? args.chdir : `${cwd}/${args.chdir}`);
+    return physical === realpathSync.native(lexical) ? lexical : physical;
+  } catch {
+    return lexical; // not there: terraform stops at it (run.ts), whichever way it is read
+  }
 }
 
 /** Reads the root module and the AWS files, and plans who needs which MFA device. No network, no prompt. */
