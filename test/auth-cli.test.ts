@@ -3,7 +3,7 @@
 // command's arguments, help per command, --duration.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkAuthArgv } from '../src/auth/args.ts';
 import { moduleSandbox, runTfw } from './support/harness.ts';
@@ -154,4 +154,17 @@ test('help: each command has its purpose, usage and an example; no --version und
   assert.doesNotMatch(exec.stdout, /terraform arguments before --/);
   const top = await runTfw(['auth', '--help'], { cwd: box.root, env });
   assert.match(top.stdout, /Examples:/);
+});
+
+test('explain --json: each problem with its kind and whether terraform stops on it; each target not served with its cause as a word', async (t) => {
+  const { dir, env } = await setup(t);
+  await writeFile(join(dir, 'gone.tf'), 'provider "aws" {\n  alias   = "gone"\n  profile = "no-such-profile"\n}\n');
+  const ok = JSON.parse((await runTfw(['auth', 'explain', '--json'], { cwd: dir, env })).stdout);
+  const gone = ok.targets.find((x: { name: string }) => x.name === 'aws.gone');
+  assert.deepEqual([gone.action, gone.cause], ['none', 'profile-not-found']);
+  assert.equal('cause' in ok.targets.find((x: { action: string }) => x.action === 'mfa'), false, 'a served target has no cause');
+  await writeFile(join(dir, 'broken.tf'), 'provider "aws" {\n  region = \n}\n');
+  const r = await runTfw(['auth', 'explain', '--json'], { cwd: dir, env });
+  const problems = JSON.parse(r.stdout).problems as Array<{ source: string; kind: string; terraformStops: boolean }>;
+  assert.deepEqual(problems.map((p) => [p.source.replace(/:\d+$/, ''), p.kind, p.terraformStops]), [['broken.tf', 'syntax', true]]);
 });

@@ -5,6 +5,7 @@ import type { AuthPlan, TargetPlan } from '../aws/types.ts';
 import type { ModuleAuth } from '../model.ts';
 import { formatLeft } from '../prepare.ts';
 import { printable } from '../log.ts';
+import { terraformStopsOn } from '../terraform/problems.ts';
 
 export type CacheState =
   | { state: 'valid'; expiresAt: Date }
@@ -30,6 +31,8 @@ export interface ExplainJson {
     /** null: an ARN known only during the plan (its file:line and why are in `unknowns`). */
     assumeRoles: Array<string | null>;
     action: TargetPlan['action'];
+    /** Why a target is `none` or `unmanaged`, as a stable word (the decision's cause); absent for `mfa`. */
+    cause?: string;
     device: string | null;
     reason: string;
     unknowns: Array<{ attribute: string; source: string; reason: string }>;
@@ -44,7 +47,8 @@ export interface ExplainJson {
     targets: string[];
     cache: { state: CacheState['state']; expiresAt: string | null };
   }>;
-  problems: Array<{ source: string; message: string }>;
+  /** `kind`: the reason's kind (model.ts ReadReason); `terraformStops`: terraform stops on it too (a run asks no code). */
+  problems: Array<{ source: string; kind: ModuleAuth['problems'][number]['reason']['kind']; terraformStops: boolean; message: string }>;
   /** Only with --find-device: the devices iam:ListMFADevices names for each identity without one. */
   deviceLookup?: DeviceLookup[];
 }
@@ -119,12 +123,13 @@ function planJson({ moduleDir, module, plan, cache, envCode, deviceLookup }: Exp
       })),
       assumeRoles: t.target.assumeRoles.map((r) => r.roleArn ?? null),
       action: t.action,
+      ...(t.decision.action !== 'mfa' ? { cause: t.decision.cause.cause } : {}),
       device: t.deviceId ? (serialOf.get(t.deviceId) ?? null) : null,
       reason: t.reason,
       unknowns: t.target.unknowns.map((u) => ({ attribute: u.attribute, source: `${u.source.file}:${u.source.line}`, reason: u.reason })),
     })),
     devices,
-    problems: module.problems.map((p) => ({ source: `${p.source.file}:${p.source.line}`, message: p.message })),
+    problems: module.problems.map((p) => ({ source: `${p.source.file}:${p.source.line}`, kind: p.reason.kind, terraformStops: terraformStopsOn(p.reason), message: p.message })),
     ...(deviceLookup ? { deviceLookup } : {}),
   };
 }
