@@ -4,12 +4,7 @@
 // and random values through yamlencode. Wrong must be 0.
 //   node --import tsx bench/yaml-differential.ts --cases=2000 --seed=1 [--show=wrong|unknown|all]
 import fc from 'fast-check';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { which } from '../test/support/harness.ts';
-import { compare, runs, terraformValues, type CaseResult } from '../test/support/differential.ts';
-import { MAIN_TF } from '../test/terraform/differential-corpus.ts';
+import { compareGenerated } from './generated.ts';
 
 const arg = (name: string, def: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? def;
 const CASES = Number(arg('cases', '1000'));
@@ -106,41 +101,9 @@ const value: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
 
 const expr = fc.oneof({ weight: 3, arbitrary: yamlDoc.map((d) => `yamldecode(${hcl(d)})`) }, { weight: 1, arbitrary: value.map((v) => `yamlencode(${v})`) });
 
-const terraform = which('terraform');
-if (!terraform) {
-  console.log('terraform is not on PATH: nothing to compare against');
-  process.exit(0);
-}
-const exprs = [...new Set(fc.sample(expr, { numRuns: CASES, seed: SEED }))];
-const root = await mkdtemp(join(tmpdir(), 'tfw-yamlbench-'));
-try {
-  const home = join(root, 'home');
-  await mkdir(home);
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(AWS_|TF_|TFW_)/.test(k)) env[k] = v;
-  Object.assign(env, { HOME: home, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_VAR_req: 'r' });
-  const dir = join(root, 'm');
-  await mkdir(dir);
-  await writeFile(join(dir, 'main.tf'), MAIN_TF);
-  const setup = { name: 'generated', dir, env, args: [] };
-  const started = performance.now();
-  const tf = await terraformValues(terraform, setup, exprs);
-  const results: CaseResult[] = compare(setup, exprs, tf);
-  const count = (v: string) => results.filter((r) => r.verdict === v).length;
-  const none = results.filter((r) => r.bothNone).length;
-  console.log(`seed ${SEED}: ${results.length} cases in ${runs.count} console runs, ${Math.round((performance.now() - started) / 1000)} s`);
-  console.log(`| cases | match | unknown | wrong |\n|---|---|---|---|\n| ${results.length} | ${count('match')} (${none} both no value) | ${count('unknown')} | ${count('wrong')} |`);
-  const why = new Map<string, number>();
-  for (const r of results) if (r.verdict === 'unknown') {
-    const k = (r.why ?? '').replace(/"[^"]*"/g, '…').slice(0, 110);
-    why.set(k, (why.get(k) ?? 0) + 1);
-  }
-  console.log('\nunknown, by reason:');
-  for (const [k, n] of [...why].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${n}\t${k}`);
-  for (const r of results) {
-    if (SHOW === 'all' || r.verdict === SHOW) console.log(`${r.verdict}: ${r.expr}\n  terraform: ${r.tf}\n  tfw:       ${r.tfw}`);
-  }
-  if (count('wrong') > 0) process.exitCode = 1;
-} finally {
-  await rm(root, { recursive: true, force: true });
-}
+await compareGenerated({
+  seed: SEED,
+  show: SHOW,
+  exprs: [...new Set(fc.sample(expr, { numRuns: CASES, seed: SEED }))],
+  unknownKey: (why) => why.replace(/"[^"]*"/g, '…').slice(0, 110),
+});
