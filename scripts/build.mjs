@@ -36,8 +36,13 @@ const lazyEntry = {
   name: 'lazy-entry',
   setup(b) {
     b.onResolve({ filter: /^\.\/lazy\.ts$/ }, () => ({ path: './lazy/lazy.js', external: true }));
+    b.onResolve({ filter: /^\.\/warm\.ts$/ }, () => ({ path: './lazy/warm.js', external: true }));
   },
 };
+
+// The plan memo's build id (src/memo.ts): a placeholder while bundling, then the digest of both bundles that
+// plan or read a memo, written over it: another build (another planner) never reads this one's memos.
+const BUILD_PLACEHOLDER = 'tfw-build-0000000000000000';
 
 // What the lazy bundle imports dynamically from packages: one CommonJS file each, beside it.
 // yargs (with cliui, string-width, emoji-regex…: a third of the bundle) serves `tfw auth` only: every
@@ -75,8 +80,24 @@ const lazy = await build({
   // A native binding (prebuilt per platform) and re2js: loaded from node_modules, never bundled.
   external: ['@napi-rs/keyring'],
   // src/codecache.ts runs the bundle in a function with this parameter.
-  define: { 'import.meta.url': '__tfwImportMetaUrl' },
+  define: { 'import.meta.url': '__tfwImportMetaUrl', __TFW_BUILD__: JSON.stringify(BUILD_PLACEHOLDER) },
 });
+
+// The warm path (src/warm.ts): a run the plan memo serves loads this small bundle and not the lazy one.
+const warm = await build({
+  ...common,
+  ...noImport,
+  entryPoints: { warm: 'src/warm.ts' },
+  outdir: 'dist/lazy',
+  outExtension: { '.js': '.cjs' },
+  plugins: [vendor],
+  external: ['@napi-rs/keyring'],
+  define: { 'import.meta.url': '__tfwImportMetaUrl', __TFW_BUILD__: JSON.stringify(BUILD_PLACEHOLDER) },
+});
+const planner = createHash('sha256');
+for (const f of ['dist/lazy/lazy.cjs', 'dist/lazy/warm.cjs']) planner.update(readFileSync(f));
+const memoBuild = `tfw-build-${planner.digest('hex').slice(0, 16)}`;
+for (const f of ['dist/lazy/lazy.cjs', 'dist/lazy/warm.cjs']) writeFileSync(f, readFileSync(f, 'utf8').replaceAll(BUILD_PLACEHOLDER, memoBuild));
 
 const { yargs: _, ...packages } = VENDOR;
 const vendors = await build({
@@ -94,21 +115,26 @@ const yargsVendor = await build({
   outfile: 'dist/lazy/vendor/yargs.cjs',
 });
 
-// What cli.js requires for ./lazy.ts: the names src/lazy.ts exports, from the bundle loaded with its code cache.
-const names = (await build({ entryPoints: ['src/lazy.ts'], bundle: false, write: false, metafile: true, format: 'esm', outdir: 'x' })).metafile.outputs['x/lazy.js'].exports;
-const buildId = createHash('sha256').update(readFileSync('dist/lazy/lazy.cjs')).digest('hex').slice(0, 16);
-const shim = await build({
-  ...common,
-  ...metaUrl,
-  stdin: {
-    contents: `import { loadBundle } from './codecache.ts';\nexport const { ${names.join(', ')} } = loadBundle(new URL('./lazy.cjs', import.meta.url), ${JSON.stringify(buildId)});\n`,
-    resolveDir: 'src',
-    sourcefile: 'lazy-shim.ts',
-    loader: 'ts',
-  },
-  outfile: 'dist/lazy/lazy.js',
-});
+// What cli.js requires for ./lazy.ts and ./warm.ts: the names each exports, from its bundle loaded with its code cache.
+async function shimFor(bundle, onlyOnceUsed) {
+  const names = (await build({ entryPoints: [`src/${bundle}.ts`], bundle: false, write: false, metafile: true, format: 'esm', outdir: 'x' })).metafile.outputs[`x/${bundle}.js`].exports;
+  const buildId = createHash('sha256').update(readFileSync(`dist/lazy/${bundle}.cjs`)).digest('hex').slice(0, 16);
+  return build({
+    ...common,
+    ...metaUrl,
+    stdin: {
+      contents: `import { loadBundle } from './codecache.ts';\nexport const { ${names.join(', ')} } = loadBundle(new URL('./${bundle}.cjs', import.meta.url), ${JSON.stringify(buildId)}, process.env, ${JSON.stringify(bundle)}, ${onlyOnceUsed});\n`,
+      resolveDir: 'src',
+      sourcefile: `${bundle}-shim.ts`,
+      loader: 'ts',
+    },
+    outfile: `dist/lazy/${bundle}.js`,
+  });
+}
+const shim = await shimFor('lazy', false);
+// Its code cache is made by a run the memo served (src/codecache.ts): most runs load it only to look.
+const warmShim = await shimFor('warm', true);
 
 // Which sources went into which file: tests use it to prove what a path loads.
-const outputs = Object.assign({}, ...[cli, lazy, vendors, yargsVendor, shim].map((r) => r.metafile.outputs));
+const outputs = Object.assign({}, ...[cli, lazy, warm, vendors, yargsVendor, shim, warmShim].map((r) => r.metafile.outputs));
 writeFileSync('dist/meta.json', JSON.stringify({ outputs }));

@@ -21,6 +21,8 @@ const INTERNAL_ERROR = 70;
 type Lazy = typeof import('./lazy.ts');
 let lazyModule: Promise<Lazy> | undefined;
 const lazy = (): Promise<Lazy> => (lazyModule ??= import('./lazy.ts'));
+// The warm path: a run the plan memo serves (src/warm.ts), a bundle far smaller than the lazy one.
+const warm = (): Promise<typeof import('./warm.ts')> => import('./warm.ts');
 
 /** tfw under every name it can have: the bundle, bin/tfw.js, and the launcher beside it (bin/tfw). */
 function selfPaths(): string[] {
@@ -103,6 +105,10 @@ export async function main(argv: readonly string[], deps: Deps = realDeps()): Pr
     // TF_CLI_ARGS can turn a bare `terraform` or `terraform state` into a command: the credentialed path re-reads with them.
     const settled = !args.envMayChange || !hasEnvironmentArgs(deps.env);
     if (!args.needsCredentials && settled) return await runUntouched(terraform, argv, untouched, deps.spawn);
+    if (!truthy(deps.env.TFW_NO_CACHE)) {
+      const fromMemo = await (await warm()).runFromMemo(args, terraform, deps);
+      if (fromMemo !== undefined) return settle(fromMemo, deps);
+    }
     return settle(await (await lazy()).runCredentialed(args, terraform, deps), deps);
   } catch (error) {
     // A TfwError of this bundle (resolving terraform, spawning it); the lazy bundle's come back as an Outcome.

@@ -17,16 +17,16 @@
 // architecture; TFW_NO_CACHE=1 writes and reads none. Anything unusable (a
 // missing or refused directory, a file of someone else's, a cache V8 rejects)
 // only means compiling as without it.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { cacheDirFromEnv } from './cachedir.ts';
 import { truthy } from './log.ts';
+import { readTrustedFile, writeTrustedFile } from './trustedfile.ts';
 import type { Env } from './model.ts';
 
-const PREFIX = 'lazy-';
 const SUFFIX = '.v8';
 const STALE_MS = 24 * 3600 * 1000;
 
@@ -41,74 +41,29 @@ export function codeCacheDir(env: Env): string | undefined {
   return base === undefined ? undefined : join(base, 'code');
 }
 
-/** The cache file of this bundle build on this Node. */
-export function codeCacheFile(dir: string, buildId: string): string {
-  return join(dir, `${PREFIX}${buildId}-${process.version}-${process.arch}${SUFFIX}`);
-}
-
-/** A directory or file tfw may trust: yours (when uids exist), not writable by group or others. */
-function trusted(info: { uid: number; mode: number }): boolean {
-  const uid = process.getuid?.();
-  return (uid === undefined || info.uid === uid) && (info.mode & 0o022) === 0;
-}
-
-function usableDir(dir: string): boolean {
-  try {
-    const info = statSync(dir);
-    return info.isDirectory() && trusted(info);
-  } catch {
-    return false;
-  }
+/** The cache file of one bundle (`lazy`, `warm`) of one build, on this Node. */
+export function codeCacheFile(dir: string, buildId: string, bundle = 'lazy'): string {
+  return join(dir, `${bundle}-${buildId}-${process.version}-${process.arch}${SUFFIX}`);
 }
 
 /** The cached code, when the file is a regular file of yours that others cannot write (a symlink is not followed). */
-export function readCodeCache(file: string): Buffer | undefined {
-  if (!usableDir(dirname(dirname(file))) || !usableDir(dirname(file))) return undefined;
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const info = fstatSync(fd);
-    return info.isFile() && trusted(info) ? readFileSync(fd) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
+export const readCodeCache = readTrustedFile;
 
 /**
- * Writes `data` as the cache file: into the session cache directory only when
- * it exists and is usable (tfw does not create it for code), `code/` made 0700,
- * the file 0600 through a private temporary file renamed over (concurrent
- * runs each write a whole file). The caches of other builds go after a day.
+ * Writes `data` as the cache file (trustedfile.ts: only under a usable session
+ * cache directory, `code/` made 0700, the file 0600, renamed over). The caches
+ * of other builds go after a day.
  */
 export function writeCodeCache(file: string, data: Buffer): void {
   const dir = dirname(file);
-  if (!usableDir(dirname(dir))) return;
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch {
-    // there already (vetted below)
-  }
-  if (!usableDir(dir)) return;
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
-    renameSync(tmp, file);
-  } catch {
-    rmSync(tmp, { force: true });
-    return;
-  }
+  if (!writeTrustedFile(file, data)) return;
   // Other builds' caches go once a day old (two installs of tfw used in turn keep theirs).
-  const build = file.slice(dir.length + 1 + PREFIX.length).split('-')[0];
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || name.startsWith(`${PREFIX}${build}-`)) continue;
+  const [bundle, build] = file.slice(dir.length + 1).split('-');
+  for (const other of readdirSync(dir)) {
+    const [otherBundle, otherBuild] = other.split('-');
+    if (!other.endsWith(SUFFIX) || otherBundle !== bundle || otherBuild === build) continue;
     try {
-      if (Date.now() - statSync(join(dir, name)).mtimeMs > STALE_MS) rmSync(join(dir, name), { force: true });
+      if (Date.now() - statSync(join(dir, other)).mtimeMs > STALE_MS) rmSync(join(dir, other), { force: true });
     } catch {
       // gone meanwhile
     }
@@ -120,17 +75,25 @@ export function writeCodeCache(file: string, data: Buffer): void {
  * `import.meta.url` as the parameter `__tfwImportMetaUrl`) and returns its
  * exports. With a cache file: compiled from the cache when V8 accepts it;
  * when there is none or V8 rejects it, one is written at exit.
+ *
+ * `onlyOnceUsed`: the cache is written only by a run in which the bundle
+ * called `__tfwCodeCache.used()` (a parameter of its wrapper). The warm
+ * bundle (warm.ts) is loaded by every credentialed run but does its work only
+ * on a plan-memo hit: a cache made by a run that only looked for the memo
+ * would hold none of the functions a hit calls.
  */
-export function loadBundle(url: URL, buildId: string, env: Env = process.env): Record<string, unknown> {
+export function loadBundle(url: URL, buildId: string, env: Env = process.env, bundle = 'lazy', onlyOnceUsed = false): Record<string, unknown> {
   const file = fileURLToPath(url);
   const source = readFileSync(file, 'utf8');
   const dir = codeCacheDir(env);
-  const cacheFile = dir === undefined ? undefined : codeCacheFile(dir, buildId);
+  const cacheFile = dir === undefined ? undefined : codeCacheFile(dir, buildId, bundle);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __tfwImportMetaUrl) {${source}\n})`;
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __tfwImportMetaUrl, __tfwCodeCache) {${source}\n})`;
   const script = new Script(wrapper, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  let used = !onlyOnceUsed;
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     process.once('exit', () => {
+      if (!used) return;
       try {
         writeCodeCache(cacheFile, script.createCachedData());
       } catch {
@@ -139,6 +102,7 @@ export function loadBundle(url: URL, buildId: string, env: Env = process.env): R
     });
   }
   const module = { exports: {} as Record<string, unknown> };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), url.href);
+  const codeCache = { used: () => void (used = true) };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), url.href, codeCache);
   return module.exports;
 }

@@ -4,7 +4,7 @@
 // them itself. Off the pass-through path (argv.ts says why that is safe), so
 // the shell-word parser loads only for credentialed runs.
 import { parse as parseShellWords } from 'shell-quote';
-import { analyzeArgs, hasEnvironmentArgs, type TerraformArgs } from './argv.ts';
+import { analyzeArgs, type TerraformArgs } from './argv.ts';
 import type { Env } from './model.ts';
 
 /** Words of a TF_CLI_ARGS value, as terraform splits it (go-shellwords: quotes, escapes, no $ expansion; stops at an operator or comment). */
@@ -51,5 +51,6 @@ export function withEnvironmentArgs(argv: readonly string[], env: Env): readonly
 
 /** terraform's argv read with what TF_CLI_ARGS* add to it (`argv` stays the user's own). */
 export function analyzeWithEnvironment(argv: readonly string[], env: Env): TerraformArgs {
-  return hasEnvironmentArgs(env) ? analyzeArgs(argv, withEnvironmentArgs(argv, env)) : analyzeArgs(argv);
+  // Only the two variables this command reads, by name: the plan memo (inputs.ts) notes exactly these.
+  return analyzeArgs(argv, withEnvironmentArgs(argv, env));
 }

@@ -22,6 +22,10 @@ import { cacheDir } from './aws/cache.ts';
 import { openSessions, type Freshness, type SessionApi } from './aws/session-api.ts';
 import { generateFiles } from './aws/materialize.ts';
 import { keySources } from './aws/sources.ts';
+import { recording } from './inputs.ts';
+import { formatLeft } from './sessionnote.ts';
+
+export { formatLeft, sessionNote } from './sessionnote.ts';
 
 const AUTH_ATTRIBUTE = /^(profile|assume_role|role_arn|shared_(config|credentials)_files?|access_key|secret_key|for_each)/;
 
@@ -42,6 +46,9 @@ export function moduleDirFor(args: Pick<TerraformArgs, 'chdir'>, cwd: string): s
   if (args.chdir === undefined) return cwd;
   const lexical = isAbsolute(args.chdir) ? args.chdir : resolve(cwd, args.chdir);
   if (!args.chdir.split('/').includes('..')) return lexical;
+  const rec = recording();
+  rec?.realpath(isAbsolute(args.chdir) ? args.chdir : `${cwd}/${args.chdir}`, true);
+  rec?.realpath(lexical, true);
   try {
     const physical = realpathSync.native(isAbsolute(args.chdir) ? args.chdir : `${cwd}/${args.chdir}`);
     return physical === realpathSync.native(lexical) ? lexical : physical;
@@ -173,22 +180,4 @@ export async function obtainRunSessions(plan: Pick<AuthPlan, 'devices'>, command
 
 export async function materialize(runPlan: RunPlan, sessions: Map<string, SessionCredentials>): Promise<GeneratedFiles> {
   return generateFiles(runPlan.plan, runPlan.awsFiles, sessions);
-}
-
-/** The one-line note per run: which devices, how long their sessions last. */
-export function sessionNote(plan: AuthPlan, sessions: Map<string, SessionCredentials>, now: Date): string {
-  const parts = plan.devices.map((d) => {
-    const s = sessions.get(d.id);
-    const left = s ? formatLeft(s.expiration.getTime() - now.getTime()) : '?';
-    return `${d.serial} (${left} left)`;
-  });
-  return `MFA session${parts.length > 1 ? 's' : ''} ${parts.join(', ')}`;
-}
-
-export function formatLeft(ms: number): string {
-  if (ms <= 0) return 'expired';
-  const minutes = Math.floor(ms / 60000);
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m`;
 }

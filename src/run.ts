@@ -3,53 +3,25 @@
 import type { TerraformArgs } from './argv.ts';
 import { analyzeWithEnvironment } from './env-args.ts';
 import type { Deps } from './deps.ts';
-import type { GeneratedFiles } from './aws/types.ts';
 import { statSync } from 'node:fs';
 import type { AuthTarget } from './model.ts';
 import { terraformStopsOn } from './terraform/problems.ts';
 import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote, type RunPlan } from './prepare.ts';
-import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
-import { exitStatus, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
+import { passThrough, runWithFiles } from './runwith.ts';
+import { recorded, recording, recordingEnv, type Recording } from './inputs.ts';
+import { argvKey, memoDir, writeMemo, type LogLine } from './memo.ts';
+import { stsEndpoint } from './settings.ts';
+import { fingerprint } from './aws/cache.ts';
+import { sessionKeyFor } from './aws/sessions.ts';
+
+export { passThrough, runWithFiles } from './runwith.ts';
 
 function isDirectory(path: string): boolean {
+  recording()?.stat(path);
   try {
     return statSync(path).isDirectory();
   } catch {
     return false;
-  }
-}
-
-/** Runs `file args` untouched: same environment, same arguments. */
-export function passThrough(file: string, args: readonly string[], deps: Deps): Promise<number> {
-  return runUntouched(file, args, { cwd: deps.cwd, env: deps.env, children: deps.context.children }, deps.spawn);
-}
-
-/**
- * Writes the per-run files, runs `file args` pointed at them, and removes them
- * whatever happens: terraform's exit, its failure, a signal, tfw's own error.
- */
-export async function runWithFiles(file: string, args: readonly string[], generated: GeneratedFiles, deps: Deps): Promise<number> {
-  const base = chooseRunFilesBase(deps.env, (message) => deps.log.warn(message), undefined, deps.cwd);
-  const swept = await sweepStaleRunFiles(base);
-  for (const dir of swept) deps.log.debug(`removed stale run files ${dir}`);
-  // From here on a signal must not kill tfw before it has cleaned up.
-  const relay = new SignalRelay().start();
-  let runFiles: Awaited<ReturnType<typeof writeRunFiles>> | undefined;
-  try {
-    runFiles = await writeRunFiles(base, generated, deps.context.runDirs).catch((error: NodeJS.ErrnoException) => {
-      throw runFilesCannotBeWritten(base, error);
-    });
-    deps.log.debug(`per-run files in ${runFiles.dir}`);
-    let result: ChildResult;
-    if (relay.pending !== undefined) {
-      result = { signal: relay.pending };
-    } else {
-      result = await deps.spawn(file, args, { cwd: deps.cwd, env: buildChildEnv(deps.env, runFiles, generated.environment), relay, children: deps.context.children });
-    }
-    return exitStatus(result);
-  } finally {
-    if (runFiles) await removeRunFiles(runFiles, deps.context.runDirs);
-    relay.stop();
   }
 }
 
@@ -81,31 +53,72 @@ export function terraformWillRefuse(
   return undefined;
 }
 
-/** A credentialed `tfw ARGS…`: MFA sessions when the module needs them, terraform with exactly ARGS. */
-export async function runCredentialed(argvOnly: TerraformArgs, terraform: string, deps: Deps): Promise<number> {
+/** The logger, with each line also kept (redacted) for the plan memo. */
+function keepingLines(log: Deps['log'], redact: (text: string) => string, into: LogLine[]): Deps['log'] {
+  const keep = (level: LogLine['level']) => (message: string) => {
+    into.push({ level, message: redact(message) });
+    log[level](message);
+  };
+  return { debug: keep('debug'), note: keep('note'), warn: keep('warn') };
+}
+
+type Planned = { pass: string; args: TerraformArgs } | { args: TerraformArgs; runPlan: RunPlan };
+
+/** From argv to a plan, or to why terraform runs untouched. Reads through `deps` only (the recording's env, files through inputs.ts). */
+async function planOrPass(argvOnly: TerraformArgs, deps: Deps): Promise<Planned> {
   const args = analyzeWithEnvironment(argvOnly.argv, deps.env);
-  if (!args.needsCredentials) {
-    deps.log.debug('TF_CLI_ARGS make this a command that needs no credentials: running terraform untouched');
-    return passThrough(terraform, args.argv, deps);
-  }
+  if (!args.needsCredentials) return { pass: 'TF_CLI_ARGS make this a command that needs no credentials: running terraform untouched', args };
   if (args.chdir !== undefined && !isDirectory(moduleDirFor(args, deps.cwd))) {
     // terraform stops at a -chdir it cannot enter ("Error handling -chdir option"), before anything else.
-    deps.log.debug(`-chdir=${args.chdir} is not a directory: running terraform untouched`);
-    return passThrough(terraform, args.argv, deps);
+    return { pass: `-chdir=${args.chdir} is not a directory: running terraform untouched`, args };
   }
   const runPlan = await planRun(args, deps);
   const refused = terraformWillRefuse(runPlan, deps.env);
-  if (refused !== undefined) {
-    // terraform stops before it needs credentials: no code to ask for, and terraform says why.
-    deps.log.debug(`terraform will refuse this run (${refused}): running it untouched so it can say why`);
-    return passThrough(terraform, args.argv, deps);
+  // terraform stops before it needs credentials: no code to ask for, and terraform says why.
+  if (refused !== undefined) return { pass: `terraform will refuse this run (${refused}): running it untouched so it can say why`, args };
+  if (runPlan.plan.devices.length === 0) return { pass: 'no AWS provider or backend needs MFA: running terraform untouched', args };
+  return { args, runPlan };
+}
+
+/** Keeps what was planned for the next run with these arguments here (memo.ts), when every input it read still reads the same. */
+function rememberPlan(argvOnly: TerraformArgs, args: TerraformArgs, runPlan: RunPlan, rec: Recording, logs: LogLine[], deps: Deps): void {
+  try {
+    if (memoDir(deps.env) === undefined || !rec.settled(deps.env)) return;
+    const endpoint = stsEndpoint(deps.env);
+    const devices = runPlan.plan.devices.map(({ source, ...d }) => ({ ...d, fingerprint: fingerprint(sessionKeyFor({ ...d, source }, endpoint)) }));
+    const sensitive = [...new Set(runPlan.module.targets.flatMap((t) => t.sensitiveValues ?? []))];
+    writeMemo(
+      {
+        argv: argvKey(argvOnly),
+        cwd: deps.cwd,
+        observations: rec.observations,
+        command: args.command,
+        logs,
+        sensitive,
+        endpoint,
+        plan: { ...runPlan.plan, devices },
+      },
+      deps.env,
+    );
+  } catch (error) {
+    deps.log.debug(`plan memo not written: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (runPlan.plan.devices.length === 0) {
-    deps.log.debug('no AWS provider or backend needs MFA: running terraform untouched');
-    return passThrough(terraform, args.argv, deps);
+}
+
+/** A credentialed `tfw ARGS…`: MFA sessions when the module needs them, terraform with exactly ARGS. */
+export async function runCredentialed(argvOnly: TerraformArgs, terraform: string, deps: Deps): Promise<number> {
+  const logs: LogLine[] = [];
+  const { value: planned, recording: rec } = await recorded((r) =>
+    planOrPass(argvOnly, { ...deps, env: recordingEnv(deps.env, r), log: keepingLines(deps.log, deps.context.secrets.redact, logs) }),
+  );
+  if ('pass' in planned) {
+    deps.log.debug(planned.pass);
+    return passThrough(terraform, planned.args.argv, deps);
   }
+  const { args, runPlan } = planned;
   const sessions = await obtainRunSessions(runPlan.plan, args.command, deps);
   const generated = await materialize(runPlan, sessions);
+  rememberPlan(argvOnly, args, runPlan, rec, logs, deps);
   deps.log.note(sessionNote(runPlan.plan, sessions, deps.now()));
   return runWithFiles(terraform, args.argv, generated, deps);
 }

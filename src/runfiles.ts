@@ -1,7 +1,7 @@
 // The per-run AWS config/credentials pair: a private directory that lives as
 // long as the run, and the child environment that points at it.
-import { chmodSync, lstatSync, mkdtempSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { lstat, readdir, readFile, rm } from 'node:fs/promises';
+import { fsp } from './builtins.ts';
+import { chmodSync, lstatSync, readdirSync, mkdtempSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { TfwError } from './errors.ts';
@@ -168,7 +168,7 @@ const UNOWNED_GRACE_MS = 10 * 60_000;
 
 async function readOwner(dir: string): Promise<ProcessIdentity | undefined> {
   try {
-    const value: unknown = JSON.parse(await readFile(join(dir, OWNER), 'utf8'));
+    const value: unknown = JSON.parse(await fsp().readFile(join(dir, OWNER), 'utf8'));
     const v = value as Record<string, unknown>;
     if (typeof v !== 'object' || v === null || typeof v.pid !== 'number') return undefined;
     const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
@@ -199,7 +199,8 @@ function runIsOver(pid: number, start: string | undefined): boolean {
 export async function sweepStaleRunFiles(base: string, uid = process.getuid?.()): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(base);
+    // Synchronous: nearly always a short listing with nothing of tfw's in it.
+    names = readdirSync(base);
   } catch {
     return [];
   }
@@ -212,7 +213,7 @@ export async function sweepStaleRunFiles(base: string, uid = process.getuid?.())
       if (!Number.isSafeInteger(pid) || pid <= 0) return;
       const dir = join(base, name);
       try {
-        const info = await lstat(dir);
+        const info = await fsp().lstat(dir);
         if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) return;
         const owner = await readOwner(dir);
         if (owner !== undefined) {
@@ -221,7 +222,7 @@ export async function sweepStaleRunFiles(base: string, uid = process.getuid?.())
         } else if (Date.now() - info.mtimeMs < UNOWNED_GRACE_MS || !runIsOver(pid, m[2])) {
           return;
         }
-        await rm(dir, { recursive: true, force: true });
+        await fsp().rm(dir, { recursive: true, force: true });
         removed.push(dir);
       } catch {
         // gone meanwhile, or not ours to remove

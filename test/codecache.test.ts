@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../src/aws/cache.ts';
 import { codeCacheDir, codeCacheFile, readCodeCache, writeCodeCache } from '../src/codecache.ts';
@@ -80,6 +80,9 @@ test('a code cache others could write is never read: a code dir others can write
   await writeFile(file, 'not code');
   await chmod(file, 0o666);
   assert.equal(readCodeCache(file), undefined, 'writable by others: not read');
+  // Without a plan memo, so that the run loads the lazy bundle (a run the memo serves loads only the warm one).
+  const noMemo = () => rm(join(box.cache, 'tfw', 'plans'), { recursive: true, force: true });
+  await noMemo();
   assert.equal((await runTfw(['plan'], { cwd: dir, env })).code, 0);
   assert.equal((await stat(file)).mode & 0o777, 0o600, 'replaced by a private file');
   assert.notEqual((await readFile(file, 'utf8')), 'not code');
@@ -87,6 +90,7 @@ test('a code cache others could write is never read: a code dir others can write
   await chmod(codeDir, 0o777);
   const before = await stat(file);
   assert.equal(readCodeCache(file), undefined, 'in a dir others can write: not read');
+  await noMemo();
   assert.equal((await runTfw(['plan'], { cwd: dir, env })).code, 0);
   assert.equal((await stat(file)).mtimeMs, before.mtimeMs, 'nothing written into it');
 });
@@ -130,20 +134,29 @@ test('the code cache sits in the session cache directory, by the same rule (TFW_
 
 test('a warm credentialed run loads tfw\'s own code only: not the AWS SDK, the IAM client, execa, nor the keyring binding without a D-Bus session', async (t) => {
   const { box, dir, env } = await setup(t);
+  // Past the racy window of the files just written, so that this run leaves a plan memo.
+  await new Promise((r) => setTimeout(r, 150));
   assert.equal((await runTfw(['plan'], { cwd: dir, env: { ...env, TFW_MFA_CODE: fresh() } })).code, 0);
-  const trace = join(box.root, 'trace.txt');
-  const r = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--import', join(ROOT, 'test/support/trace-loads.mjs'), '--require', join(ROOT, 'test/support/trace-requires.cjs'), TFW_BIN, 'plan'], {
-      cwd: dir,
-      env: { ...env, TFW_TRACE_FILE: trace },
-      stdio: 'ignore',
+  const traced = async (name: string): Promise<string[]> => {
+    const trace = join(box.root, name);
+    const r = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ['--import', join(ROOT, 'test/support/trace-loads.mjs'), '--require', join(ROOT, 'test/support/trace-requires.cjs'), TFW_BIN, 'plan'], {
+        cwd: dir,
+        // PWD as a shell sets it (the launcher does too): the reader reads it, so the memo observes it.
+        env: { ...env, PWD: dir, TFW_TRACE_FILE: trace },
+        stdio: 'ignore',
+      });
+      child.on('close', resolve);
     });
-    child.on('close', resolve);
-  });
-  assert.equal(r, 0);
-  const loaded = [...new Set((await readFile(trace, 'utf8')).trim().split('\n').map((l) => l.replace(/^file:\/\//, '')))];
-  const ours = loaded.filter((p) => p.startsWith(ROOT) && !p.includes('/test/support/')).map((p) => p.slice(ROOT.length + 1)).sort();
-  assert.deepEqual(ours, ['bin/tfw.js', 'dist/cli.js', 'dist/lazy/lazy.js'], 'dist/lazy/lazy.cjs is read by src/codecache.ts, not loaded as a module; no vendor file, no node_modules');
+    assert.equal(r, 0);
+    const loaded = [...new Set((await readFile(trace, 'utf8')).trim().split('\n').map((l) => l.replace(/^file:\/\//, '')))];
+    return loaded.filter((p) => p.startsWith(ROOT) && !p.includes('/test/support/')).map((p) => p.slice(ROOT.length + 1)).sort();
+  };
+  // Served by the plan memo: the warm bundle alone (src/warm.ts).
+  assert.deepEqual(await traced('served.txt'), ['bin/tfw.js', 'dist/cli.js', 'dist/lazy/warm.js'], 'the *.cjs bundles are read by src/codecache.ts, not loaded as modules; no vendor file, no node_modules');
+  // The memo gone: the warm bundle looks, the lazy one plans.
+  await rm(join(box.cache, 'tfw', 'plans'), { recursive: true, force: true });
+  assert.deepEqual(await traced('planned.txt'), ['bin/tfw.js', 'dist/cli.js', 'dist/lazy/lazy.js', 'dist/lazy/warm.js']);
 });
 
 test('the bundle every credentialed run reads holds no command-line parser: yargs and its helpers are a vendor file of `tfw auth`', async () => {

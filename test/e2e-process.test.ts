@@ -68,7 +68,8 @@ test('a chain rooted in credential_process (aws-vault --no-session), real AWS pr
     for (const secret of [ALICE.accessKeyId, ALICE.secretAccessKey]) assert.ok(!(r.stdout + r.stderr).includes(secret), 'no output holds the keys');
   }
   const written = (await listTree(box.cache)).filter((f) => f.endsWith('.json'));
-  assert.equal(written.length, 1, 'one cached session');
+  assert.equal(written.filter((f) => /\/session-[^/]*$/.test(f)).length, 1, 'one cached session');
+  assert.ok(written.some((f) => f.includes('/plans/')), 'the plan memos (checked below too)');
   for (const file of written) {
     const text = await readFile(file, 'utf8');
     assert.ok(!text.includes(ALICE.secretAccessKey) && !text.includes(ALICE.accessKeyId), `${file} holds no process key`);

@@ -52,8 +52,8 @@ async function setup(t: Parameters<typeof moduleSandbox>[0], extra: Record<strin
 }
 
 /** Files under the cache directory other than the lock (the `*.lock` directory, present only while held). */
-// Session files only: not the locks, nor code/ (the bundle's code cache, src/codecache.ts).
-const cacheFiles = async (cache: string) => (await listTree(cache)).filter((f) => !/\.lock(\/|$)/.test(f) && !/\/tfw\/code(\/|$)/.test(f) && !f.endsWith('/tfw'));
+// Session files only: not the locks, nor code/ (the bundle's code cache, src/codecache.ts), nor plans/ (the plan memo, src/memo.ts: no secret).
+const cacheFiles = async (cache: string) => (await listTree(cache)).filter((f) => !/\.lock(\/|$)/.test(f) && !/\/tfw\/(code|plans)(\/|$)/.test(f) && !f.endsWith('/tfw'));
 
 test('sessions in the Secret Service: nothing but the lock under the cache dir, a second run asks nothing, status and clear see them', { timeout: 120_000 }, async (t) => {
   if (skip) return t.skip(skip);

@@ -1,9 +1,8 @@
 // The MFA session cache: one file per (long-term key, device, endpoint), 0600
 // in a 0700 directory, written atomically, guarded by an inter-process lock so
 // concurrent runs on a cold cache ask for one code.
-import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { crypto, fsp } from '../builtins.ts';
+import { closeSync, constants as fsConstants, fchmodSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { withDirLock, type LockOptions } from './lock.ts';
 import { userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -49,6 +48,8 @@ export interface SessionKey {
   endpoint: string;
   /** The long-term profile, for status output (not part of the identity). */
   profile: string;
+  /** The identity already made (the plan memo keeps it instead of `source`, which may hold a secret key). */
+  fingerprint?: string;
 }
 
 export interface CachedSession {
@@ -80,8 +81,9 @@ const MAX_SESSION_FILE = 1024 * 1024;
 const FILE_PREFIX = 'session-';
 
 export function fingerprint(key: SessionKey): string {
+  if (key.fingerprint !== undefined) return key.fingerprint;
   // A secret at hand is hashed into the key so a rotated secret under the same id is a miss, without storing it.
-  return createHash('sha256')
+  return crypto().createHash('sha256')
     .update(JSON.stringify([key.serial, ...key.source, key.endpoint]))
     .digest('hex');
 }
@@ -163,7 +165,8 @@ export function decodeSession(text: string, key: SessionKey, where: string): Cac
 export async function checkCacheDir(dir: string, uid = process.getuid?.(), repaired?: (message: string) => void): Promise<void> {
   let info;
   try {
-    info = await stat(dir);
+    // Synchronous, as every read of the warm path: one call, faster than a thread-pool round trip.
+    info = statSync(dir);
   } catch {
     // Missing (created 0700 when needed) or unreachable (using it fails, with its own message).
     return;
@@ -180,7 +183,7 @@ export async function checkCacheDir(dir: string, uid = process.getuid?.(), repai
   }
   // Ours, but others may list it (after chmod -R, a restore): made private, and said.
   if (repaired && (mode & 0o055) !== 0) {
-    await chmod(dir, 0o700);
+    await fsp().chmod(dir, 0o700);
     repaired(`the session cache ${dir} was readable by others (mode ${mode.toString(8).padStart(4, '0')}): made it 0700`);
   }
 }
@@ -188,9 +191,9 @@ export async function checkCacheDir(dir: string, uid = process.getuid?.(), repai
 async function ensureDir(dir: string): Promise<void> {
   await checkCacheDir(dir);
   // Created 0700 (umask can only narrow it); parents too, when missing.
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await fsp().mkdir(dir, { recursive: true, mode: 0o700 });
   // An existing dir of ours that others may read (0755): make it private.
-  await chmod(dir, 0o700);
+  await fsp().chmod(dir, 0o700);
 }
 
 export class SessionCache {
@@ -209,23 +212,23 @@ export class SessionCache {
 
   /** A session file's text, or why there is none: never blocks on a FIFO, never follows a link, never reads more than a session's size. */
   private async readSessionFile(file: string): Promise<{ text: string } | { state: 'missing' } | { state: 'corrupt'; file: string }> {
-    let handle;
+    let fd: number;
     try {
-      handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW);
+      fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW);
     } catch (error) {
       return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { state: 'missing' } : { state: 'corrupt', file };
     }
     try {
-      const info = await handle.stat();
+      const info = fstatSync(fd);
       const uid = process.getuid?.();
       if (!info.isFile() || (uid !== undefined && info.uid !== uid) || info.size > MAX_SESSION_FILE) return { state: 'corrupt', file };
       if ((info.mode & 0o077) !== 0) {
-        await handle.chmod(0o600);
+        fchmodSync(fd, 0o600);
         this.warn(`the session file ${file} was readable by others (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}): made it 0600`);
       }
-      return { text: await handle.readFile('utf8') };
+      return { text: readFileSync(fd, 'utf8') };
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
@@ -243,12 +246,12 @@ export class SessionCache {
     await ensureDir(this.dir);
     const file = cacheFileFor(this.dir, key);
     const shape = encodeSession(key, credentials, obtainedAt);
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = `${file}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`;
     try {
-      await writeFile(tmp, `${JSON.stringify(shape)}\n`, { mode: 0o600, flag: 'wx' });
-      await rename(tmp, file);
+      await fsp().writeFile(tmp, `${JSON.stringify(shape)}\n`, { mode: 0o600, flag: 'wx' });
+      await fsp().rename(tmp, file);
     } catch (error) {
-      await rm(tmp, { force: true });
+      await fsp().rm(tmp, { force: true });
       throw error;
     }
   }
@@ -267,7 +270,7 @@ export class SessionCache {
     await this.check();
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = await fsp().readdir(this.dir);
     } catch {
       return [];
     }
@@ -298,11 +301,11 @@ export class SessionCache {
   /** Removes tfw's session files (all, or one device's); nothing else in the directory. */
   async clear(serial?: string): Promise<CacheEntryInfo[]> {
     const entries = (await this.list()).filter((e) => serial === undefined || e.serial === serial);
-    await Promise.all(entries.map((e) => rm(e.file, { force: true })));
+    await Promise.all(entries.map((e) => fsp().rm(e.file, { force: true })));
     return entries;
   }
 
   async remove(file: string): Promise<void> {
-    await rm(file, { force: true });
+    await fsp().rm(file, { force: true });
   }
 }

@@ -5,7 +5,7 @@
 // mean here what they mean to every JS SDK. What tfw computes itself is
 // *which* files: the SDK resolves `~` and the default paths from process.env,
 // tfw from the env it is given (the run's env, or a test's).
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthTarget } from '../model.ts';
@@ -15,6 +15,7 @@ import { withEnvironmentProfile } from './environment.ts';
 
 export type { Env } from '../model.ts';
 import type { Env } from '../model.ts';
+import { recording } from '../inputs.ts';
 
 export interface LoadAwsFilesOptions {
   env: Env;
@@ -33,6 +34,7 @@ export function homeDirOf(env: Env): string {
   if (set(env.HOME)) return env.HOME;
   if (set(env.USERPROFILE)) return env.USERPROFILE;
   if (set(env.HOMEPATH)) return `${env.HOMEDRIVE ?? 'C:\\'}${env.HOMEPATH}`;
+  recording()?.home();
   return homedir();
 }
 
@@ -73,9 +75,11 @@ function mergeInto(into: Sections, from: Sections): void {
  * for a warning. Never opens anything but a regular file (a FIFO would block).
  */
 async function readShared(path: string): Promise<{ sections?: Sections; problems: string[] }> {
+  recording()?.stat(path);
   try {
-    if (!(await stat(path)).isFile()) return { problems: [`${path} is not a regular file: tfw reads it as empty`] };
-    const parsed = parseIni(await readFile(path, 'utf8'));
+    // Synchronous: two small files, read faster than a thread-pool round trip each.
+    if (!statSync(path).isFile()) return { problems: [`${path} is not a regular file: tfw reads it as empty`] };
+    const parsed = parseIni(readFileSync(path, 'utf8'));
     const problems = parsed.skipped.map((s) => `${path}:${s.line}: section [${s.name}] ignored: "__proto__" cannot be a profile name for the AWS SDK`);
     return { sections: parsed.sections, problems };
   } catch (e) {

@@ -14,8 +14,7 @@
 // Something else where the lock goes (a plain file, a FIFO, a symlink,
 // dangling or not) is not a lock: ours is removed and replaced; another
 // user's is refused. Every wait is bounded.
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { crypto, fsp } from '../builtins.ts';
 import { join } from 'node:path';
 import { TfwError } from '../errors.ts';
 import { ownerState, selfIdentity, type ProcessIdentity } from '../proc.ts';
@@ -37,7 +36,7 @@ const OWNER = 'owner';
 
 async function readOwner(lockPath: string): Promise<ProcessIdentity | undefined> {
   try {
-    const v = JSON.parse(await readFile(join(lockPath, OWNER), 'utf8')) as Record<string, unknown>;
+    const v = JSON.parse(await fsp().readFile(join(lockPath, OWNER), 'utf8')) as Record<string, unknown>;
     if (typeof v !== 'object' || v === null || typeof v.pid !== 'number') return undefined;
     const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
     return { pid: v.pid, start: str(v.start), boot: str(v.boot), pidns: str(v.pidns) };
@@ -63,13 +62,13 @@ async function isStale(lockPath: string, mtimeMs: number, staleMs: number, now: 
 
 /** Moves a stale lock out of the way (rename first: two breakers cannot both remove a fresh lock taken meanwhile by a third). */
 async function breakLock(lockPath: string): Promise<void> {
-  const aside = `${lockPath}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${lockPath}.stale-${process.pid}-${crypto().randomBytes(4).toString('hex')}`;
   try {
-    await rename(lockPath, aside);
+    await fsp().rename(lockPath, aside);
   } catch {
     return; // someone else broke or released it first
   }
-  await rm(aside, { recursive: true, force: true });
+  await fsp().rm(aside, { recursive: true, force: true });
 }
 
 /** Holds the lock at `lockPath` while `fn` runs. */
@@ -85,14 +84,14 @@ export async function withDirLock<T>(lockPath: string, fn: () => Promise<T>, opt
   let waited = false;
   for (;;) {
     try {
-      await mkdir(lockPath, { mode: 0o700 });
+      await fsp().mkdir(lockPath, { mode: 0o700 });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     let info;
     try {
-      info = await lstat(lockPath);
+      info = await fsp().lstat(lockPath);
     } catch {
       continue; // released meanwhile
     }
@@ -101,7 +100,7 @@ export async function withDirLock<T>(lockPath: string, fn: () => Promise<T>, opt
         throw new TfwError(`${lockPath} is not tfw's lock and belongs to uid ${info.uid}: remove it, or set TFW_CACHE_DIR`);
       }
       // A plain file, FIFO, socket or symlink (dangling or not) where the lock goes: never opened, removed.
-      await rm(lockPath, { force: true });
+      await fsp().rm(lockPath, { force: true });
       continue;
     }
     const { stale, holder } = await isStale(lockPath, info.mtimeMs, staleMs, now());
@@ -122,15 +121,15 @@ export async function withDirLock<T>(lockPath: string, fn: () => Promise<T>, opt
     delay = Math.min(1000, Math.round(delay * 1.5));
   }
   try {
-    await writeFile(join(lockPath, OWNER), `${JSON.stringify(me)}\n`, { mode: 0o600, flag: 'wx' });
+    await fsp().writeFile(join(lockPath, OWNER), `${JSON.stringify(me)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
-    await rm(lockPath, { recursive: true, force: true });
+    await fsp().rm(lockPath, { recursive: true, force: true });
     throw error;
   }
   // Refreshed while held, for waiters that judge by age; a lock broken meanwhile is not an error here.
   const timer = setInterval(() => {
     const t = new Date(now());
-    utimes(lockPath, t, t).catch(() => {});
+    fsp().utimes(lockPath, t, t).catch(() => {});
   }, refreshMs);
   timer.unref();
   try {
@@ -138,6 +137,6 @@ export async function withDirLock<T>(lockPath: string, fn: () => Promise<T>, opt
   } finally {
     clearInterval(timer);
     // Released only if it is still ours: a holder judged stale by age (another namespace) and replaced must not remove the new holder's lock.
-    if (sameOwner(await readOwner(lockPath), me)) await rm(lockPath, { recursive: true, force: true }).catch(() => {});
+    if (sameOwner(await readOwner(lockPath), me)) await fsp().rm(lockPath, { recursive: true, force: true }).catch(() => {});
   }
 }

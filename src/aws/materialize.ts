@@ -29,7 +29,7 @@ import { ConfigError } from '../errors.ts';
 import { chainRoot, resolveChain, type ResolvedHop } from './chains.ts';
 import { hasOwnSharedFiles, profileNames, profileSection } from './files.ts';
 import { sessionProfileFor } from './plan.ts';
-import type { AuthPlan, AwsFiles, GeneratedFiles, ProfileSection, SessionCredentials } from './types.ts';
+import type { AuthPlan, AwsFiles, GeneratedFiles, MfaDevice, ProfileSection, SessionCredentials } from './types.ts';
 
 const KEY_FIELDS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
 const MFA_FIELDS = ['mfa_serial', 'mfa_process'];
@@ -95,7 +95,7 @@ function safeChain(files: AwsFiles, profile: string): ResolvedHop[] | undefined 
 }
 
 /** Which profiles go in (see the header comment), in the order of the user's files. */
-export function selectProfiles(plan: AuthPlan, files: AwsFiles): { profiles: string[]; keyRoots: Set<string> } {
+export function selectProfiles(plan: MaterialPlan, files: AwsFiles): { profiles: string[]; keyRoots: Set<string> } {
   // A 'missing' hop may still be a section (a profile with only a region): it goes in if it exists.
   const exists = (p: string) => profileSection(files, p) !== undefined;
   const used = new Set<string>();
@@ -122,8 +122,11 @@ export function selectProfiles(plan: AuthPlan, files: AwsFiles): { profiles: str
   return { profiles: profileNames(files).filter((n) => include.has(n)), keyRoots };
 }
 
+/** What of a plan the files are made from: a device's key source is not needed (the plan memo does not keep it). */
+export type MaterialPlan = Omit<AuthPlan, 'devices'> & { devices: readonly Pick<MfaDevice, 'id' | 'rootProfile'>[] };
+
 export function generateFiles(
-  plan: AuthPlan,
+  plan: MaterialPlan,
   files: AwsFiles,
   sessions: Map<string, SessionCredentials>,
 ): GeneratedFiles {

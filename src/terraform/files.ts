@@ -5,6 +5,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { FileFailure } from '../model.ts';
+import { recording } from '../inputs.ts';
 
 /** Bigger than any hand-written or generated .tf file seen in practice. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -37,6 +38,7 @@ export function failureOf(e: unknown): FileFailure {
 const decoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true });
 
 export function readTextFile(path: string): ReadResult {
+  recording()?.stat(path);
   let size: number;
   try {
     const st = statSync(path);
@@ -68,6 +70,7 @@ export type ListResult = { ok: true; names: string[] } | { ok: false; failure: F
 
 /** The names in a directory, unsorted. */
 export function listDirectory(dir: string): ListResult {
+  recording()?.list(dir);
   try {
     return { ok: true, names: readdirSync(dir) };
   } catch (e) {
@@ -77,6 +80,7 @@ export function listDirectory(dir: string): ListResult {
 
 /** The real path, or the path itself when it cannot be resolved. */
 export function realpathOr(p: string): string {
+  recording()?.realpath(p);
   try {
     return realpathSync(p);
   } catch {
@@ -111,6 +115,7 @@ export function displayPath(path: string, cwd: string): string {
 
 /** The bytes of a regular file of at most `max` bytes, for terraform's file functions (file(), templatefile()…). */
 export function readFileBytes(path: string, max: number): { ok: true; bytes: Buffer } | { ok: false; failure: FileFailure } {
+  recording()?.stat(path);
   try {
     const st = statSync(path);
     if (!st.isFile()) return { ok: false, failure: notAFile(st) };
@@ -124,6 +129,7 @@ export function readFileBytes(path: string, max: number): { ok: true; bytes: Buf
 
 /** What a path is, for fileexists(): a regular file, or why not. */
 export function fileKind(path: string): { ok: true } | { ok: false; failure: FileFailure } {
+  recording()?.stat(path);
   try {
     const st = statSync(path);
     return st.isFile() ? { ok: true } : { ok: false, failure: notAFile(st) };
@@ -141,6 +147,10 @@ export function fileKind(path: string): { ok: true } | { ok: false; failure: Fil
  * a failed call (terraform would fail too).
  */
 export function goGetwd(dir: string, pwd: string | undefined): string | undefined {
+  const rec = recording();
+  rec?.stat(dir);
+  if (pwd !== undefined && pwd.startsWith('/')) rec?.stat(pwd);
+  rec?.realpath(dir, true);
   try {
     const dot = statSync(dir, { bigint: true });
     if (pwd !== undefined && pwd.startsWith('/')) {
@@ -162,6 +172,8 @@ export type GlobKind = 'directory' | 'file' | 'other' | 'error';
 
 /** What doublestar's Glob sees of a path: Lstat (undefined when it fails), and for a symlink Stat of its target. */
 export function globStat(path: string): { symlink: boolean; kind: GlobKind } | undefined {
+  recording()?.stat(path, false);
+  recording()?.stat(path);
   let st: Stats;
   try {
     st = lstatSync(path);
@@ -179,6 +191,7 @@ export function globStat(path: string): { symlink: boolean; kind: GlobKind } | u
 
 /** A directory's entry names as bytes (a name need not be UTF-8), unsorted. */
 export function listDirectoryBytes(dir: string): { ok: true; names: Buffer[] } | { ok: false; failure: FileFailure } {
+  recording()?.list(dir);
   try {
     return { ok: true, names: readdirSync(dir, { encoding: 'buffer' }) };
   } catch (e) {

@@ -2,6 +2,7 @@
 // later source wins): TF_VAR_name, terraform.tfvars, terraform.tfvars.json,
 // *.auto.tfvars(.json) in name order, then -var and -var-file in command-line
 // order. Defaults come last of all, from the module's own variable blocks.
+import { namesWithPrefix } from '../inputs.ts';
 import { join } from 'node:path';
 import type { Env, ReadProblem, VarArg } from '../model.ts';
 import type { Expr } from './hcl/ast.ts';
@@ -32,9 +33,7 @@ export interface RootVariablesInput {
 export function rootAssignments(input: RootVariablesInput): { assignments: Map<string, Assignment>; problems: ReadProblem[] } {
   const assignments = new Map<string, Assignment>();
   const problems: ReadProblem[] = [];
-  for (const [k, v] of Object.entries(input.env)) {
-    if (k.startsWith('TF_VAR_') && v !== undefined) assignments.set(k.slice('TF_VAR_'.length), { kind: 'raw', raw: v });
-  }
+  for (const k of namesWithPrefix(input.env, 'TF_VAR_')) assignments.set(k.slice('TF_VAR_'.length), { kind: 'raw', raw: input.env[k]! });
   const useVarFile = (path: string, mustExist: boolean): void => {
     const label = displayPath(path, input.cwd);
     const r = input.files.get(path);

@@ -1,0 +1,114 @@
+// The plan memo (docs/startup.md): what a credentialed run planned, kept
+// beside the session cache with every input it was planned from (inputs.ts),
+// so that the next run with the same arguments in the same directory, whose
+// inputs all read the same, skips reading, evaluating and planning.
+//
+// It holds no secret: observations are identities, configuration and digests
+// (inputs.ts); the arguments as they are, or as a digest when a -var or an
+// inline -backend-config may carry one; the devices keep the session cache's
+// fingerprint of their key source, never the keys (the AWS files are read
+// again at each run for what goes into the per-run files). It does hold what
+// a plan names — profiles, role ARNs, MFA serials, paths — as the session
+// files beside it do. One file per (build, arguments, directory), 0600 in a
+// 0700 `plans/`; TFW_NO_CACHE=1 reads and writes none.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDirFromEnv } from './cachedir.ts';
+import { truthy } from './log.ts';
+import { stillHolds, type Observation } from './inputs.ts';
+import { crypto } from './builtins.ts';
+import type { TerraformArgs } from './argv.ts';
+import { readTrustedFile, writeTrustedFile } from './trustedfile.ts';
+import type { AuthPlan, MfaDevice } from './aws/types.ts';
+import type { Env } from './model.ts';
+
+declare const __TFW_BUILD__: string | undefined;
+/** Another build of tfw may plan otherwise: its memos are not this one's. */
+const BUILD = typeof __TFW_BUILD__ === 'string' ? __TFW_BUILD__ : 'source';
+const FORMAT = 'tfw-plan-memo-1';
+/** Memos of arguments not used for a week go (each run of them renews its file). */
+const STALE_MS = 7 * 24 * 3600 * 1000;
+
+/** A device as the memo keeps it: its key source only as the session cache's fingerprint. */
+export type MemoDevice = Omit<MfaDevice, 'source'> & { fingerprint: string };
+
+export type MemoPlan = Omit<AuthPlan, 'devices'> & { devices: MemoDevice[] };
+
+export interface LogLine {
+  level: 'debug' | 'note' | 'warn';
+  message: string;
+}
+
+export interface PlanMemo {
+  format: typeof FORMAT;
+  build: string;
+  /** The arguments (argvKey). */
+  argv: string;
+  cwd: string;
+  observations: Observation[];
+  /** terraform's command once TF_CLI_ARGS are read (what the session margin depends on). */
+  command: string | undefined;
+  /** What reading and planning said, said again (through the logger, so TFW_DEBUG and TFW_QUIET apply as they are now). */
+  logs: LogLine[];
+  /** Values terraform marks sensitive that the plan uses: cut out of every line. */
+  sensitive: string[];
+  /** The STS endpoint the fingerprints were made for. */
+  endpoint: string;
+  plan: MemoPlan;
+}
+
+export function memoDir(env: Env): string | undefined {
+  if (truthy(env.TFW_NO_CACHE)) return undefined;
+  const base = cacheDirFromEnv(env);
+  return base === undefined ? undefined : join(base, 'plans');
+}
+
+/** The arguments as the memo keeps them: as they are, or a SHA-256 digest when a value given on the command line may be a secret. */
+export function argvKey(args: Pick<TerraformArgs, 'argv' | 'vars' | 'backendConfig'>): string {
+  const text = JSON.stringify(args.argv);
+  const values = args.vars.some((v) => v.kind === 'var') || args.backendConfig.some((b) => b.kind === 'kv');
+  return values ? `#${crypto().createHash('sha256').update(text).digest('base64url')}` : text;
+}
+
+/** FNV-1a, 64 bits: a file name, not an identity (the memo's own fields are compared in full). */
+function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text, 'utf8')) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, '0');
+}
+
+function memoFile(dir: string, argv: string, cwd: string): string {
+  return join(dir, `${fnv1a64(JSON.stringify([BUILD, argv, cwd]))}.json`);
+}
+
+/** The memo of these arguments in this directory, when there is one and every input it was planned from reads the same. */
+export function readMemo(args: Pick<TerraformArgs, 'argv' | 'vars' | 'backendConfig'>, cwd: string, env: Env): PlanMemo | undefined {
+  const dir = memoDir(env);
+  if (dir === undefined) return undefined;
+  const argv = argvKey(args);
+  const bytes = readTrustedFile(memoFile(dir, argv, cwd));
+  if (bytes === undefined) return undefined;
+  let memo: PlanMemo;
+  try {
+    memo = JSON.parse(bytes.toString('utf8')) as PlanMemo;
+  } catch {
+    return undefined;
+  }
+  const same = memo?.format === FORMAT && memo.build === BUILD && memo.cwd === cwd && memo.argv === argv;
+  if (!same || !Array.isArray(memo.observations)) return undefined;
+  return memo.observations.every((o) => stillHolds(o, env)) ? memo : undefined;
+}
+
+export function writeMemo(memo: Omit<PlanMemo, 'format' | 'build'>, env: Env): void {
+  const dir = memoDir(env);
+  if (dir === undefined) return;
+  const file = memoFile(dir, memo.argv, memo.cwd);
+  if (!writeTrustedFile(file, JSON.stringify({ format: FORMAT, build: BUILD, ...memo }))) return;
+  for (const name of readdirSync(dir)) {
+    try {
+      if (Date.now() - statSync(join(dir, name)).mtimeMs > STALE_MS) rmSync(join(dir, name), { force: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
