@@ -97,7 +97,10 @@ const warm = await build({
 const planner = createHash('sha256');
 for (const f of ['dist/lazy/lazy.cjs', 'dist/lazy/warm.cjs']) planner.update(readFileSync(f));
 const memoBuild = `tfw-build-${planner.digest('hex').slice(0, 16)}`;
-for (const f of ['dist/lazy/lazy.cjs', 'dist/lazy/warm.cjs']) writeFileSync(f, readFileSync(f, 'utf8').replaceAll(BUILD_PLACEHOLDER, memoBuild));
+// Each is written as the function src/codecache.ts runs (its CommonJS parameters, and the code cache's hook): loading it
+// then makes no second copy of the source to wrap it (a copy is garbage the run's one scavenge has to sweep).
+const WRAP = ['(function (exports, require, module, __filename, __dirname, __tfwImportMetaUrl, __tfwCodeCache) {', '\n})'];
+for (const f of ['dist/lazy/lazy.cjs', 'dist/lazy/warm.cjs']) writeFileSync(f, WRAP[0] + readFileSync(f, 'utf8').replaceAll(BUILD_PLACEHOLDER, memoBuild) + WRAP[1]);
 
 const { yargs: _, ...packages } = VENDOR;
 const vendors = await build({
@@ -123,7 +126,7 @@ async function shimFor(bundle, onlyOnceUsed) {
     ...common,
     ...metaUrl,
     stdin: {
-      contents: `import { loadBundle } from './codecache.ts';\nexport const { ${names.join(', ')} } = loadBundle(new URL('./${bundle}.cjs', import.meta.url), ${JSON.stringify(buildId)}, process.env, ${JSON.stringify(bundle)}, ${onlyOnceUsed});\n`,
+      contents: `import { loadBundle } from './codecache.ts';\nexport const { ${names.join(', ')} } = loadBundle(new URL('./${bundle}.cjs', import.meta.url), ${JSON.stringify(buildId)}, process.env, ${JSON.stringify(bundle)}, ${onlyOnceUsed}, require);\n`,
       resolveDir: 'src',
       sourcefile: `${bundle}-shim.ts`,
       loader: 'ts',

@@ -4,7 +4,7 @@
 // Start-up is paid by every terraform command: this file holds the whole
 // pass-through path (argv, terraform lookup, spawn) and reaches everything
 // else through one dynamic import of ./lazy.ts, a separate bundle.
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,25 +37,53 @@ function selfPaths(): string[] {
   return paths;
 }
 
+/**
+ * process.stdout and process.stderr are built on first use, the first of them
+ * for ~1 ms: a warm run writes one line, straight to fd 2 (writeErr). Who uses
+ * the streams gets them from here, guarded: a reader that went away (`tfw plan
+ * 2>&1 | true`) must not stop the run; terraform meets the closed pipe itself.
+ */
+let streamsUsed = false;
+function streams(): { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } {
+  if (!streamsUsed) {
+    streamsUsed = true;
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  }
+  return { stdout: process.stdout, stderr: process.stderr };
+}
+
 function writeErr(line: string): void {
-  process.stderr.write(`${line}\n`);
+  // Once the stream is in use, everything goes through it, in order.
+  if (streamsUsed) {
+    streams().stderr.write(`${line}\n`);
+    return;
+  }
+  const bytes = Buffer.from(`${line}\n`);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(2, bytes, done);
+  } catch (error) {
+    // A non-blocking descriptor that is full: the stream waits for it. Anything else (EPIPE, EBADF): nobody reads.
+    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') streams().stderr.write(bytes.subarray(done));
+  }
 }
 
 /** A progress line, shown only when STS takes longer than a moment and stderr is a terminal. */
 function progress(message: string): { done(): void } {
-  if (!process.stderr.isTTY) return { done: () => {} };
+  if (!isatty(2)) return { done: () => {} };
+  const { stderr } = streams();
   let shown = false;
   const timer = setTimeout(() => {
     shown = true;
     // One row at most: '\r\x1b[K' clears only the row the cursor is on.
     const line = `tfw: ${message}…`;
-    const width = Math.max(10, (process.stderr.columns || 80) - 1);
-    process.stderr.write(line.length > width ? `${line.slice(0, width - 1)}…` : line);
+    const width = Math.max(10, (stderr.columns || 80) - 1);
+    stderr.write(line.length > width ? `${line.slice(0, width - 1)}…` : line);
   }, 400);
   return {
     done: () => {
       clearTimeout(timer);
-      if (shown) process.stderr.write('\r\x1b[K');
+      if (shown) stderr.write('\r\x1b[K');
     },
   };
 }
@@ -71,17 +99,22 @@ export function realDeps(env: NodeJS.ProcessEnv = process.env, context: RunConte
     now: () => new Date(),
     // The prompt needs a terminal on stdin; its module (and `prompts`) loads on first use.
     // isatty(0), not process.stdin.isTTY: building the stdin stream costs a few ms, and only a prompt reads it.
-    ask: isatty(0) ? async (message, validate) => (await lazy()).askOnTerminal(message, validate) : undefined,
+    ask: isatty(0)
+      ? async (message, validate) => {
+          streams(); // the prompt draws on process.stderr
+          return (await lazy()).askOnTerminal(message, validate);
+        }
+      : undefined,
     runProcess: async (command) => (await lazy()).runMfaProcess(command),
     sts: () => (stsApi ??= lazy().then((m) => m.createStsApi(env))),
     spawn: runChild,
     selfPaths: selfPaths(),
     progress,
     out: (text) => {
-      process.stdout.write(text);
+      streams().stdout.write(text);
     },
     err: writeErr,
-    color: !noColor && process.stdout.isTTY === true,
+    color: !noColor && isatty(1),
     context,
   };
 }
@@ -96,7 +129,11 @@ export async function main(argv: readonly string[], deps: Deps = realDeps()): Pr
   const { redact } = deps.context.secrets;
   const untouched = { cwd: deps.cwd, env: deps.env, children: deps.context.children };
   try {
-    if (argv[0] === 'auth') return settle(await (await lazy()).authMain(argv.slice(1), deps), deps);
+    if (argv[0] === 'auth') {
+      // yargs and the prompt write to the streams themselves.
+      streams();
+      return settle(await (await lazy()).authMain(argv.slice(1), deps), deps);
+    }
     const terraform = resolveTerraform(deps.env, deps.cwd, deps.selfPaths);
     // A shell-completion request (terraform's posener/complete reads COMP_LINE): terraform's alone.
     if (deps.env.COMP_LINE) return await runUntouched(terraform, argv, untouched, deps.spawn);
@@ -152,8 +189,6 @@ export async function start(argv: readonly string[] = process.argv.slice(2), dep
     releaseHungUpTerminals(terminals);
     return process.exit(code);
   };
-  // A reader that went away (`tfw plan 2>&1 | true`) must not stop the run: terraform meets the closed pipe itself.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   // The run's per-run dirs go with the process however it ends (an uncaught exception, process.exit).
   removeRunDirsOnExit(deps.context);
   const fatal = fatalHandler(deps, exit);
@@ -161,6 +196,7 @@ export async function start(argv: readonly string[] = process.argv.slice(2), dep
   const result = await main(argv, deps);
   const code = fatal.happened() ? INTERNAL_ERROR : result;
   process.exitCode = code;
-  // Let stdout drain (JSON to a pipe), then leave even if a handle lingers.
-  process.stdout.write('', () => exit(code));
+  // Let stdout drain (JSON to a pipe), then leave even if a handle lingers. Nothing written through it: nothing to wait for.
+  if (streamsUsed) streams().stdout.write('', () => exit(code));
+  else exit(code);
 }

@@ -18,7 +18,6 @@
 // missing or refused directory, a file of someone else's, a cache V8 rejects)
 // only means compiling as without it.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
@@ -71,8 +70,9 @@ export function writeCodeCache(file: string, data: Buffer): void {
 }
 
 /**
- * Runs the CommonJS bundle `url` (built by scripts/build.mjs, with
- * `import.meta.url` as the parameter `__tfwImportMetaUrl`) and returns its
+ * Runs the CommonJS bundle `url` (built by scripts/build.mjs as a function
+ * expression of the CommonJS parameters, `import.meta.url` as
+ * `__tfwImportMetaUrl` and the hook below as `__tfwCodeCache`) and returns its
  * exports. With a cache file: compiled from the cache when V8 accepts it;
  * when there is none or V8 rejects it, one is written at exit.
  *
@@ -82,14 +82,22 @@ export function writeCodeCache(file: string, data: Buffer): void {
  * on a plan-memo hit: a cache made by a run that only looked for the memo
  * would hold none of the functions a hit calls.
  */
-export function loadBundle(url: URL, buildId: string, env: Env = process.env, bundle = 'lazy', onlyOnceUsed = false): Record<string, unknown> {
+export function loadBundle(
+  url: URL,
+  buildId: string,
+  env: Env = process.env,
+  bundle = 'lazy',
+  onlyOnceUsed = false,
+  // The loader's own require (its file sits beside the bundle, so it resolves alike): node:module need not load.
+  requireFromBeside?: NodeJS.Require,
+): Record<string, unknown> {
   const file = fileURLToPath(url);
-  const source = readFileSync(file, 'utf8');
+  // Already the function expression (scripts/build.mjs wraps it); ASCII (esbuild's charset), read as latin1.
+  const source = readFileSync(file, 'latin1');
   const dir = codeCacheDir(env);
   const cacheFile = dir === undefined ? undefined : codeCacheFile(dir, buildId, bundle);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __tfwImportMetaUrl, __tfwCodeCache) {${source}\n})`;
-  const script = new Script(wrapper, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   let used = !onlyOnceUsed;
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     process.once('exit', () => {
@@ -103,6 +111,6 @@ export function loadBundle(url: URL, buildId: string, env: Env = process.env, bu
   }
   const module = { exports: {} as Record<string, unknown> };
   const codeCache = { used: () => void (used = true) };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), url.href, codeCache);
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireFromBeside ?? process.getBuiltinModule('node:module').createRequire(file), module, file, dirname(file), url.href, codeCache);
   return module.exports;
 }

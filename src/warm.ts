@@ -52,8 +52,8 @@ async function cachedSessions(memo: PlanMemo, deps: Deps): Promise<Map<string, S
 /** The per-run files from the memo's plan, the AWS files read now (their secrets are never kept), and the sessions. */
 async function filesFromMemo(memo: PlanMemo, sessions: Map<string, SessionCredentials>, deps: Deps): Promise<GeneratedFiles | undefined> {
   const awsFiles = withEnvironmentProfile(await loadAwsFiles({ env: deps.env }), deps.env);
-  // Read as the plan read them: nothing changed between the memo's check and this read.
-  if (!memo.observations.every((o) => stillHolds(o, deps.env))) return undefined;
+  // Read as the plan read them: no file changed between the memo's check and this read (the environment cannot).
+  if (!memo.observations.every((o) => (o.k !== 'stat' && o.k !== 'lstat') || stillHolds(o, deps.env))) return undefined;
   return generateFiles(memo.plan, awsFiles, sessions);
 }
 
