@@ -163,6 +163,8 @@ async function warmCache(shTerraform: string): Promise<number[]> {
         { name: 'floor', cmd: () => floorCmd(env) },
         { name: 'fake plan', cmd: () => ({ file: FAKE_TERRAFORM, args: ['plan'], cwd: s.dir, env }) },
         { name: 'tfw plan', cmd: () => tfwCmd(['plan'], s.dir, env) },
+        // The same run with its plan memo gone: what the first run after a change to the module pays (it reads, plans, records, writes a memo).
+        { name: 'tfw plan, planned', before: () => rmSync(join(env.XDG_CACHE_HOME!, 'tfw', 'plans'), { recursive: true, force: true }), cmd: () => tfwCmd(['plan'], s.dir, env) },
         // The yardstick: what any Node wrapper doing tfw's duties (files, witness, spawn, removal) adds, with none of tfw's work.
         { name: 'least wrapper', cmd: () => ({ file: NODE, args: [join(ROOT, 'bench', 'least-wrapper.cjs'), sessionFile(env), FAKE_TERRAFORM, 'plan'], cwd: s.dir, env }) },
       ],
@@ -170,7 +172,15 @@ async function warmCache(shTerraform: string): Promise<number[]> {
     );
     if (s.sts.calls.GetSessionToken !== 1) throw new Error(`the warm cache was not used: ${s.sts.calls.GetSessionToken} GetSessionToken`);
     const m = medians(times);
-    addedRow(`credentialed, warm cache, ${WARM_ROLES} MFA providers (\`tfw plan\`, fake terraform)${nodeLabel}`, m['tfw plan']!, m['fake plan']!, m.floor!, 1.5, 'fake `terraform plan`');
+    addedRow(`credentialed, warm cache, ${WARM_ROLES} MFA providers (\`tfw plan\`, fake terraform; served by the plan memo)${nodeLabel}`, m['tfw plan']!, m['fake plan']!, m.floor!, 1.5, 'fake `terraform plan`');
+    rows.push({
+      path: `the same, its plan memo removed before each run (the first run after a change: reads, plans, writes a memo)${nodeLabel}`,
+      measured: `+${ms(m['tfw plan, planned']! - m['fake plan']!)} (${ms(m['tfw plan, planned']!)})`,
+      floor: ms(m.floor!),
+      ratio: ratio((m['tfw plan, planned']! - m['fake plan']!) / m.floor!),
+      target: '—',
+      met: undefined,
+    });
     rows.push({
       path: `the least a Node wrapper with tfw's duties adds: one session file read, the three per-run files, the witness, terraform, removal (bench/least-wrapper.cjs, fake terraform)${nodeLabel}`,
       measured: `+${ms(m['least wrapper']! - m['fake plan']!)} (${ms(m['least wrapper']!)})`,

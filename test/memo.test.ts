@@ -5,7 +5,7 @@
 // with no memo at all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { moduleSandbox, readRecord, runTfw, type Ran } from './support/harness.ts';
 import { startStsStandIn, type StsStandIn } from './support/sts-standin.ts';
@@ -253,4 +253,26 @@ test('what a run is given on the command line or in the environment stays out of
   const second = await run(none, ['plan'], { TFW_NO_CACHE: '1' });
   assert.equal(second.served, false);
   await assert.rejects(readdir(join(none.box.cache, 'tfw', 'plans')), /ENOENT/);
+});
+
+test('a memo others could write, or a symlink, is never read', async (t) => {
+  const s = await setup(t, PROVIDER('"alpha"'));
+  await run(s, ['plan']);
+  assert.equal((await run(s, ['plan'])).served, true);
+  const plans = join(s.box.cache, 'tfw', 'plans');
+  const [name] = await readdir(plans);
+  const file = join(plans, name!);
+  await chmod(file, 0o666);
+  assert.equal((await run(s, ['plan'])).served, false, 'writable by others');
+  // That run planned and wrote a private one again.
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  assert.equal((await run(s, ['plan'])).served, true);
+  await rename(file, join(s.box.root, 'elsewhere.json'));
+  await symlink(join(s.box.root, 'elsewhere.json'), file);
+  assert.equal((await run(s, ['plan'])).served, false, 'a symlink');
+  await chmod(plans, 0o777);
+  await rm(file);
+  await run(s, ['plan']);
+  assert.deepEqual(await readdir(plans), [], 'nothing written into a directory others can write');
+  assert.equal((await run(s, ['plan'])).served, false);
 });
