@@ -19,7 +19,8 @@ import { stillHolds, type Observation } from './inputs.ts';
 import { crypto } from './builtins.ts';
 import type { TerraformArgs } from './argv.ts';
 import { readTrustedFile, writeTrustedFile } from './trustedfile.ts';
-import type { AuthPlan, MfaDevice } from './aws/types.ts';
+import type { MfaDevice } from './aws/types.ts';
+import type { MaterialPlan } from './aws/materialize.ts';
 import type { Env } from './model.ts';
 
 declare const __TFW_BUILD__: string | undefined;
@@ -32,7 +33,8 @@ const STALE_MS = 7 * 24 * 3600 * 1000;
 /** A device as the memo keeps it: its key source only as the session cache's fingerprint. */
 export type MemoDevice = Omit<MfaDevice, 'source'> & { fingerprint: string };
 
-export type MemoPlan = Omit<AuthPlan, 'devices'> & { devices: MemoDevice[] };
+/** What the per-run files are made from (materialize.ts), no more: the devices as above. */
+export type MemoPlan = Omit<MaterialPlan, 'devices'> & { devices: MemoDevice[] };
 
 export interface LogLine {
   level: 'debug' | 'note' | 'warn';

@@ -96,7 +96,16 @@ function rememberPlan(argvOnly: TerraformArgs, args: TerraformArgs, runPlan: Run
         logs,
         sensitive,
         endpoint,
-        plan: { ...runPlan.plan, devices },
+        // Only what the per-run files are made from (materialize.ts MaterialPlan): no external id, session name, decision text.
+        plan: {
+          targets: runPlan.plan.targets.map((t) => ({
+            action: t.action,
+            chain: t.chain,
+            target: { sharedConfigFiles: t.target.sharedConfigFiles, sharedCredentialsFiles: t.target.sharedCredentialsFiles },
+          })),
+          devices,
+          childEnvironment: runPlan.plan.childEnvironment,
+        },
       },
       deps.env,
     );

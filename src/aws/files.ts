@@ -148,7 +148,7 @@ export function profileSection(files: AwsFiles, name: string): ProfileSection | 
 }
 
 /** Does this target read its own files instead of AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE? */
-export function hasOwnSharedFiles(t: AuthTarget): boolean {
+export function hasOwnSharedFiles(t: Pick<AuthTarget, 'sharedConfigFiles' | 'sharedCredentialsFiles'>): boolean {
   return (t.sharedConfigFiles?.length ?? 0) > 0 || (t.sharedCredentialsFiles?.length ?? 0) > 0;
 }
 

@@ -29,7 +29,8 @@ import { ConfigError } from '../errors.ts';
 import { chainRoot, resolveChain, type ResolvedHop } from './chains.ts';
 import { hasOwnSharedFiles, profileNames, profileSection } from './files.ts';
 import { sessionProfileFor } from './plan.ts';
-import type { AuthPlan, AwsFiles, GeneratedFiles, MfaDevice, ProfileSection, SessionCredentials } from './types.ts';
+import type { AuthPlan, AwsFiles, GeneratedFiles, MfaDevice, ProfileSection, SessionCredentials, TargetPlan } from './types.ts';
+import type { AuthTarget } from '../model.ts';
 
 const KEY_FIELDS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
 const MFA_FIELDS = ['mfa_serial', 'mfa_process'];
@@ -122,8 +123,16 @@ export function selectProfiles(plan: MaterialPlan, files: AwsFiles): { profiles:
   return { profiles: profileNames(files).filter((n) => include.has(n)), keyRoots };
 }
 
-/** What of a plan the files are made from: a device's key source is not needed (the plan memo does not keep it). */
-export type MaterialPlan = Omit<AuthPlan, 'devices'> & { devices: readonly Pick<MfaDevice, 'id' | 'rootProfile'>[] };
+/**
+ * What of a plan the files are made from, and all the plan memo keeps of one
+ * (memo.ts): each target's action, chain and own shared files; each device's
+ * id and root profile (not its key source, which may hold a secret key).
+ */
+export interface MaterialPlan {
+  targets: readonly (Pick<TargetPlan, 'action' | 'chain'> & { target: Pick<AuthTarget, 'sharedConfigFiles' | 'sharedCredentialsFiles'> })[];
+  devices: readonly Pick<MfaDevice, 'id' | 'rootProfile'>[];
+  childEnvironment: AuthPlan['childEnvironment'];
+}
 
 export function generateFiles(
   plan: MaterialPlan,
