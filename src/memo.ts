@@ -97,8 +97,27 @@ export function readMemo(args: Pick<TerraformArgs, 'argv' | 'vars' | 'backendCon
     return undefined;
   }
   const same = memo?.format === FORMAT && memo.build === BUILD && memo.cwd === cwd && memo.argv === argv;
-  if (!same || !Array.isArray(memo.observations)) return undefined;
+  if (!same || !wellFormed(memo)) return undefined;
   return memo.observations.every((o) => stillHolds(o, env)) ? memo : undefined;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const LEVELS = new Set(['debug', 'note', 'warn']);
+
+/** What the warm path uses of a memo outside its checks has the shape it needs (a file edited by hand is read again, not trusted). */
+function wellFormed(memo: PlanMemo): boolean {
+  return (
+    Array.isArray(memo.observations) &&
+    Array.isArray(memo.logs) &&
+    memo.logs.every((l) => LEVELS.has(l?.level) && isString(l.message)) &&
+    Array.isArray(memo.sensitive) &&
+    memo.sensitive.every(isString) &&
+    isString(memo.endpoint) &&
+    (memo.command === undefined || isString(memo.command)) &&
+    Array.isArray(memo.plan?.targets) &&
+    Array.isArray(memo.plan.devices) &&
+    memo.plan.devices.every((d) => [d?.id, d.serial, d.rootProfile, d.fingerprint].every(isString))
+  );
 }
 
 export function writeMemo(memo: Omit<PlanMemo, 'format' | 'build'>, env: Env): void {

@@ -276,3 +276,25 @@ test('a memo others could write, or a symlink, is never read', async (t) => {
   assert.deepEqual(await readdir(plans), [], 'nothing written into a directory others can write');
   assert.equal((await run(s, ['plan'])).served, false);
 });
+
+test('a memo edited by hand into a shape tfw does not expect is read again, not trusted', async (t) => {
+  const s = await setup(t, PROVIDER('"alpha"'));
+  await run(s, ['plan']);
+  const plans = join(s.box.cache, 'tfw', 'plans');
+  const [name] = await readdir(plans);
+  const file = join(plans, name!);
+  const memo = JSON.parse(await readFile(file, 'utf8'));
+  for (const edit of [
+    (m: any) => (m.logs = [{ level: 'nope', message: 'x' }]),
+    (m: any) => (m.plan.devices = [{ id: 1 }]),
+    (m: any) => (m.observations = [{ k: 'unheard-of' }]),
+  ]) {
+    const edited = structuredClone(memo);
+    edit(edited);
+    await writeFile(file, JSON.stringify(edited), { mode: 0o600 });
+    const r = await run(s, ['plan']);
+    assert.equal(r.served, false);
+    assert.equal(r.code, 0, r.said.join('\n'));
+    assert.ok(!r.said.some((l) => l.includes('internal error')));
+  }
+});
