@@ -70,30 +70,23 @@ mkdirSync('dist');
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 const cli = await build({ ...common, ...metaUrl, ...noImport, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyEntry] });
 
-const lazy = await build({
-  ...common,
-  ...noImport,
-  entryPoints: { lazy: 'src/lazy.ts' },
-  outdir: 'dist/lazy',
-  outExtension: { '.js': '.cjs' },
-  plugins: [vendor],
-  // A native binding (prebuilt per platform) and re2js: loaded from node_modules, never bundled.
-  external: ['@napi-rs/keyring'],
-  // src/codecache.ts runs the bundle in a function with this parameter.
-  define: { 'import.meta.url': '__tfwImportMetaUrl', __TFW_BUILD__: JSON.stringify(BUILD_PLACEHOLDER) },
-});
-
+// A bundle src/codecache.ts runs with a code cache (dist/lazy/NAME.cjs): everything src/NAME.ts reaches but the vendors.
+const cachedBundle = (name) =>
+  build({
+    ...common,
+    ...noImport,
+    entryPoints: { [name]: `src/${name}.ts` },
+    outdir: 'dist/lazy',
+    outExtension: { '.js': '.cjs' },
+    plugins: [vendor],
+    // A native binding (prebuilt per platform): loaded from node_modules, never bundled.
+    external: ['@napi-rs/keyring'],
+    // src/codecache.ts runs the bundle in a function with this parameter.
+    define: { 'import.meta.url': '__tfwImportMetaUrl', __TFW_BUILD__: JSON.stringify(BUILD_PLACEHOLDER) },
+  });
+const lazy = await cachedBundle('lazy');
 // The warm path (src/warm.ts): a run the plan memo serves loads this small bundle and not the lazy one.
-const warm = await build({
-  ...common,
-  ...noImport,
-  entryPoints: { warm: 'src/warm.ts' },
-  outdir: 'dist/lazy',
-  outExtension: { '.js': '.cjs' },
-  plugins: [vendor],
-  external: ['@napi-rs/keyring'],
-  define: { 'import.meta.url': '__tfwImportMetaUrl', __TFW_BUILD__: JSON.stringify(BUILD_PLACEHOLDER) },
-});
+const warm = await cachedBundle('warm');
 const planner = createHash('sha256');
 for (const f of ['dist/lazy/lazy.cjs', 'dist/lazy/warm.cjs']) planner.update(readFileSync(f));
 const memoBuild = `tfw-build-${planner.digest('hex').slice(0, 16)}`;
