@@ -24,10 +24,14 @@ import type { MaterialPlan } from './aws/materialize.ts';
 import type { Env } from './model.ts';
 
 declare const __TFW_BUILD__: string | undefined;
-/** Another build of tfw may plan otherwise: its memos are not this one's. */
-const BUILD = typeof __TFW_BUILD__ === 'string' ? __TFW_BUILD__ : 'source';
+/**
+ * Another build of tfw, or tfw on another Node, may plan otherwise: its memos
+ * are not this one's (the evaluator leans on Node's Unicode tables:
+ * Intl.Segmenter, normalisation).
+ */
+const BUILD = `${typeof __TFW_BUILD__ === 'string' ? __TFW_BUILD__ : 'source'} ${process.version}`;
 const FORMAT = 'tfw-plan-memo-1';
-/** Memos of arguments not used for a week go (each run of them renews its file). */
+/** Memo files older than a week go when another is written (at worst, one run plans again and writes it anew). */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 
 /** A device as the memo keeps it: its key source only as the session cache's fingerprint. */
