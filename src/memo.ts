@@ -11,8 +11,8 @@
 // a plan names — profiles, role ARNs, MFA serials, paths — as the session
 // files beside it do. One file per (build, arguments, directory), 0600 in a
 // 0700 `plans/`; TFW_NO_CACHE=1 reads and writes none.
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cacheDirFromEnv } from './cachedir.ts';
 import { truthy } from './log.ts';
 import { stillHolds, type Observation } from './inputs.ts';
@@ -45,23 +45,36 @@ export interface LogLine {
   message: string;
 }
 
-export interface PlanMemo {
+interface MemoBase {
   format: typeof FORMAT;
   build: string;
   /** The arguments (argvKey). */
   argv: string;
   cwd: string;
   observations: Observation[];
-  /** terraform's command once TF_CLI_ARGS are read (what the session margin depends on). */
-  command: string | undefined;
   /** What reading and planning said, said again (through the logger, so TFW_DEBUG and TFW_QUIET apply as they are now). */
   logs: LogLine[];
+}
+
+/** A run that goes on to terraform with per-run files. */
+export interface RunMemo extends MemoBase {
+  pass?: undefined;
+  /** terraform's command once TF_CLI_ARGS are read (what the session margin depends on). */
+  command: string | undefined;
   /** Values terraform marks sensitive that the plan uses: cut out of every line. */
   sensitive: string[];
   /** The STS endpoint the fingerprints were made for. */
   endpoint: string;
   plan: MemoPlan;
 }
+
+/** A run that runs terraform untouched (no MFA needed, terraform will refuse it, TF_CLI_ARGS…): why, as the debug line says. */
+export interface PassMemo extends MemoBase {
+  pass: string;
+}
+
+export type PlanMemo = RunMemo | PassMemo;
+export type NewMemo = Omit<RunMemo, 'format' | 'build'> | Omit<PassMemo, 'format' | 'build'>;
 
 export function memoDir(env: Env): string | undefined {
   if (truthy(env.TFW_NO_CACHE)) return undefined;
@@ -110,10 +123,10 @@ const LEVELS = new Set(['debug', 'note', 'warn']);
 
 /** What the warm path uses of a memo outside its checks has the shape it needs (a file edited by hand is read again, not trusted). */
 function wellFormed(memo: PlanMemo): boolean {
+  const base = Array.isArray(memo.observations) && Array.isArray(memo.logs) && memo.logs.every((l) => LEVELS.has(l?.level) && isString(l.message));
+  if (!base) return false;
+  if (memo.pass !== undefined) return isString(memo.pass);
   return (
-    Array.isArray(memo.observations) &&
-    Array.isArray(memo.logs) &&
-    memo.logs.every((l) => LEVELS.has(l?.level) && isString(l.message)) &&
     Array.isArray(memo.sensitive) &&
     memo.sensitive.every(isString) &&
     isString(memo.endpoint) &&
@@ -124,10 +137,16 @@ function wellFormed(memo: PlanMemo): boolean {
   );
 }
 
-export function writeMemo(memo: Omit<PlanMemo, 'format' | 'build'>, env: Env): void {
+export function writeMemo(memo: NewMemo, env: Env): void {
   const dir = memoDir(env);
   if (dir === undefined) return;
   const file = memoFile(dir, memo.argv, memo.cwd);
+  try {
+    // The session cache directory, as the session cache makes it (0700, parents too): a run that needed no session has not.
+    mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+  } catch {
+    return;
+  }
   if (!writeTrustedFile(file, JSON.stringify({ format: FORMAT, build: BUILD, ...memo }))) return;
   for (const name of readdirSync(dir)) {
     try {

@@ -9,7 +9,7 @@ import { terraformStopsOn } from './terraform/problems.ts';
 import { materialize, moduleDirFor, obtainRunSessions, planRun, sessionNote, type RunPlan } from './prepare.ts';
 import { passThrough, runWithFiles } from './runwith.ts';
 import { recorded, recording, recordingEnv, type Recording } from './inputs.ts';
-import { argvKey, memoDir, writeMemo, type LogLine } from './memo.ts';
+import { argvKey, memoDir, writeMemo, type LogLine, type NewMemo } from './memo.ts';
 import { stsEndpoint } from './settings.ts';
 import { fingerprint } from './aws/cache.ts';
 import { sessionKeyFor } from './aws/sessions.ts';
@@ -80,38 +80,37 @@ async function planOrPass(argvOnly: TerraformArgs, deps: Deps): Promise<Planned>
   return { args, runPlan };
 }
 
-/** Keeps what was planned for the next run with these arguments here (memo.ts), when every input it read still reads the same. */
-function rememberPlan(argvOnly: TerraformArgs, args: TerraformArgs, runPlan: RunPlan, rec: Recording, logs: LogLine[], deps: Deps): void {
+/** Keeps what this run decided for the next run with these arguments here (memo.ts), when every input it read still reads the same. */
+function remember(argvOnly: TerraformArgs, rec: Recording, logs: LogLine[], deps: Deps, decided: () => DistributiveOmit<NewMemo, 'argv' | 'cwd' | 'observations' | 'logs'>): void {
   try {
     if (memoDir(deps.env) === undefined || !rec.settled(deps.env)) return;
-    const endpoint = stsEndpoint(deps.env);
-    const devices = runPlan.plan.devices.map(({ source, ...d }) => ({ ...d, fingerprint: fingerprint(sessionKeyFor({ ...d, source }, endpoint)) }));
-    const sensitive = [...new Set(runPlan.module.targets.flatMap((t) => t.sensitiveValues ?? []))];
-    writeMemo(
-      {
-        argv: argvKey(argvOnly),
-        cwd: deps.cwd,
-        observations: rec.observations,
-        command: args.command,
-        logs,
-        sensitive,
-        endpoint,
-        // Only what the per-run files are made from (materialize.ts MaterialPlan): no external id, session name, decision text.
-        plan: {
-          targets: runPlan.plan.targets.map((t) => ({
-            action: t.action,
-            chain: t.chain,
-            target: { sharedConfigFiles: t.target.sharedConfigFiles, sharedCredentialsFiles: t.target.sharedCredentialsFiles },
-          })),
-          devices,
-          childEnvironment: runPlan.plan.childEnvironment,
-        },
-      },
-      deps.env,
-    );
+    writeMemo({ argv: argvKey(argvOnly), cwd: deps.cwd, observations: rec.observations, logs, ...decided() } as NewMemo, deps.env);
   } catch (error) {
     deps.log.debug(`plan memo not written: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What the per-run files are made from, and how the sessions are found again (memo.ts RunMemo), without a secret. */
+function runMemoOf(args: TerraformArgs, runPlan: RunPlan, deps: Deps): DistributiveOmit<NewMemo, 'argv' | 'cwd' | 'observations' | 'logs'> {
+  const endpoint = stsEndpoint(deps.env);
+  const devices = runPlan.plan.devices.map(({ source, ...d }) => ({ ...d, fingerprint: fingerprint(sessionKeyFor({ ...d, source }, endpoint)) }));
+  return {
+    command: args.command,
+    sensitive: [...new Set(runPlan.module.targets.flatMap((t) => t.sensitiveValues ?? []))],
+    endpoint,
+    // Only what the per-run files are made from (materialize.ts MaterialPlan): no external id, session name, decision text.
+    plan: {
+      targets: runPlan.plan.targets.map((t) => ({
+        action: t.action,
+        chain: t.chain,
+        target: { sharedConfigFiles: t.target.sharedConfigFiles, sharedCredentialsFiles: t.target.sharedCredentialsFiles },
+      })),
+      devices,
+      childEnvironment: runPlan.plan.childEnvironment,
+    },
+  };
 }
 
 /** A credentialed `tfw ARGS…`: MFA sessions when the module needs them, terraform with exactly ARGS. */
@@ -121,13 +120,15 @@ export async function runCredentialed(argvOnly: TerraformArgs, terraform: string
     planOrPass(argvOnly, { ...deps, env: recordingEnv(deps.env, r), log: keepingLines(deps.log, deps.context.secrets.redact, logs) }),
   );
   if ('pass' in planned) {
-    deps.log.debug(planned.pass);
+    const { pass } = planned;
+    remember(argvOnly, rec, logs, deps, () => ({ pass }));
+    deps.log.debug(pass);
     return passThrough(terraform, planned.args.argv, deps);
   }
   const { args, runPlan } = planned;
   const sessions = await obtainRunSessions(runPlan.plan, args.command, deps);
   const generated = await materialize(runPlan, sessions);
-  rememberPlan(argvOnly, args, runPlan, rec, logs, deps);
+  remember(argvOnly, rec, logs, deps, () => runMemoOf(args, runPlan, deps));
   deps.log.note(sessionNote(runPlan.plan, sessions, deps.now()));
   return runWithFiles(terraform, args.argv, generated, deps);
 }

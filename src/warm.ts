@@ -1,6 +1,7 @@
 // A credentialed run whose plan the memo holds (memo.ts) and whose MFA
-// sessions are all cached and fresh: no reading, no evaluating, no planning,
-// and none of that code loaded. The build makes this its own small bundle
+// sessions are all cached and fresh — or one the memo says runs terraform
+// untouched (no MFA needed, terraform will refuse it): no reading, no
+// evaluating, no planning, and none of that code loaded. The build makes this its own small bundle
 // (dist/lazy/warm.cjs), which cli.ts tries before the lazy one; whenever
 // anything is not as the memo says, it answers "not for me" before it has
 // done anything a user could see, and the full path (run.ts) runs instead.
@@ -11,8 +12,8 @@ import type { TerraformArgs } from './argv.ts';
 import type { Deps } from './deps.ts';
 import { outcomeOf, type Outcome } from './errors.ts';
 import { stillHolds } from './inputs.ts';
-import { readMemo, type PlanMemo } from './memo.ts';
-import { runWithFiles } from './runwith.ts';
+import { readMemo, type PlanMemo, type RunMemo } from './memo.ts';
+import { passThrough, runWithFiles } from './runwith.ts';
 import { sessionNote } from './sessionnote.ts';
 import { stsEndpoint } from './settings.ts';
 import { loadAwsFiles } from './aws/files.ts';
@@ -26,7 +27,7 @@ import type { GeneratedFiles, SessionCredentials } from './aws/types.ts';
 declare const __tfwCodeCache: { used(): void } | undefined;
 
 /** The sessions of the memo's devices, when every one is cached with more than the margin left. */
-async function cachedSessions(memo: PlanMemo, deps: Deps): Promise<Map<string, SessionCredentials> | undefined> {
+async function cachedSessions(memo: RunMemo, deps: Deps): Promise<Map<string, SessionCredentials> | undefined> {
   const api = await openSessions({
     env: deps.env,
     command: memo.command,
@@ -50,11 +51,19 @@ async function cachedSessions(memo: PlanMemo, deps: Deps): Promise<Map<string, S
 }
 
 /** The per-run files from the memo's plan, the AWS files read now (their secrets are never kept), and the sessions. */
-async function filesFromMemo(memo: PlanMemo, sessions: Map<string, SessionCredentials>, deps: Deps): Promise<GeneratedFiles | undefined> {
+async function filesFromMemo(memo: RunMemo, sessions: Map<string, SessionCredentials>, deps: Deps): Promise<GeneratedFiles | undefined> {
   const awsFiles = withEnvironmentProfile(await loadAwsFiles({ env: deps.env }), deps.env);
   // Read as the plan read them: no file changed between the memo's check and this read (the environment cannot).
   if (!memo.observations.every((o) => (o.k !== 'stat' && o.k !== 'lstat') || stillHolds(o, deps.env))) return undefined;
   return generateFiles(memo.plan, awsFiles, sessions);
+}
+
+const HOLDS = (memo: PlanMemo): string => `the plan of an earlier run with these arguments here still holds (${memo.observations.length} inputs read the same): not read again`;
+
+/** What reading and planning said, said again. */
+function replay(memo: PlanMemo, deps: Deps): void {
+  for (const line of memo.logs) deps.log[line.level](line.message);
+  deps.log.debug(HOLDS(memo));
 }
 
 /**
@@ -63,11 +72,22 @@ async function filesFromMemo(memo: PlanMemo, sessions: Map<string, SessionCreden
  */
 export async function runFromMemo(argvOnly: TerraformArgs, terraform: string, deps: Deps): Promise<Outcome | undefined> {
   let memo: PlanMemo | undefined;
+  try {
+    memo = readMemo(argvOnly, deps.cwd, deps.env);
+  } catch {
+    return undefined;
+  }
+  if (memo === undefined) return undefined;
+  if (memo.pass !== undefined) {
+    // No MFA needed, or terraform will refuse the run: terraform alone, environment untouched.
+    replay(memo, deps);
+    deps.log.debug(memo.pass);
+    return outcomeOf(() => passThrough(terraform, argvOnly.argv, deps));
+  }
   let sessions: Map<string, SessionCredentials> | undefined;
   let generated: GeneratedFiles | undefined;
   try {
-    memo = readMemo(argvOnly, deps.cwd, deps.env);
-    if (memo === undefined || memo.endpoint !== stsEndpoint(deps.env)) return undefined;
+    if (memo.endpoint !== stsEndpoint(deps.env)) return undefined;
     sessions = await cachedSessions(memo, deps);
     if (sessions === undefined) return undefined;
     generated = await filesFromMemo(memo, sessions, deps);
@@ -78,12 +98,12 @@ export async function runFromMemo(argvOnly: TerraformArgs, terraform: string, de
   }
   const plan = memo;
   const files = generated;
+  // The code cache is made by a run that went this far: it then holds the functions every served run calls.
+  if (typeof __tfwCodeCache !== 'undefined') __tfwCodeCache.used();
   for (const value of plan.sensitive) deps.context.secrets.remember(value);
-  for (const line of plan.logs) deps.log[line.level](line.message);
-  deps.log.debug(`the plan of an earlier run with these arguments here still holds (${plan.observations.length} inputs read the same): not read again`);
+  replay(plan, deps);
   for (const device of plan.plan.devices) deps.log.debug(`cached session for ${device.serial} valid until ${sessions.get(device.id)!.expiration.toISOString()}`);
   deps.log.note(sessionNote(plan.plan, sessions, deps.now()));
-  if (typeof __tfwCodeCache !== 'undefined') __tfwCodeCache.used();
   // terraform gets its arguments as they were given (it reads TF_CLI_ARGS itself).
   return outcomeOf(() => runWithFiles(terraform, argvOnly.argv, files, deps));
 }

@@ -298,3 +298,35 @@ test('a memo edited by hand into a shape tfw does not expect is read again, not 
     assert.ok(!r.said.some((l) => l.includes('internal error')));
   }
 });
+
+test('a run that runs terraform untouched (no MFA needed; a profile terraform will not find) is served too, and changes are seen', async (t) => {
+  const NO_MFA = `provider "aws" {\n  region  = "us-east-1"\n  profile = "plain"\n}\n`;
+  const s = await moduleSandbox(t, {
+    config: `${CONFIG}\n[profile plain]\nregion = us-east-1\n`,
+    credentials: `${CREDENTIALS}\n[plain]\naws_access_key_id = AKIAPLAINMEMO0000001\naws_secret_access_key = plain/memo/secret/EXAMPLE\n`,
+    mainTf: NO_MFA,
+    env: { AWS_ENDPOINT_URL_STS: sts.url, TFW_DEBUG: '1' },
+  });
+  await settle();
+  const first = await run(s, ['plan']);
+  assert.equal(first.served, false);
+  assert.equal(first.config, null, 'terraform untouched: no per-run files');
+  const second = await run(s, ['plan']);
+  assert.equal(second.served, true);
+  same(second, first);
+  // A profile no AWS file has: terraform refuses it (untouched), from the memo as without it.
+  await writeFile(join(s.dir, 'main.tf'), NO_MFA.replace('"plain"', '"nopro"'));
+  await settle();
+  const refused = await run(s, ['plan']);
+  assert.equal(refused.served, false, 'the module changed');
+  const refusedAgain = await run(s, ['plan']);
+  assert.equal(refusedAgain.served, true);
+  same(refusedAgain, refused);
+  assert.equal(refusedAgain.config, null);
+  // And back to an MFA profile: read again, per-run files as the full path makes them.
+  await writeFile(join(s.dir, 'main.tf'), PROVIDER('"alpha"'));
+  const mfa = await run(s, ['plan']);
+  assert.equal(mfa.served, false);
+  assert.notEqual(mfa.config, null);
+  same(mfa, await truth(s, ['plan']));
+});
