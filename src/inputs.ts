@@ -22,8 +22,15 @@ import { homedir } from 'node:os';
 import type { Env } from './model.ts';
 
 export type Observation =
-  /** stat(2) (`lstat`: lstat(2)) of a path: its identity, or the error code. */
+  /** stat(2) (`lstat`: lstat(2)) of a file read: its identity, or the error code. */
   | { k: 'stat' | 'lstat'; p: string; id: string }
+  /**
+   * What a path is, where only that is used (is it a directory, does it
+   * exist, is it the same directory as $PWD): device, inode and type, or the
+   * error code (`lnode`: not following a symlink). Not its times: terraform's
+   * own lock file comes and goes in the module directory on every run.
+   */
+  | { k: 'node' | 'lnode'; p: string; id: string }
   /** A directory's entry names (digest of the sorted list), or the error code. */
   | { k: 'list'; p: string; names: string }
   /** realpath(3) (`native`: the kernel's) of a path, or the error code. */
@@ -53,6 +60,15 @@ function identity(st: BigIntStats): string {
 function statId(path: string, follow: boolean): string {
   try {
     return identity(follow ? statSync(path, { bigint: true }) : lstatSync(path, { bigint: true }));
+  } catch (e) {
+    return errorCode(e);
+  }
+}
+
+function nodeId(path: string, follow: boolean): string {
+  try {
+    const st = follow ? statSync(path, { bigint: true }) : lstatSync(path, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.mode & 0o170000n}`;
   } catch (e) {
     return errorCode(e);
   }
@@ -91,6 +107,9 @@ export function stillHolds(o: Observation, env: Env): boolean {
     case 'stat':
     case 'lstat':
       return statId(o.p, o.k === 'stat') === o.id;
+    case 'node':
+    case 'lnode':
+      return nodeId(o.p, o.k === 'node') === o.id;
     case 'list':
       return listNames(o.p) === o.names;
     case 'real':
@@ -139,6 +158,11 @@ export class Recording {
 
   stat(path: string, follow = true): void {
     this.add({ k: follow ? 'stat' : 'lstat', p: path, id: statId(path, follow) });
+  }
+
+  /** What a path is (its device, inode and type), where its content is not read. */
+  node(path: string, follow = true): void {
+    this.add({ k: follow ? 'node' : 'lnode', p: path, id: nodeId(path, follow) });
   }
 
   list(dir: string): void {

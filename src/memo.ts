@@ -101,21 +101,47 @@ function memoFile(dir: string, argv: string, cwd: string): string {
 }
 
 /** The memo of these arguments in this directory, when there is one and every input it was planned from reads the same. */
-export function readMemo(args: Pick<TerraformArgs, 'argv' | 'vars' | 'backendConfig'>, cwd: string, env: Env): PlanMemo | undefined {
+export function readMemo(args: Pick<TerraformArgs, 'argv' | 'vars' | 'backendConfig'>, cwd: string, env: Env): { memo: PlanMemo } | { why: string } {
   const dir = memoDir(env);
-  if (dir === undefined) return undefined;
+  if (dir === undefined) return { why: 'TFW_NO_CACHE, or no cache directory' };
   const argv = argvKey(args);
   const bytes = readTrustedFile(memoFile(dir, argv, cwd));
-  if (bytes === undefined) return undefined;
+  if (bytes === undefined) return { why: 'none for these arguments here (or not a private file of yours)' };
   let memo: PlanMemo;
   try {
     memo = JSON.parse(bytes.toString('utf8')) as PlanMemo;
   } catch {
-    return undefined;
+    return { why: 'unreadable' };
   }
   const same = memo?.format === FORMAT && memo.build === BUILD && memo.cwd === cwd && memo.argv === argv;
-  if (!same || !wellFormed(memo)) return undefined;
-  return memo.observations.every((o) => stillHolds(o, env)) ? memo : undefined;
+  if (!same) return { why: 'made by another tfw or Node, or for other arguments' };
+  if (!wellFormed(memo)) return { why: 'not in the shape tfw writes' };
+  const changed = memo.observations.find((o) => !stillHolds(o, env));
+  return changed === undefined ? { memo } : { why: `${describe(changed)} changed` };
+}
+
+/** An input, for a debug line (environment values are not shown). */
+function describe(o: Observation): string {
+  switch (o.k) {
+    case 'env':
+      return `the variable ${o.n}`;
+    case 'names':
+      return o.prefix === '' ? 'the set of environment variables' : `the set of ${o.prefix}* variables`;
+    case 'home':
+      return 'the home directory';
+    case 'list':
+      return `the listing of ${o.p}`;
+    case 'real':
+    case 'native':
+      return `the real path of ${o.p}`;
+    case 'stat':
+    case 'lstat':
+    case 'node':
+    case 'lnode':
+      return o.p;
+    default:
+      return 'an input';
+  }
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

@@ -17,7 +17,7 @@ import { sessionKeyFor } from './aws/sessions.ts';
 export { passThrough, runWithFiles } from './runwith.ts';
 
 function isDirectory(path: string): boolean {
-  recording()?.stat(path);
+  recording()?.node(path);
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -71,13 +71,17 @@ function replay(memo: PlanMemo, deps: Deps): void {
  * nothing written, terraform not started) when the full path must run.
  */
 export async function runFromMemo(argvOnly: TerraformArgs, terraform: string, deps: Deps): Promise<Outcome | undefined> {
-  let memo: PlanMemo | undefined;
+  let memo: PlanMemo;
   try {
-    memo = readMemo(argvOnly, deps.cwd, deps.env);
+    const read = readMemo(argvOnly, deps.cwd, deps.env);
+    if ('why' in read) {
+      deps.log.debug(`plan memo not used: ${read.why}`);
+      return undefined;
+    }
+    memo = read.memo;
   } catch {
     return undefined;
   }
-  if (memo === undefined) return undefined;
   if (memo.pass !== undefined) {
     // No MFA needed, or terraform will refuse the run: terraform alone, environment untouched.
     replay(memo, deps);

@@ -133,6 +133,22 @@ test('ten assume_role-only providers (no profile) behind the default profile\'s 
   assert.equal(org.calls.GetSessionToken, 1, 'the cached session serves the next run: no second code');
   const out = await runTfw(['output', '-json'], { cwd: dir, env });
   assertTenRoles(out.stdout);
+  // The plan memo under the real terraform: a plan after the apply plans (the state file changed the module's
+  // listing); the next is served from its memo, and terraform still assumes every role from the session.
+  const replan = await runTfw(['plan', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_DEBUG: '1' } });
+  assert.equal(replan.code, 0, replan.stderr + replan.stdout);
+  assert.doesNotMatch(replan.stderr, /still holds/);
+  const before = org.requests.length;
+  const served = await runTfw(['plan', '-input=false', '-no-color'], { cwd: dir, env: { ...env, TFW_DEBUG: '1' } });
+  assert.equal(served.code, 0, served.stderr + served.stdout);
+  assert.match(served.stderr, /the plan of an earlier run with these arguments here still holds/);
+  // terraform refreshes in parallel: the same lines, in any order; each AssumeRole names its session by the clock.
+  const lines = (text: string) => text.replace(/aws-go-sdk-\d+/g, 'aws-go-sdk-N').split('\n').sort();
+  assert.deepEqual(lines(served.stdout), lines(replan.stdout), 'terraform says the same either way');
+  const reassumed = org.requests.slice(before).filter((r) => r.action === 'AssumeRole');
+  assert.deepEqual(new Set(reassumed.map((r) => r.params.RoleArn)), new Set(ORG_ROLES));
+  for (const r of reassumed) assert.notEqual(r.accessKeyId, ALICE.accessKeyId);
+  assert.equal(org.calls.GetSessionToken, 1);
   assert.deepEqual(await readdir(box.runtime), []);
 });
 

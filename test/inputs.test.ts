@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, utimes, writeFile, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, utimes, writeFile, unlink } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,4 +180,24 @@ test('every path the reader and the planner read is an observation (each root mo
     checked++;
   }
   assert.ok(checked >= 5);
+});
+
+test('what a path is (a directory, the same one as $PWD) holds while entries come and go in it, not once it is another', async (t) => {
+  const dir = await tempDir(t);
+  const module = join(dir, 'module');
+  await mkdir(module);
+  const rec = new Recording();
+  rec.node(module);
+  rec.node(join(dir, 'absent'));
+  // terraform's lock file comes and goes in the module directory on every run.
+  await writeFile(join(module, '.terraform.tfstate.lock.info'), '{}');
+  await unlink(join(module, '.terraform.tfstate.lock.info'));
+  assert.ok(rec.observations.every((o) => stillHolds(o, {})));
+  // Another directory put in its place (made while the first exists, so not a reused inode).
+  await mkdir(join(dir, 'other'));
+  await rename(module, join(dir, 'old'));
+  await rename(join(dir, 'other'), module);
+  assert.equal(stillHolds(rec.observations[0]!, {}), false, 'another directory by the same name');
+  await writeFile(join(dir, 'absent'), '');
+  assert.equal(stillHolds(rec.observations[1]!, {}), false, 'there now');
 });

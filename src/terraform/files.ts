@@ -129,7 +129,7 @@ export function readFileBytes(path: string, max: number): { ok: true; bytes: Buf
 
 /** What a path is, for fileexists(): a regular file, or why not. */
 export function fileKind(path: string): { ok: true } | { ok: false; failure: FileFailure } {
-  recording()?.stat(path);
+  recording()?.node(path);
   try {
     const st = statSync(path);
     return st.isFile() ? { ok: true } : { ok: false, failure: notAFile(st) };
@@ -148,8 +148,8 @@ export function fileKind(path: string): { ok: true } | { ok: false; failure: Fil
  */
 export function goGetwd(dir: string, pwd: string | undefined): string | undefined {
   const rec = recording();
-  rec?.stat(dir);
-  if (pwd !== undefined && pwd.startsWith('/')) rec?.stat(pwd);
+  rec?.node(dir);
+  if (pwd !== undefined && pwd.startsWith('/')) rec?.node(pwd);
   rec?.realpath(dir, true);
   try {
     const dot = statSync(dir, { bigint: true });
@@ -172,8 +172,8 @@ export type GlobKind = 'directory' | 'file' | 'other' | 'error';
 
 /** What doublestar's Glob sees of a path: Lstat (undefined when it fails), and for a symlink Stat of its target. */
 export function globStat(path: string): { symlink: boolean; kind: GlobKind } | undefined {
-  recording()?.stat(path, false);
-  recording()?.stat(path);
+  recording()?.node(path, false);
+  recording()?.node(path);
   let st: Stats;
   try {
     st = lstatSync(path);
