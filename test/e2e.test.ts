@@ -103,8 +103,10 @@ test('init asks for one code, then plan/apply reuse the cached session; -detaile
   assert.equal(apply.code, 0, apply.stderr);
   assert.match(apply.stdout, /Apply complete! Resources: 1 added/);
 
-  const again = await runTfw(['plan', '-input=false', '-no-color', '-detailed-exitcode'], { cwd: dir, env });
+  const again = await runTfw(['plan', '-input=false', '-no-color', '-detailed-exitcode'], { cwd: dir, env: { ...env, TFW_DEBUG: '1' } });
   assert.equal(again.code, 0, again.stderr);
+  // Nothing tfw reads changed since the first plan (the state is in the bucket): served by that plan's memo.
+  assert.match(again.stderr, /the plan of an earlier run with these arguments here still holds/);
   assert.equal(world.sts.calls.GetSessionToken - before, 1, 'one GetSessionToken for the whole sequence');
   // The state really is in the S3 bucket, written with the role's credentials.
   const listing = await (await fetch(`${s3.url}/tfstate?list-type=2`)).text();
