@@ -13,6 +13,7 @@ import { createRunContext, removeRunDirsOnExit, type RunContext } from './contex
 import type { Deps } from './deps.ts';
 import { isTfwError, type Outcome } from './errors.ts';
 import { createLogger, printable, truthy } from './log.ts';
+import { cannotReplace, replaceWith } from './replace.ts';
 import { releaseHungUpTerminals, resolveTerraform, runChild, runUntouched, terminalFds } from './spawn.ts';
 
 /** tfw's own unexpected failure (a bug): sysexits' EX_SOFTWARE. */
@@ -108,6 +109,7 @@ export function realDeps(env: NodeJS.ProcessEnv = process.env, context: RunConte
     runProcess: async (command) => (await lazy()).runMfaProcess(command),
     sts: () => (stsApi ??= lazy().then((m) => m.createStsApi(env))),
     spawn: runChild,
+    replace: { refusal: () => cannotReplace(env, streamsUsed), exec: replaceWith },
     selfPaths: selfPaths(),
     progress,
     out: (text) => {

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { cacheDirFromEnv } from './cachedir.ts';
 import { truthy } from './log.ts';
+import { REPLACING } from './replace.ts';
 import { readTrustedFile, writeTrustedFile } from './trustedfile.ts';
 import type { Env } from './model.ts';
 
@@ -100,14 +101,19 @@ export function loadBundle(
   const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   let used = !onlyOnceUsed;
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    process.once('exit', () => {
+    const write = (): void => {
+      process.off('exit', write);
+      process.off(REPLACING, write);
       if (!used) return;
       try {
         writeCodeCache(cacheFile, script.createCachedData());
       } catch {
         // a cache is an optimisation: never a failure at exit
       }
-    });
+    };
+    // At exit, or just before terraform takes this process over (replace.ts): whichever comes first.
+    process.once('exit', write);
+    process.once(REPLACING, write);
   }
   const module = { exports: {} as Record<string, unknown> };
   const codeCache = { used: () => void (used = true) };

@@ -19,6 +19,12 @@ export interface Deps {
   sts: () => Promise<StsApi>;
   /** Starts terraform (or `auth exec`'s command) with the terminal's stdio and waits for it (spawn.ts runChild). */
   spawn: Spawner;
+  /**
+   * terraform in tfw's place (replace.ts): why it may not take it now
+   * (undefined: it may), and the exec itself. Absent where it never may
+   * (tests' stand-ins for the real process).
+   */
+  replace?: { refusal(): string | undefined; exec(file: string, args: readonly string[], env: Record<string, string>): never };
   /** Paths that are tfw itself, so PATH lookup never finds tfw as terraform. */
   selfPaths: readonly string[];
   /** Progress line while STS calls take longer than a moment. */

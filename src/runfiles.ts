@@ -247,7 +247,7 @@ export const SHADOWING_VARIABLES = [
  * variables go unless the plan keeps the user's own (a session exported by
  * another tool, or keys tfw had no device for); TFW_MFA_CODE always goes.
  */
-export function buildChildEnv(parentEnv: Env, runFiles: RunFiles, keep: ChildEnvironment = { keepKeyVariables: false }): Record<string, string> {
+export function buildChildEnv(parentEnv: Env, runFiles: Pick<RunFiles, 'configFile' | 'credentialsFile'>, keep: ChildEnvironment = { keepKeyVariables: false }): Record<string, string> {
   const env: Record<string, string> = {};
   const drop = new Set<string>(keep.keepKeyVariables ? ['TFW_MFA_CODE'] : SHADOWING_VARIABLES);
   for (const [name, value] of Object.entries(parentEnv)) {

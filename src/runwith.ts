@@ -2,6 +2,7 @@
 // removed after whatever happens (DESIGN.md "Flow", the last two steps).
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
+import { execveRuns, holdRunFiles } from './replace.ts';
 import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
@@ -11,13 +12,41 @@ export function passThrough(file: string, args: readonly string[], deps: Deps): 
 }
 
 /**
+ * terraform in tfw's place (replace.ts), with the per-run files held by a
+ * keeper; returns (nothing done, nothing left) where it may not. No signal
+ * listener is needed before the exec: nothing has a name to clean up, and a
+ * stop request that comes first ends tfw as it would end terraform (the
+ * keeper follows within a second).
+ */
+function replaceWithTerraform(file: string, args: readonly string[], generated: GeneratedFiles, base: string, deps: Deps): void {
+  const refusal = deps.replace === undefined ? 'not this process' : deps.replace.refusal();
+  if (refusal !== undefined) {
+    deps.log.debug(`terraform runs as tfw's child: ${refusal}`);
+    return;
+  }
+  if (!execveRuns(file)) {
+    deps.log.debug(`terraform runs as tfw's child: ${file} is not a file execve(2) runs itself (no #! line)`);
+    return;
+  }
+  const held = holdRunFiles(base, generated);
+  if (held === undefined) {
+    deps.log.debug(`terraform runs as tfw's child: no unnamed files in ${base} that another process can read`);
+    return;
+  }
+  deps.log.debug(`per-run files held by process ${held.keeper} (unnamed): terraform takes tfw's place`);
+  deps.replace!.exec(file, args, buildChildEnv(deps.env, held, generated.environment));
+}
+
+/**
  * Writes the per-run files, runs `file args` pointed at them, and removes them
  * whatever happens: terraform's exit, its failure, a signal, tfw's own error.
+ * Where it may (replace.ts), terraform takes tfw's place instead.
  */
 export async function runWithFiles(file: string, args: readonly string[], generated: GeneratedFiles, deps: Deps): Promise<number> {
   const base = chooseRunFilesBase(deps.env, (message) => deps.log.warn(message), undefined, deps.cwd);
   const swept = await sweepStaleRunFiles(base);
   for (const dir of swept) deps.log.debug(`removed stale run files ${dir}`);
+  replaceWithTerraform(file, args, generated, base, deps);
   // From here on a signal must not kill tfw before it has cleaned up.
   const relay = new SignalRelay().start();
   let runFiles: Awaited<ReturnType<typeof writeRunFiles>> | undefined;

@@ -143,7 +143,8 @@ test('a warm credentialed run loads tfw\'s own code only: not the AWS SDK, the I
       const child = spawn(process.execPath, ['--import', join(ROOT, 'test/support/trace-loads.mjs'), '--require', join(ROOT, 'test/support/trace-requires.cjs'), TFW_BIN, 'plan'], {
         cwd: dir,
         // PWD as a shell sets it (the launcher does too): the reader reads it, so the memo observes it.
-        env: { ...env, PWD: dir, TFW_TRACE_FILE: trace },
+        // TFW_NO_EXEC: the trace is written at exit, which a process terraform takes over never reaches (the same code loads).
+        env: { ...env, PWD: dir, TFW_TRACE_FILE: trace, TFW_NO_EXEC: '1' },
         stdio: 'ignore',
       });
       child.on('close', resolve);

@@ -59,7 +59,8 @@ for (const signal of ['SIGABRT', 'SIGQUIT'] as const) {
       config: `[profile source]\nmfa_serial = ${ALICE.mfaSerial}\n\n[profile switch]\nsource_profile = source\nrole_arn = ${ROLE}\nmfa_serial = ${ALICE.mfaSerial}\n`,
       credentials: `[source]\naws_access_key_id = ${ALICE.accessKeyId}\naws_secret_access_key = ${ALICE.secretAccessKey}\n`,
       mainTf: 'provider "aws" {\n  profile = "switch"\n}\n',
-      env: { AWS_ENDPOINT_URL_STS: sts.url, TFW_MFA_CODE: String(code++), FAKE_TF_WAIT: '1', TFW_QUIET: '1' },
+      // TFW_NO_EXEC: tfw stays terraform's parent, holding secrets while terraform runs (on Linux terraform otherwise takes its place).
+      env: { AWS_ENDPOINT_URL_STS: sts.url, TFW_MFA_CODE: String(code++), FAKE_TF_WAIT: '1', TFW_QUIET: '1', TFW_NO_EXEC: '1' },
     });
     const child = spawn('sh', ['-c', 'ulimit -c unlimited && exec "$0" "$@"', LAUNCHER, 'apply'], { cwd: dir, env, stdio: 'ignore', detached: true });
     const done = new Promise<void>((resolve) => child.on('close', () => resolve()));

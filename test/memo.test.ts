@@ -67,7 +67,8 @@ async function run(s: Setup, args: string[], extra: Record<string, string | unde
   await rm(s.record, { force: true });
   const ran: Ran = await runTfw(args, { cwd, env: { ...s.env, TFW_MFA_CODE: String(codeCounter++), ...extra } });
   const start = (await readRecord(s.record).catch(() => [])).find((e) => e.event === 'start');
-  const runDir = (p: string | undefined) => (p ? p.replace(/\/tfw-run-[^/]+\//, '/RUN/') : p);
+  // The run's files by name (terraform a child of tfw), or held unnamed (terraform in tfw's place): the same files.
+  const runDir = (p: string | undefined) => (p ? p.replace(/\/tfw-run-[^/]+\//, '/RUN/').replace(/^\/proc\/\d+\/fd\/3$/, `${s.box.runtime}/RUN/config`).replace(/^\/proc\/\d+\/fd\/4$/, `${s.box.runtime}/RUN/credentials`) : p);
   const text = (f: { path: string; text?: string } | null | undefined) => (f?.text === undefined ? null : `${runDir(f.path)}\n${f.text}`);
   return {
     served: SERVED.test(ran.stderr),

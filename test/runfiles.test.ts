@@ -130,7 +130,7 @@ test('child env points at the run files and drops every key variable, without to
     EMPTY: undefined,
   };
   const frozen = JSON.stringify(parent);
-  const env = buildChildEnv(parent, { dir: '/r', configFile: '/r/config', credentialsFile: '/r/credentials' });
+  const env = buildChildEnv(parent, { configFile: '/r/config', credentialsFile: '/r/credentials' });
   assert.deepEqual(env, {
     PATH: '/bin',
     AWS_PROFILE: 'switch',
