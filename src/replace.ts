@@ -126,28 +126,41 @@ function blocksSignals(): boolean | undefined {
   }
 }
 
+/** ELF's e_machine for the architectures Node runs on here (a binary for another one fails with ENOEXEC). */
+const ELF_MACHINE: Partial<Record<string, number>> = { x64: 62, arm64: 183, ia32: 3, arm: 40, ppc64: 21, s390x: 22, riscv64: 243, loong64: 258 };
+
+/** The kernel follows at most this many `#!` interpreters (BINPRM_MAX_RECURSION). */
+const MAX_INTERPRETERS = 4;
+
 /**
- * Whether execve(2) itself can run `file`: an executable file starting with
- * `#!` or ELF's magic. A spawned child would also run a script without `#!`
- * (execvp hands it to /bin/sh on ENOEXEC); process.execve would not, and a
- * failed exec ends Node (it aborts) instead of throwing.
+ * Whether execve(2) itself runs `file`: an executable ELF of this machine's
+ * architecture, or a `#!` script whose interpreter is one (followed as the
+ * kernel follows them). A spawned child would also run a script without `#!`
+ * (execvp hands it to /bin/sh on ENOEXEC), and its failure to start is an
+ * error tfw reports in one line; a failed process.execve ends Node with an
+ * abort instead. So anything else is left to a spawned child.
  */
-export function execveRuns(file: string): boolean {
+export function execveRuns(file: string, depth = 0): boolean {
   let fd: number | undefined;
   try {
     accessSync(file, constants.X_OK);
     fd = openSync(file, constants.O_RDONLY);
-    const head = Buffer.alloc(4);
-    const n = readSync(fd, head, 0, 4, 0);
-    return (n >= 2 && head[0] === 0x23 && head[1] === 0x21) || (n === 4 && head.equals(ELF_MAGIC));
+    const head = Buffer.alloc(256);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n >= 20 && head.readUInt32BE(0) === 0x7f454c46) {
+      const machine = head.readUInt16LE(18);
+      return head[5] === 1 && machine === ELF_MACHINE[process.arch];
+    }
+    if (n < 3 || head[0] !== 0x23 || head[1] !== 0x21 || depth >= MAX_INTERPRETERS) return false;
+    const line = head.toString('latin1', 2, n).split('\n')[0]!;
+    const interpreter = line.trim().split(/[ \t]/)[0];
+    return interpreter !== undefined && interpreter.startsWith('/') && execveRuns(interpreter, depth + 1);
   } catch {
     return false;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
-
-const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 /**
  * Why terraform may not take tfw's place here, or undefined when it may:

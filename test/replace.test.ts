@@ -101,6 +101,12 @@ describe('the held per-run files', { skip }, () => {
     assert.equal(execveRuns(script), true);
     assert.equal(execveRuns(process.execPath), true, 'an ELF binary');
     assert.equal(execveRuns(bare), false, 'execvp would hand it to /bin/sh; execve fails');
+    const brokenInterpreter = join(dir, 'broken-interpreter');
+    writeFileSync(brokenInterpreter, '#!/nonexistent/interpreter\n', { mode: 0o755 });
+    assert.equal(execveRuns(brokenInterpreter), false, 'a missing interpreter: a spawned child fails with one tfw line, an exec would abort Node');
+    const viaScript = join(dir, 'via-script');
+    writeFileSync(viaScript, `#!${script} -x\n`, { mode: 0o755 });
+    assert.equal(execveRuns(viaScript), true, 'an interpreter that is itself a #! script, as the kernel follows it');
     assert.equal(execveRuns(notExecutable), false, 'no x bit (not even root may exec it)');
     assert.equal(execveRuns(join(dir, 'missing')), false);
   });
@@ -162,7 +168,8 @@ describe('a credentialed run', { skip }, () => {
     const fake = join(s.box.root, 'bin', 'terraform');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(s.box.root, 'bin'));
-    writeFileSync(fake, `#!/bin/sh\ngrep -E '^Sig(Ign|Blk)' /proc/$$/status > ${JSON.stringify(out)}\necho "pid $$" >> ${JSON.stringify(out)}\n`, { mode: 0o755 });
+    // Builtins only: a command run from the script would show the mask dash holds while it waits for that command.
+    writeFileSync(fake, `#!/bin/sh\nwhile read -r k v; do case $k in SigIgn:|SigBlk:) echo "$k $v";; esac; done < /proc/$$/status > ${JSON.stringify(out)}\n`, { mode: 0o755 });
     const ran = await runTfw(['plan'], { cwd: s.dir, env: { ...s.env, TFW_TERRAFORM: fake, TFW_DEBUG: '1' } });
     assert.equal(ran.code, 0, ran.stderr);
     assert.match(ran.stderr, /terraform takes tfw's place/);
@@ -185,18 +192,56 @@ describe('a credentialed run', { skip }, () => {
     assert.deepEqual(readdirSync(s.box.runtime), []);
   });
 
-  test('a stop request to tfw\'s pid is terraform\'s, once, and the files are still there for its graceful stop', async (t) => {
-    const s = await setup(t, { FAKE_TF_WAIT: '1', FAKE_TF_SIGNALS_TO_EXIT: '1', FAKE_TF_STOP_MS: '800' });
-    const started = spawn(TFW_LAUNCHER, ['apply'], { cwd: s.dir, env: withNode(s.env), stdio: ['ignore', 'ignore', 'pipe'] });
-    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => started.on('close', (code, signal) => resolve({ code, signal })));
+  test('under timeout(1), which signals its child and then the whole group, tfw stays terraform\'s parent (the relay makes the two one)', async (t) => {
+    const timeout = spawnSync('sh', ['-c', 'command -v timeout'], { encoding: 'utf8' }).stdout.trim();
+    if (!timeout) return t.skip('no timeout(1) here');
+    const s = await setup(t);
+    const ran = await runTfw(['plan'], { cwd: s.dir, env: { ...s.env, TFW_DEBUG: '1' }, wrap: [timeout, '60'] });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stderr, /terraform runs as tfw's child: its parent is timeout\(1\)/);
+    const [start] = (await readRecord(s.record)).filter((e) => e.event === 'start');
+    assert.ok(start!.config.path.startsWith(join(s.box.runtime, 'tfw-run-')), start!.config.path);
+  });
+
+  for (const [who, signal, group] of [
+    ["tfw's pid (a supervisor, kill)", 'SIGTERM', false],
+    ['the process group (Ctrl-C, a CI cancel)', 'SIGINT', true],
+  ] as const) {
+    test(`a stop request to ${who} is terraform's, once, and the files are still there for its graceful stop`, async (t) => {
+      const s = await setup(t, { FAKE_TF_WAIT: '1', FAKE_TF_SIGNALS_TO_EXIT: '1', FAKE_TF_STOP_MS: '800' });
+      const started = spawn(TFW_LAUNCHER, ['apply'], { cwd: s.dir, env: withNode(s.env), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+      t.after(() => {
+        try {
+          process.kill(-started.pid!, 'SIGKILL');
+        } catch {
+          // the group is gone
+        }
+      });
+      const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => started.on('close', (code, sig) => resolve({ code, signal: sig })));
+      const end = Date.now() + 60_000;
+      while (!(await readRecord(s.record)).some((e) => e.event === 'waiting') && Date.now() < end) await sleep(25);
+      const [start] = (await readRecord(s.record)).filter((e) => e.event === 'start');
+      assert.equal(start!.pid, started.pid, 'terraform in tfw\'s place');
+      process.kill(group ? -started.pid! : started.pid!, signal);
+      const result = await closed;
+      const signals = (await readRecord(s.record)).filter((e) => e.event === 'signal');
+      assert.deepEqual(signals.map((e) => e.signal), [signal], 'exactly one, with no wait for a relay');
+      assert.equal(signals[0]!.configStillThere, true, 'the keeper ignores the group\'s stop request');
+      assert.equal(result.code, 3, 'terraform\'s own exit status after its graceful stop');
+    });
+  }
+
+  test('SIGKILL to the run (terraform in tfw\'s place) leaves nothing on disk: no named file to sweep, and the keeper follows', async (t) => {
+    const s = await setup(t, { FAKE_TF_WAIT: '1' });
+    const started = spawn(TFW_LAUNCHER, ['plan'], { cwd: s.dir, env: withNode(s.env), stdio: 'ignore' });
+    const closed = new Promise<void>((resolve) => started.on('close', () => resolve()));
     const end = Date.now() + 60_000;
-    while (!(await readRecord(s.record)).some((e) => e.event === 'start') && Date.now() < end) await sleep(25);
-    process.kill(started.pid!, 'SIGTERM');
-    const result = await closed;
-    const events = await readRecord(s.record);
-    const signals = events.filter((e) => e.event === 'signal');
-    assert.deepEqual(signals.map((e) => e.signal), ['SIGTERM'], 'exactly one, with no wait for a relay');
-    assert.equal(signals[0]!.configStillThere, true);
-    assert.equal(result.code, 3, 'terraform\'s own exit status after its graceful stop');
+    while (!(await readRecord(s.record)).some((e) => e.event === 'waiting') && Date.now() < end) await sleep(25);
+    const [start] = (await readRecord(s.record)).filter((e) => e.event === 'start');
+    const keeper = Number(/^\/proc\/(\d+)\//.exec(start!.config.path)![1]);
+    started.kill('SIGKILL');
+    await closed;
+    assert.deepEqual(readdirSync(s.box.runtime), []);
+    assert.ok(await gone(keeper, 4000), 'the keeper leaves once its process is gone');
   });
 });

@@ -130,7 +130,8 @@ for (const [way, signal, group] of [
   ['SIGHUP to tfw (terminal closed)', 'SIGHUP', false],
 ] as const) {
   test(`per-run files are removed on ${way}, after terraform has stopped`, async (t) => {
-    const { box, dir, record, env } = await setup(t, { TFW_MFA_CODE: world.fresh(), FAKE_TF_WAIT: '1', FAKE_TF_SIGNALS_TO_EXIT: '1' });
+    // TFW_NO_EXEC: terraform a child of tfw, as where it cannot take tfw's place (test/replace.test.ts covers that path).
+    const { box, dir, record, env } = await setup(t, { TFW_MFA_CODE: world.fresh(), FAKE_TF_WAIT: '1', FAKE_TF_SIGNALS_TO_EXIT: '1', TFW_NO_EXEC: '1' });
     const job = startJob(t, [TFW_BIN, 'apply'], dir, env);
     t.after(() => killFakeTerraform(record));
     await waitFor(record, 'waiting');
@@ -157,7 +158,8 @@ test('per-run files are removed when tfw fails on its own after writing them (te
 });
 
 test('an uncaught exception while terraform runs: one tfw line, no stack trace, tfw waits for terraform, exit 70, per-run files removed', async (t) => {
-  const { box, dir, record, env } = await setup(t, { TFW_MFA_CODE: world.fresh(), FAKE_TF_WAIT: '1', TFW_QUIET: '1' });
+  // TFW_NO_EXEC: tfw must be there while terraform runs for a callback of its own to throw.
+  const { box, dir, record, env } = await setup(t, { TFW_MFA_CODE: world.fresh(), FAKE_TF_WAIT: '1', TFW_QUIET: '1', TFW_NO_EXEC: '1' });
   const job = startJob(t, ['--import', import.meta.resolve('tsx'), join(ROOT, 'test/support/crash-run.ts'), 'apply'], dir, { ...env, NODE_OPTIONS: '' });
   t.after(() => killFakeTerraform(record));
   await waitFor(record, 'waiting');
@@ -173,7 +175,8 @@ test('an uncaught exception while terraform runs: one tfw line, no stack trace, 
 });
 
 test('a run killed with SIGKILL leaves its dir; the next run sweeps it, and only it', async (t) => {
-  const { box, dir, record, env } = await setup(t, { FAKE_TF_WAIT: '1' });
+  // TFW_NO_EXEC: a run dir with a name (in tfw's place nothing is named: test/replace.test.ts).
+  const { box, dir, record, env } = await setup(t, { FAKE_TF_WAIT: '1', TFW_NO_EXEC: '1' });
   const job = startJob(t, [TFW_BIN, 'plan'], dir, { ...env, TFW_MFA_CODE: world.fresh() });
   t.after(() => killFakeTerraform(record));
   await waitFor(record, 'waiting');

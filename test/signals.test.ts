@@ -108,26 +108,35 @@ const hasProc = (() => {
   }
 })();
 
+// Both ways terraform runs (docs/signals.md): in tfw's place (Linux, by default) and as tfw's child (the relay and its
+// witness: other systems, a prompted run, timeout(1) as the parent; TFW_NO_EXEC=1 here).
+const MODES = [
+  ['', {}],
+  [' (terraform as tfw\'s child)', { TFW_NO_EXEC: '1' }],
+] as const;
+
 describe('each stop request reaches terraform exactly once, whoever sends it', { concurrency: 4 }, () => {
-  for (const sender of SENDERS) {
-    for (const signal of SIGNALS) {
-      const skip = sender.startsWith('every') && !hasProc ? 'no /proc to list the processes' : false;
-      test(`${signal} to ${sender}: terraform hears one ${signal}, tfw waits for it, returns its status and removes the per-run files`, { skip }, async (t) => {
-        const { box, dir, record, env } = await setup(t);
-        const job = startJob(t, process.execPath, [BIN, 'apply'], dir, env);
-        await waitFor(record, 'waiting');
-        const pid = job.child.pid!;
-        if (sender === 'tfw alone') process.kill(pid, signal);
-        else if (sender === 'the process group') process.kill(-pid, signal);
-        else for (const member of groupMembers(pid)) process.kill(member, signal);
-        const r = await job.done;
-        assert.deepEqual(await signalsHeard(record), [signal]);
-        assert.deepEqual({ code: r.code, signal: r.signal }, { code: 3, signal: null }, `terraform's own status: ${r.stderr}`);
-        assert.equal(r.stderr, '');
-        const heard = (await readRecord(record)).find((e) => e.event === 'signal');
-        assert.equal(heard?.configStillThere, true, 'the per-run files stay while terraform stops');
-        assert.deepEqual(await readdir(box.runtime), [], 'the per-run files are gone');
-      });
+  for (const [mode, modeEnv] of MODES) {
+    for (const sender of SENDERS) {
+      for (const signal of SIGNALS) {
+        const skip = sender.startsWith('every') && !hasProc ? 'no /proc to list the processes' : false;
+        test(`${signal} to ${sender}${mode}: terraform hears one ${signal}, tfw waits for it, returns its status and removes the per-run files`, { skip }, async (t) => {
+          const { box, dir, record, env } = await setup(t, modeEnv);
+          const job = startJob(t, process.execPath, [BIN, 'apply'], dir, env);
+          await waitFor(record, 'waiting');
+          const pid = job.child.pid!;
+          if (sender === 'tfw alone') process.kill(pid, signal);
+          else if (sender === 'the process group') process.kill(-pid, signal);
+          else for (const member of groupMembers(pid)) process.kill(member, signal);
+          const r = await job.done;
+          assert.deepEqual(await signalsHeard(record), [signal]);
+          assert.deepEqual({ code: r.code, signal: r.signal }, { code: 3, signal: null }, `terraform's own status: ${r.stderr}`);
+          assert.equal(r.stderr, '');
+          const heard = (await readRecord(record)).find((e) => e.event === 'signal');
+          assert.equal(heard?.configStillThere, true, 'the per-run files stay while terraform stops');
+          assert.deepEqual(await readdir(box.runtime), [], 'the per-run files are gone');
+        });
+      }
     }
   }
 

@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,20 @@ export function which(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Whether a credentialed run here ends in terraform taking tfw's process
+ * (src/replace.ts: Linux, a Node with process.execve), so that terraform's
+ * per-run files are /proc/KEEPER/fd/3 and /4 instead of named files.
+ */
+export const TERRAFORM_IN_PLACE = process.platform === 'linux' && typeof (process as unknown as { execve?: unknown }).execve === 'function';
+
+/** A run's status as a shell shows it: the exit code, or 128+N for a death by signal N. */
+export function shellStatus(r: { code: number | null; signal: NodeJS.Signals | null }): number | null {
+  if (r.code !== null) return r.code;
+  if (r.signal === null) return null;
+  return 128 + (osConstants.signals as Record<string, number>)[r.signal]!;
 }
 
 export interface Sandbox {
