@@ -6,9 +6,31 @@ import { execveRuns, holdRunFiles } from './replace.ts';
 import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
-/** Runs `file args` untouched: same environment, same arguments. */
+/** Runs `file args` untouched: same environment, same arguments; where it may, in tfw's place (replace.ts). */
 export function passThrough(file: string, args: readonly string[], deps: Deps): Promise<number> {
+  if (mayReplace(file, deps)) deps.replace!.exec(file, args, untouchedEnv(deps.env));
   return runUntouched(file, args, { cwd: deps.cwd, env: deps.env, children: deps.context.children }, deps.spawn);
+}
+
+/** The environment as tfw was given it, for an exec (a variable set to undefined is not there at all). */
+function untouchedEnv(env: Deps['env']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+/** Whether terraform may take tfw's place now (replace.ts), saying why not under TFW_DEBUG. */
+function mayReplace(file: string, deps: Deps): boolean {
+  const refusal = deps.replace === undefined ? 'not this process' : deps.replace.refusal();
+  if (refusal !== undefined) {
+    deps.log.debug(`terraform runs as tfw's child: ${refusal}`);
+    return false;
+  }
+  if (!execveRuns(file)) {
+    deps.log.debug(`terraform runs as tfw's child: execve(2) would not run ${file} itself (not an executable of this machine, or a script whose #! interpreter is not)`);
+    return false;
+  }
+  return true;
 }
 
 /**
@@ -19,15 +41,7 @@ export function passThrough(file: string, args: readonly string[], deps: Deps): 
  * keeper follows within a second).
  */
 function replaceWithTerraform(file: string, args: readonly string[], generated: GeneratedFiles, base: string, deps: Deps): void {
-  const refusal = deps.replace === undefined ? 'not this process' : deps.replace.refusal();
-  if (refusal !== undefined) {
-    deps.log.debug(`terraform runs as tfw's child: ${refusal}`);
-    return;
-  }
-  if (!execveRuns(file)) {
-    deps.log.debug(`terraform runs as tfw's child: ${file} is not a file execve(2) runs itself (no #! line)`);
-    return;
-  }
+  if (!mayReplace(file, deps)) return;
   const held = holdRunFiles(base, generated);
   if (held === undefined) {
     deps.log.debug(`terraform runs as tfw's child: no unnamed files in ${base} that another process can read`);

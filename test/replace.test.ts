@@ -7,10 +7,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cannotReplace, execveRuns, holdRunFiles } from '../src/replace.ts';
-import { moduleSandbox, readRecord, runTfw, withNode, TFW_LAUNCHER } from './support/harness.ts';
+import { launched, moduleSandbox, readRecord, runTfw, withNode, TFW_LAUNCHER } from './support/harness.ts';
 import { mfaUser, roleProfiles, useStsStandIn } from './support/world.ts';
 
 const LINUX = process.platform === 'linux';
@@ -230,6 +231,23 @@ describe('a credentialed run', { skip }, () => {
       assert.equal(result.code, 3, 'terraform\'s own exit status after its graceful stop');
     });
   }
+
+  test('a run that needs no MFA (terraform untouched) is terraform in tfw\'s place too: same pid, the environment exactly as given', async (t) => {
+    const s = await moduleSandbox(t, { config: '[profile plain]\nregion = us-east-1\n', credentials: '', mainTf: 'provider "aws" {\n  profile = "plain"\n}\n', env: { TFW_QUIET: '1' } });
+    for (const round of ['read and planned', 'served by the plan memo']) {
+      await rm(s.record, { force: true });
+      // Past the racy window of the files just written, so that the first run leaves a plan memo for the second.
+      await sleep(150);
+      const started = spawn(TFW_LAUNCHER, ['plan'], { cwd: s.dir, env: withNode(s.env), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      started.stderr!.on('data', (d) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => started.on('close', (c) => resolve(c)));
+      assert.equal(code, 0, stderr);
+      const [start] = (await readRecord(s.record)).filter((e) => e.event === 'start');
+      assert.equal(start!.pid, started.pid, `${round}: terraform has the pid the caller started`);
+      assert.deepEqual(start!.env, launched(s.env, s.dir), `${round}: the environment untouched`);
+    }
+  });
 
   test('SIGKILL to the run (terraform in tfw\'s place) leaves nothing on disk: no named file to sweep, and the keeper follows', async (t) => {
     const s = await setup(t, { FAKE_TF_WAIT: '1' });
