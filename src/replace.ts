@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, fchmodSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import type { GeneratedFiles } from './aws/types.ts';
+import { truthy } from './log.ts';
 import type { Env } from './model.ts';
 
 /** process.execve: Node 22.15+ and 23.11+ (@types/node of the 22 line predates it). */
@@ -170,7 +171,7 @@ export function execveRuns(file: string, depth = 0): boolean {
 export function cannotReplace(env: Env, stdioInUse: boolean): string | undefined {
   if (process.platform !== 'linux') return 'not Linux';
   if (typeof execve() !== 'function') return `Node ${process.version} has no process.execve`;
-  if (env.TFW_NO_EXEC !== undefined && env.TFW_NO_EXEC !== '' && env.TFW_NO_EXEC !== '0') return 'TFW_NO_EXEC is set';
+  if (truthy(env.TFW_NO_EXEC)) return 'TFW_NO_EXEC is set';
   // tfw's stdio streams (a prompt, auth output) may leave a terminal or a pipe in a state terraform must not inherit.
   if (stdioInUse) return 'tfw used the terminal';
   for (const fd of [0, 1, 2]) if (nonBlocking(fd) !== false && !blockingAgain(fd)) return `fd ${fd} is non-blocking`;
@@ -181,10 +182,12 @@ export function cannotReplace(env: Env, stdioInUse: boolean): string | undefined
 
 /**
  * Puts stdout or stderr back in blocking mode, as libuv does for a spawned
- * child's stdio (on the same shared open file), when Node's stream made it
- * non-blocking without tfw writing through it: Node's stream.pipe() looks at
- * process.stdout, which builds it, and a pipe's stream is non-blocking. Not
- * stdin: only a prompt builds that, and a prompt refuses the exec already.
+ * child's stdio (on the same shared open file): tfw has not written through
+ * the stream (stdioInUse), but something built it (Node's stream.pipe()
+ * looks at process.stdout, which builds it, and a pipe's stream is
+ * non-blocking), or it came so. Where that does not take (a terminal's stream
+ * works on a descriptor of its own), the exec is refused. Not stdin: only a
+ * prompt builds that, and a prompt refuses the exec already.
  */
 function blockingAgain(fd: number): boolean {
   if (fd !== 1 && fd !== 2) return false;
