@@ -45,6 +45,15 @@ async function gone(pid: number, withinMs: number): Promise<boolean> {
   return !pidAlive(pid);
 }
 
+/** Runs the launcher as a caller would and waits for it: its pid (terraform's, in tfw's place), its status and stderr. */
+async function launch(s: { dir: string; env: Record<string, string> }, args: string[]): Promise<{ pid: number; code: number | null; stderr: string }> {
+  const child = spawn(TFW_LAUNCHER, args, { cwd: s.dir, env: withNode(s.env), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  return { pid: child.pid!, code, stderr };
+}
+
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'tfw-replace-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -143,11 +152,8 @@ describe('a credentialed run', { skip }, () => {
 
   test('terraform is tfw\'s own process, reads the session from unnamed files, and nothing is ever named in the run directory', async (t) => {
     const s = await setup(t);
-    const started = spawn(TFW_LAUNCHER, ['plan'], { cwd: s.dir, env: withNode(s.env), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    started.stderr!.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => started.on('close', (c) => resolve(c)));
-    assert.equal(code, 0, stderr);
+    const started = await launch(s, ['plan']);
+    assert.equal(started.code, 0, started.stderr);
     const [start] = (await readRecord(s.record)).filter((e) => e.event === 'start');
     assert.equal(start!.pid, started.pid, 'terraform has the pid the caller started (the launcher exec\'d node, node exec\'d terraform)');
     assert.equal(start!.ppid, process.pid, 'and the caller as its parent');
@@ -181,11 +187,8 @@ describe('a credentialed run', { skip }, () => {
 
   test('TFW_NO_EXEC=1 keeps terraform a child of tfw, with the per-run files named in their private directory and removed after', async (t) => {
     const s = await setup(t, { TFW_NO_EXEC: '1' });
-    const started = spawn(TFW_LAUNCHER, ['plan'], { cwd: s.dir, env: withNode(s.env), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    started.stderr!.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => started.on('close', (c) => resolve(c)));
-    assert.equal(code, 0, stderr);
+    const started = await launch(s, ['plan']);
+    assert.equal(started.code, 0, started.stderr);
     const [start] = (await readRecord(s.record)).filter((e) => e.event === 'start');
     assert.equal(start!.ppid, started.pid, 'tfw is terraform\'s parent');
     assert.ok(start!.config.path.startsWith(join(s.box.runtime, 'tfw-run-')), start!.config.path);
@@ -238,11 +241,8 @@ describe('a credentialed run', { skip }, () => {
       await rm(s.record, { force: true });
       // Past the racy window of the files just written, so that the first run leaves a plan memo for the second.
       await sleep(150);
-      const started = spawn(TFW_LAUNCHER, ['plan'], { cwd: s.dir, env: withNode(s.env), stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      started.stderr!.on('data', (d) => (stderr += d));
-      const code = await new Promise<number | null>((resolve) => started.on('close', (c) => resolve(c)));
-      assert.equal(code, 0, stderr);
+      const started = await launch(s, ['plan']);
+      assert.equal(started.code, 0, started.stderr);
       const [start] = (await readRecord(s.record)).filter((e) => e.event === 'start');
       assert.equal(start!.pid, started.pid, `${round}: terraform has the pid the caller started`);
       assert.deepEqual(start!.env, launched(s.env, s.dir), `${round}: the environment untouched`);
