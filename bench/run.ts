@@ -161,12 +161,13 @@ async function warmCache(shTerraform: string): Promise<number[]> {
     const times = await interleave(
       [
         { name: 'floor', cmd: () => floorCmd(env) },
-        { name: 'fake plan', cmd: () => ({ file: FAKE_TERRAFORM, args: ['plan'], cwd: s.dir, env }) },
+        // The fake terraform (a `#!/usr/bin/env node` script) on the same node tfw's own child gets (NODE first on PATH).
+        { name: 'fake plan', cmd: () => ({ file: FAKE_TERRAFORM, args: ['plan'], cwd: s.dir, env: nodeFirst(env) }) },
         { name: 'tfw plan', cmd: () => tfwCmd(['plan'], s.dir, env) },
         // The same run with its plan memo gone: what the first run after a change to the module pays (it reads, plans, records, writes a memo).
         { name: 'tfw plan, planned', before: () => rmSync(join(env.XDG_CACHE_HOME!, 'tfw', 'plans'), { recursive: true, force: true }), cmd: () => tfwCmd(['plan'], s.dir, env) },
         // The yardstick: what any Node wrapper doing tfw's duties (files, witness, spawn, removal) adds, with none of tfw's work.
-        { name: 'least wrapper', cmd: () => ({ file: NODE, args: [join(ROOT, 'bench', 'least-wrapper.cjs'), sessionFile(env), FAKE_TERRAFORM, 'plan'], cwd: s.dir, env }) },
+        { name: 'least wrapper', cmd: () => ({ file: NODE, args: [join(ROOT, 'bench', 'least-wrapper.cjs'), sessionFile(env), FAKE_TERRAFORM, 'plan'], cwd: s.dir, env: nodeFirst(env) }) },
       ],
       { runs: RUNS, warmup: WARMUP },
     );
@@ -305,7 +306,7 @@ async function coldCache(shTerraform: string): Promise<number[]> {
       },
     };
     const times = await interleave(
-      [{ name: 'floor', cmd: () => floorCmd(env) }, { name: 'fake plan', cmd: () => ({ file: FAKE_TERRAFORM, args: ['plan'], cwd: s.dir, env }) }, tfw],
+      [{ name: 'floor', cmd: () => floorCmd(env) }, { name: 'fake plan', cmd: () => ({ file: FAKE_TERRAFORM, args: ['plan'], cwd: s.dir, env: nodeFirst(env) }) }, tfw],
       { runs, warmup: 2 },
     );
     const m = medians(times);
@@ -533,7 +534,7 @@ async function main(): Promise<void> {
   const elapsed = (performance.now() - started) / 1000;
   const machineLine = `${m.nproc} CPUs (${m.cpu}), ${m.os}, node ${m.node}, ${m.terraform}`;
   const tfLine = realTerraform
-    ? `pass-through rows use the real terraform (${realTerraform}); credentialed rows use the fake terraform (fixtures/bin/terraform, a node script) so the difference is tfw's own cost`
+    ? `pass-through rows use the real terraform (${realTerraform}); credentialed rows use the fake terraform (fixtures/bin/terraform, a node script; timed alone on the same node that tfw's own child gets, the row's) so the difference is tfw's own cost`
     : 'no terraform on PATH: every row uses the fake terraform (fixtures/bin/terraform, a node script)';
 
   console.log(`\nmachine: ${machineLine}`);
