@@ -92,8 +92,14 @@ export function holdRunFiles(base: string, files: Pick<GeneratedFiles, 'config' 
       keeper: keeperPid,
       release: () => void started.kill('SIGKILL'),
     };
-    // Read back as terraform will: /proc mounted, this user allowed to open another process's fds, the keeper alive.
-    if (readFileSync(held.configFile, 'utf8') !== files.config || readFileSync(held.credentialsFile, 'utf8') !== files.credentials) {
+    // The keeper ignores stop requests only once its shell has run `trap`: until then a Ctrl-C would end it (and
+    // tfw with it, which has no listener on this path: the run just stops). terraform starts only after.
+    // Then read back as terraform will: /proc mounted, this user allowed to open another process's fds.
+    if (
+      !ignoresStopRequests(keeperPid, Date.now() + KEEPER_START_MS) ||
+      readFileSync(held.configFile, 'utf8') !== files.config ||
+      readFileSync(held.credentialsFile, 'utf8') !== files.credentials
+    ) {
       held.release();
       return undefined;
     }
@@ -104,6 +110,34 @@ export function holdRunFiles(base: string, files: Pick<GeneratedFiles, 'config' 
   } finally {
     keeper?.kill('SIGKILL');
     for (const fd of fds) closeSync(fd);
+  }
+}
+
+/** How long the keeper's shell may take to start and set its traps before tfw gives up on it (a loaded machine). */
+const KEEPER_START_MS = 2000;
+
+/** SigIgn's bits for SIGHUP, SIGINT, SIGQUIT and SIGTERM (signal N is bit N-1). */
+const STOP_REQUESTS_IGNORED = (1n << 0n) | (1n << 1n) | (1n << 2n) | (1n << 14n);
+
+/**
+ * Waits until process `pid` ignores the stop requests (/proc/PID/status
+ * SigIgn), yielding the CPU between looks (a machine with one core must run
+ * the keeper meanwhile); false when it ended or the deadline passed.
+ */
+function ignoresStopRequests(pid: number, deadline: number): boolean {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    } catch {
+      return false;
+    }
+    if (/^State:\s*Z/m.test(status)) return false;
+    const ignored = /^SigIgn:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+    if (ignored !== undefined && (BigInt(`0x${ignored}`) & STOP_REQUESTS_IGNORED) === STOP_REQUESTS_IGNORED) return true;
+    if (Date.now() >= deadline) return false;
+    Atomics.wait(pause, 0, 0, 0.2);
   }
 }
 
