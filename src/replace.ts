@@ -114,7 +114,7 @@ export function holdRunFiles(base: string, files: Pick<GeneratedFiles, 'config' 
 }
 
 /** How long the keeper's shell may take to start and set its traps before tfw gives up on it (a loaded machine). */
-const KEEPER_START_MS = 2000;
+const KEEPER_START_MS = 5000;
 
 /** SigIgn's bits for SIGHUP, SIGINT, SIGQUIT and SIGTERM (signal N is bit N-1). */
 const STOP_REQUESTS_IGNORED = (1n << 0n) | (1n << 1n) | (1n << 2n) | (1n << 14n);
