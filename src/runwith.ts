@@ -2,7 +2,8 @@
 // removed after whatever happens (DESIGN.md "Flow", the last two steps).
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
-import { execveRuns, holdRunFiles } from './replace.ts';
+import { holdRunFiles } from './heldfiles.ts';
+import { execveRuns } from './replace.ts';
 import { buildChildEnv, chooseRunFilesBase, removeRunFiles, runFilesCannotBeWritten, sweepStaleRunFiles, writeRunFiles } from './runfiles.ts';
 import { exitStatus, runUntouched, SignalRelay, type ChildResult } from './spawn.ts';
 
@@ -35,7 +36,7 @@ function mayReplace(file: string, deps: Deps): boolean {
 
 /**
  * terraform in tfw's place (replace.ts), with the per-run files held by a
- * keeper; returns (nothing done, nothing left) where it may not. No signal
+ * keeper (heldfiles.ts); returns (nothing done, nothing left) where it may not. No signal
  * listener is needed before the exec: nothing has a name to clean up, and a
  * stop request that comes first ends tfw as it would end terraform (the
  * keeper follows within a second).

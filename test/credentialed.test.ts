@@ -156,7 +156,7 @@ test('three MFA roles behind one device (backend + two aliases): one code, one G
   assert.equal(start!.env.AWS_SHARED_CREDENTIALS_FILE, start!.credentials.path);
   for (const v of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'TFW_MFA_CODE']) assert.equal(start!.env[v], undefined, v);
   if (TERRAFORM_IN_PLACE) {
-    // Unnamed files held by the keeper (src/replace.ts): nothing named in the run directory's base, ever.
+    // Unnamed files held by the keeper (src/heldfiles.ts): nothing named in the run directory's base, ever.
     assert.match(start!.config.path, /^\/proc\/\d+\/fd\/3$/);
     assert.match(start!.credentials.path, /^\/proc\/\d+\/fd\/4$/);
   } else {

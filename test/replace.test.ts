@@ -1,4 +1,4 @@
-// terraform in tfw's place (src/replace.ts, docs/signals.md): on Linux a
+// terraform in tfw's place (src/replace.ts, src/heldfiles.ts, docs/signals.md): on Linux a
 // credentialed run ends in terraform exec'd into tfw's own process, its AWS
 // files unnamed and held by a keeper. What a user can tell apart from
 // terraform alone: nothing — its pid, signals and exit are its own — and no
@@ -10,7 +10,8 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cannotReplace, execveRuns, holdRunFiles } from '../src/replace.ts';
+import { holdRunFiles } from '../src/heldfiles.ts';
+import { cannotReplace, execveRuns } from '../src/replace.ts';
 import { launched, moduleSandbox, readRecord, runTfw, withNode, TFW_LAUNCHER } from './support/harness.ts';
 import { mfaUser, roleProfiles, useStsStandIn } from './support/world.ts';
 
@@ -83,7 +84,7 @@ describe('the held per-run files', { skip }, () => {
     const base = tempDir(t);
     // A process that holds the files and then waits: the keeper's parent, as tfw (then terraform) is.
     const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `
-      const { holdRunFiles } = await import(${JSON.stringify(new URL('../src/replace.ts', import.meta.url).href)});
+      const { holdRunFiles } = await import(${JSON.stringify(new URL('../src/heldfiles.ts', import.meta.url).href)});
       const held = holdRunFiles(${JSON.stringify(base)}, { config: 'c', credentials: 'k' });
       console.log(held ? held.keeper : 'none');
       setInterval(() => {}, 1000);
