@@ -1,5 +1,6 @@
 // terraform run untouched, or with the per-run files written before and
-// removed after whatever happens (DESIGN.md "Flow", the last two steps).
+// removed after whatever happens (DESIGN.md "Flow", the last two steps); on
+// Linux, where it may, terraform takes tfw's process instead (replace.ts).
 import type { Deps } from './deps.ts';
 import type { GeneratedFiles } from './aws/types.ts';
 import { holdRunFiles } from './heldfiles.ts';
@@ -36,10 +37,10 @@ function mayReplace(file: string, deps: Deps): boolean {
 
 /**
  * terraform in tfw's place (replace.ts), with the per-run files held by a
- * keeper (heldfiles.ts); returns (nothing done, nothing left) where it may not. No signal
- * listener is needed before the exec: nothing has a name to clean up, and a
- * stop request that comes first ends tfw as it would end terraform (the
- * keeper follows within a second).
+ * keeper (heldfiles.ts); returns (nothing done, nothing left) where it may
+ * not. No signal listener is needed before the exec: nothing has a name to
+ * clean up, and a stop request that comes first ends tfw as it would end
+ * terraform (the keeper follows within a second).
  */
 function replaceWithTerraform(file: string, args: readonly string[], generated: GeneratedFiles, base: string, deps: Deps): void {
   if (!mayReplace(file, deps)) return;
