@@ -35,7 +35,8 @@ const EPILOGUE = `Examples:
 
 Everything else is terraform's: tfw ARGS… runs terraform with exactly ARGS.
 Settings: TFW_MFA_CODE, TFW_TERRAFORM, TFW_CACHE_DIR, TFW_NO_CACHE, TFW_SESSION_DURATION,
-TFW_SESSION_MARGIN, TFW_APPLY_MARGIN, TFW_STS_TIMEOUT, TFW_QUIET, TFW_DEBUG (see the README).`;
+TFW_SESSION_MARGIN, TFW_APPLY_MARGIN, TFW_STS_TIMEOUT, TFW_NO_EXEC, TFW_QUIET,
+TFW_DEBUG (see the README).`;
 
 /** A session duration given on the command line: 15 minutes to 36 hours, as GetSessionToken allows. */
 export function durationOption(text: string): number {
